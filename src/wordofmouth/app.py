@@ -1,0 +1,66 @@
+"""create_app(): routers, error handlers, middleware, static files and the API docs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from starlette.responses import HTMLResponse, Response
+from swagger_ui_bundle import swagger_ui_path
+
+from wordofmouth import __version__, plugins
+from wordofmouth.catalog import api as catalog_api
+from wordofmouth.catalog import pages as catalog_pages
+from wordofmouth.config import get_settings
+from wordofmouth.customers import api as customers_api
+from wordofmouth.customers import pages as customers_pages
+from wordofmouth.ledger import api as ledger_api
+from wordofmouth.sales import api as sales_api
+from wordofmouth.sales import pages as sales_pages
+from wordofmouth.sales import pos
+from wordofmouth.web import errors, office
+from wordofmouth.web.middleware import BodyLimit, SecurityHeaders
+
+STATIC = Path(__file__).parent / "web" / "static"
+
+DESCRIPTION = """
+The wordofmouth API: catalog, customers and cards, sales, invoices, returns and the bonus
+ledger. Authenticate with `Authorization: Bearer <token>` (create one with `wom token add`).
+Writes accept an `Idempotency-Key` header: a retry with the same key and body replays the
+first answer. Errors always have the shape `{"error": "<code>", "detail": "<message>"}`.
+Amounts are decimal strings with two decimals.
+"""
+
+
+def create_app() -> FastAPI:
+    plugins.install()
+    app = FastAPI(title="wordofmouth", version=__version__, description=DESCRIPTION,
+                  docs_url=None, redoc_url=None)
+    errors.install(app)
+    for router in (catalog_api.router, customers_api.router, sales_api.router,
+                   ledger_api.router, office.router, catalog_pages.router,
+                   customers_pages.router, sales_pages.router, pos.router):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/docs-assets", StaticFiles(directory=str(swagger_ui_path)), name="swagger")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> Response:
+        return HTMLResponse(DOCS_HTML)
+
+    @app.get("/healthz", include_in_schema=False)
+    def health(request: Request) -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, max_bytes=get_settings().max_body_bytes)
+    return app
+
+
+DOCS_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>wordofmouth API</title>
+<link rel="stylesheet" href="/docs-assets/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/docs-assets/swagger-ui-bundle.js"></script>
+<script src="/static/docs-init.js"></script></body></html>"""

@@ -1,0 +1,5 @@
+"""The ASGI application for servers: `uvicorn wordofmouth.asgi:app`."""
+
+from wordofmouth.app import create_app
+
+app = create_app()

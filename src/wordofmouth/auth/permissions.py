@@ -1,0 +1,52 @@
+"""Who may do what: roles for people, scopes for integration tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from wordofmouth.auth.models import Role
+
+# API scopes; a user's role grants the same names, so one check serves both.
+SCOPES = {
+    "catalog:read": "read products and groups",
+    "catalog:write": "create and change products and groups",
+    "customers:read": "read customers and cards",
+    "customers:write": "create customers and issue cards",
+    "sales:read": "read sales, returns and invoices",
+    "sales:write": "create, pay, void and return sales; issue and pay invoices",
+    "ledger:read": "read bonus balances and ledger entries",
+    "history:import": "give a document date (import history from an older system)",
+}
+
+# Back-office permissions beyond the API scopes.
+PAGE_PERMISSIONS = ("pos", "settings", "users", "audit", "payout_override")
+
+_ALL = frozenset(SCOPES) | frozenset(PAGE_PERMISSIONS)
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.OWNER: _ALL,
+    Role.MANAGER: _ALL - {"settings", "users", "payout_override"},
+    Role.CASHIER: frozenset({"pos", "catalog:read", "customers:read", "customers:write",
+                             "sales:read", "sales:write", "ledger:read"}),
+    Role.PARTNER: frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is making a request: a logged-in user or an integration token."""
+
+    kind: str  # user | token
+    id: int
+    label: str
+    role: str = ""
+    scopes: frozenset[str] = field(default_factory=frozenset)
+    csrf_token: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+    def can(self, permission: str) -> bool:
+        if self.kind == "token":
+            return permission in self.scopes
+        return permission in ROLE_PERMISSIONS.get(self.role, frozenset())

@@ -1,0 +1,171 @@
+"""Passwords (argon2), login with throttling, server-side sessions, integration tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError, VerifyMismatchError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from wordofmouth.audit import service as audit
+from wordofmouth.auth.errors import (
+    BadCredentials,
+    DuplicateLogin,
+    UnknownScope,
+    UserNotFound,
+    WeakPassword,
+)
+from wordofmouth.auth.models import ApiToken, LoginAttempt, Role, User, UserSession
+from wordofmouth.auth.permissions import SCOPES, Principal
+from wordofmouth.config import get_settings
+from wordofmouth.db import utcnow
+from wordofmouth.errors import InvalidInput, Throttled
+
+_hasher = PasswordHasher()
+# Verifying against this keeps a login for an unknown user as slow as for a known one.
+_DUMMY_HASH = _hasher.hash("wordofmouth-dummy-password")
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_user(session: Session, *, login: str, name: str, role: str, password: str,
+                actor: str = "system") -> User:
+    login = login.strip().lower()
+    if not login or len(login) > 60:
+        raise InvalidInput("A login is 1–60 characters.")
+    if role not in {r.value for r in Role}:
+        raise InvalidInput(f"Unknown role '{role}'.")
+    if len(password) < 8:
+        raise WeakPassword()
+    if session.scalar(select(User.id).where(User.login == login)) is not None:
+        raise DuplicateLogin(f"Login '{login}' is taken.")
+    user = User(login=login, name=name.strip() or login, role=role,
+                password_hash=_hasher.hash(password), active=True)
+    session.add(user)
+    session.flush()
+    audit.record(session, actor=actor, action="user.create", target_type="user",
+                 target_id=user.id, login=login, role=role)
+    return user
+
+
+def set_user(session: Session, user_id: int, *, role: str, active: bool, actor: str) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise UserNotFound()
+    if role not in {r.value for r in Role}:
+        raise InvalidInput(f"Unknown role '{role}'.")
+    audit.record(session, actor=actor, action="user.change", target_type="user",
+                 target_id=user.id, role=[user.role, role], active=[user.active, active])
+    user.role, user.active = role, active
+    if not active:
+        session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    session.flush()
+    return user
+
+
+def login(session: Session, *, login: str, password: str, ip: str) -> tuple[User, str]:
+    """Check the password, throttled per login; returns the user and a new session token."""
+    settings = get_settings()
+    login = login.strip().lower()[:60]
+    since = utcnow() - timedelta(minutes=settings.login_window_minutes)
+    failures = session.scalar(
+        select(func.count()).select_from(LoginAttempt)
+        .where(LoginAttempt.login == login, LoginAttempt.ok.is_(False), LoginAttempt.at >= since)
+    ) or 0
+    if failures >= settings.login_max_failures:
+        raise Throttled(f"Too many failed logins for '{login}'; wait "
+                        f"{settings.login_window_minutes} minutes.")
+    user = session.scalars(select(User).where(User.login == login)).one_or_none()
+    ok = _verify(user.password_hash if user else _DUMMY_HASH, password) and bool(
+        user and user.active)
+    session.add(LoginAttempt(login=login, ip=ip[:64], ok=ok))
+    session.flush()
+    if not ok or user is None:
+        raise BadCredentials()
+    token = secrets.token_urlsafe(32)
+    session.add(UserSession(token_hash=_digest(token), user_id=user.id,
+                            csrf_token=secrets.token_urlsafe(24),
+                            expires_at=utcnow() + timedelta(hours=settings.session_hours)))
+    session.flush()
+    return user, token
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError):
+        return False
+
+
+def session_principal(session: Session, token: str) -> Principal | None:
+    row = session.execute(
+        select(UserSession, User).join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == _digest(token))
+    ).one_or_none()
+    if row is None:
+        return None
+    user_session, user = row
+    if user_session.expires_at < utcnow() or not user.active:
+        return None
+    return Principal(kind="user", id=user.id, label=user.login, role=user.role,
+                     csrf_token=user_session.csrf_token)
+
+
+def logout(session: Session, token: str) -> None:
+    session.execute(delete(UserSession).where(UserSession.token_hash == _digest(token)))
+
+
+def create_token(session: Session, *, name: str, scopes: list[str], actor: str) -> str:
+    """A new integration token; the raw value is shown once and only its hash is kept."""
+    unknown = set(scopes) - set(SCOPES)
+    if unknown:
+        raise UnknownScope(f"Unknown scopes: {', '.join(sorted(unknown))}.")
+    if not scopes:
+        raise InvalidInput("A token needs at least one scope.")
+    raw = "wom_" + secrets.token_urlsafe(30)
+    token = ApiToken(name=name.strip() or "integration", token_hash=_digest(raw), prefix=raw[:10],
+                     scopes=sorted(set(scopes)), active=True)
+    session.add(token)
+    session.flush()
+    audit.record(session, actor=actor, action="token.create", target_type="api_token",
+                 target_id=token.id, name=token.name, scopes=token.scopes)
+    return raw
+
+
+def revoke_token(session: Session, token_id: int, *, actor: str) -> None:
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        raise InvalidInput("No such token.")
+    token.active = False
+    audit.record(session, actor=actor, action="token.revoke", target_type="api_token",
+                 target_id=token.id)
+
+
+def token_principal(session: Session, raw: str) -> Principal | None:
+    token = session.scalars(select(ApiToken).where(ApiToken.token_hash == _digest(raw)))\
+        .one_or_none()
+    if token is None or not token.active:
+        return None
+    return Principal(kind="token", id=token.id, label=f"token:{token.name}",
+                     scopes=frozenset(token.scopes))
+
+
+def users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.role, User.login)))
+
+
+def tokens(session: Session) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).order_by(ApiToken.id.desc())))
+
+
+def prune(session: Session, *, now: datetime | None = None) -> None:
+    """Forget expired sessions and old login attempts."""
+    now = now or utcnow()
+    session.execute(delete(UserSession).where(UserSession.expires_at < now))
+    session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - timedelta(days=1)))

@@ -1,0 +1,41 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from wordofmouth.auth.permissions import Principal
+from wordofmouth.catalog import service
+from wordofmouth.catalog.schemas import GroupIn, GroupOut, ProductIn, ProductOut
+from wordofmouth.web.deps import DB, api_permission
+
+router = APIRouter(prefix="/api", tags=["catalog"])
+Reader = Annotated[Principal, Depends(api_permission("catalog:read"))]
+Writer = Annotated[Principal, Depends(api_permission("catalog:write"))]
+
+
+@router.get("/groups", response_model=list[GroupOut])
+def list_groups(db: DB, _: Reader) -> list[GroupOut]:
+    return [GroupOut.model_validate(g) for g in service.group_tree(db)]
+
+
+@router.post("/groups", response_model=GroupOut, status_code=201)
+def create_group(body: GroupIn, db: DB, _: Writer) -> GroupOut:
+    return GroupOut.model_validate(service.create_group(db, name=body.name,
+                                                       parent_id=body.parent_id))
+
+
+@router.get("/products", response_model=list[ProductOut])
+def list_products(db: DB, _: Reader, q: str = "", group_id: int | None = None,
+                  limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                  offset: Annotated[int, Query(ge=0)] = 0) -> list[ProductOut]:
+    return [ProductOut.model_validate(p) for p in
+            service.search_products(db, query=q, group_id=group_id, limit=limit, offset=offset)]
+
+
+@router.get("/products/{product_id}", response_model=ProductOut)
+def get_product(product_id: int, db: DB, _: Reader) -> ProductOut:
+    return ProductOut.model_validate(service.get_product(db, product_id))
+
+
+@router.post("/products", response_model=ProductOut, status_code=201)
+def create_product(body: ProductIn, db: DB, _: Writer) -> ProductOut:
+    return ProductOut.model_validate(service.create_product(db, **body.model_dump()))

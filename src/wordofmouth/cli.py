@@ -1,0 +1,188 @@
+"""The `wom` command: serve the store, migrate, load demo data, add users and tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.table import Table
+
+from wordofmouth import db as database
+from wordofmouth.config import get_settings
+
+app = typer.Typer(help="wordofmouth: referral and loyalty engine for retail stores.",
+                  no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.")
+user_app = typer.Typer(help="Back-office users.")
+token_app = typer.Typer(help="Integration tokens for the API.")
+ledger_app = typer.Typer(help="The bonus and commission ledger.")
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+app.add_typer(ledger_app, name="ledger")
+console = Console()
+
+
+def _fail(message: str) -> None:
+    console.print(f"[red]{message}[/red]")
+    raise typer.Exit(1)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the latest version."""
+    from wordofmouth.migrate import upgrade
+
+    upgrade()
+    console.print(f"Schema is up to date on {_redacted(get_settings().database_url)}")
+
+
+def _redacted(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@app.command()
+def demo(
+    customers: Annotated[int, typer.Option(help="How many customers")] = 200,
+    sales: Annotated[int, typer.Option(help="How many receipts (small mode)")] = 1500,
+    lines: Annotated[int, typer.Option(help="Sale lines in bulk mode (--bulk)")] = 0,
+    bulk: Annotated[bool, typer.Option(help="Generate a large data set with set-wise "
+                                            "inserts (1 M customers, 10 M lines)")] = False,
+) -> None:
+    """Load demo data into an empty database (bulk mode appends a large history)."""
+    from wordofmouth import plugins
+    from wordofmouth.demo import service as demo_data
+    from wordofmouth.migrate import upgrade
+
+    upgrade()
+    plugins.install()
+    if bulk:
+        from wordofmouth.demo import bulk as bulk_data
+
+        with _progress() as bar:
+            tasks: dict[str, object] = {}
+
+            def step(stage: str, total: int, done: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task(stage, total=total)
+                bar.update(tasks[stage], completed=done)  # type: ignore[arg-type]
+
+            bulk_data.generate(customers=customers, lines=lines or customers * 10,
+                               progress=step)
+        console.print("Bulk data set generated.")
+        return
+    with database.transaction() as session:
+        if not demo_data.is_empty(session):
+            _fail("The database already has users; demo data goes into an empty database.")
+        with _progress() as bar:
+            c_task = bar.add_task("customers", total=customers)
+            s_task = bar.add_task("sales", total=sales)
+
+            def tick(stage: str, n: int) -> None:
+                bar.advance(c_task if stage == "customers" else s_task, n)
+
+            logins = demo_data.seed_store(session, customers_count=customers,
+                                          sales_count=sales, progress=tick)
+    _print_logins(logins)
+
+
+def _progress() -> Progress:
+    return Progress("[progress.description]{task.description}", BarColumn(),
+                    MofNCompleteColumn(), TimeElapsedColumn(), console=console)
+
+
+def _print_logins(logins: list[tuple[str, str, str]]) -> None:
+    table = Table(title="Demo logins")
+    for col in ("login", "role", "password"):
+        table.add_column(col)
+    for row in logins:
+        table.add_row(*row)
+    console.print(table)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="Port")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes")] = None,
+    with_demo: Annotated[bool, typer.Option("--demo", help="Migrate and load the demo store "
+                                                           "first if the database is empty")]
+    = False,
+) -> None:
+    """Serve the back office, the POS screen and the API."""
+    import uvicorn
+
+    from wordofmouth.migrate import upgrade
+
+    settings = get_settings()
+    host, port = host or settings.host, port or settings.port
+    upgrade()
+    if with_demo:
+        from wordofmouth import plugins
+        from wordofmouth.demo import service as demo_data
+
+        plugins.install()
+        with database.transaction() as session:
+            if demo_data.is_empty(session):
+                console.print("Loading the demo store (about a minute)…")
+                _print_logins(demo_data.seed_store(session))
+            else:
+                from wordofmouth.demo.catalog import STAFF
+
+                _print_logins([(lg, role, pw) for lg, _n, role, pw in STAFF])
+    console.print(f"\n[bold]wordofmouth[/bold] on http://{host}:{port}/  ·  POS "
+                  f"http://{host}:{port}/pos  ·  API docs http://{host}:{port}/docs\n")
+    uvicorn.run("wordofmouth.asgi:app", host=host, port=port,
+                workers=workers or settings.workers, log_level="warning",
+                proxy_headers=True, access_log=False)
+
+
+@user_app.command("add")
+def user_add(login: str, role: Annotated[str, typer.Option(help="owner|manager|cashier")],
+             password: Annotated[str, typer.Option(prompt=True, hide_input=True)],
+             name: str = "") -> None:
+    """Add a back-office user."""
+    from wordofmouth.auth import service as auth
+    from wordofmouth.errors import DomainError
+
+    try:
+        with database.transaction() as session:
+            auth.create_user(session, login=login, name=name or login, role=role,
+                             password=password, actor="cli")
+    except DomainError as exc:
+        _fail(exc.detail)
+    console.print(f"User {login} ({role}) added.")
+
+
+@token_app.command("add")
+def token_add(name: str, scope: Annotated[list[str], typer.Option(
+        help="Repeat for each scope, e.g. --scope sales:write")]) -> None:
+    """Create an integration token and print it once."""
+    from wordofmouth.auth import service as auth
+    from wordofmouth.errors import DomainError
+
+    try:
+        with database.transaction() as session:
+            raw = auth.create_token(session, name=name, scopes=scope, actor="cli")
+    except DomainError as exc:
+        _fail(exc.detail)
+    console.print(raw)
+
+
+@ledger_app.command("verify")
+def ledger_verify() -> None:
+    """Check that every account's balance equals the sum of its entries."""
+    from wordofmouth.ledger import service as ledger
+
+    with database.transaction() as session:
+        bad = ledger.verify(session)
+    if bad:
+        for m in bad:
+            console.print(f"account {m.account_id} ({m.kind} {m.owner_id}): balance "
+                          f"{m.balance} != entries {m.entries_sum}")
+        raise typer.Exit(1)
+    console.print("Every balance equals the sum of its entries.")

@@ -1,0 +1,28 @@
+"""Process settings, read once from the environment (prefix WOM_)."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WOM_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(default_factory=lambda: f"sqlite:///{Path('wordofmouth.db').resolve()}")
+    secret_key: str = "change-me-in-production-wordofmouth"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    session_hours: int = 12
+    cookie_secure: bool = False
+    max_body_bytes: int = 1_000_000
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+    db_pool_size: int = 10
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,162 @@
+"""Customers and discount cards."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from wordofmouth.customers.errors import CardInactive, CardNotFound, CustomerNotFound
+from wordofmouth.customers.models import Customer, DiscountCard
+from wordofmouth.errors import InvalidInput
+from wordofmouth.ledger import service as ledger
+from wordofmouth.ledger.models import AccountKind
+from wordofmouth.scancodes import service as scancodes
+from wordofmouth.scancodes.rules import random_instore_ean13
+
+CARD_PREFIX = "21"
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[0-9 ()-]{7,20}$")
+
+
+def _clean_contacts(phone: str | None, email: str | None) -> tuple[str | None, str | None]:
+    phone = (phone or "").strip() or None
+    email = (email or "").strip().lower() or None
+    if phone and not _PHONE.match(phone):
+        raise InvalidInput(f"'{phone}' is not a phone number.")
+    if email and not _EMAIL.match(email):
+        raise InvalidInput(f"'{email}' is not an e-mail address.")
+    return phone, email
+
+
+def get_customer(session: Session, customer_id: int) -> Customer:
+    customer = session.get(Customer, customer_id, options=[selectinload(Customer.cards)])
+    if customer is None:
+        raise CustomerNotFound(f"Customer {customer_id} does not exist.")
+    return customer
+
+
+def create_customer(session: Session, *, first_name: str, last_name: str = "",
+                    phone: str | None = None, email: str | None = None,
+                    consent_email: bool = False, consent_sms: bool = False,
+                    consent_viber: bool = False, note: str = "") -> Customer:
+    """Register a customer (a card is issued separately)."""
+    if not first_name.strip():
+        raise InvalidInput("A customer needs a first name.")
+    phone, email = _clean_contacts(phone, email)
+    customer = Customer(first_name=first_name.strip(), last_name=last_name.strip(), phone=phone,
+                        email=email, consent_email=consent_email, consent_sms=consent_sms,
+                        consent_viber=consent_viber, note=note)
+    session.add(customer)
+    session.flush()
+    return customer
+
+
+def update_customer(session: Session, customer_id: int, **fields: object) -> Customer:
+    customer = get_customer(session, customer_id)
+    phone, email = _clean_contacts(
+        str(fields.get("phone") or "") or None, str(fields.get("email") or "") or None
+    )
+    if not str(fields.get("first_name", customer.first_name)).strip():
+        raise InvalidInput("A customer needs a first name.")
+    for name in ("first_name", "last_name", "note", "consent_email", "consent_sms",
+                 "consent_viber"):
+        if name in fields:
+            value = fields[name]
+            setattr(customer, name, value.strip() if isinstance(value, str) else value)
+    customer.phone, customer.email = phone, email
+    session.flush()
+    return customer
+
+
+def _check_percent(label: str, value: Decimal) -> None:
+    if not Decimal(0) <= value <= Decimal(100):
+        raise InvalidInput(f"{label} must be between 0 and 100.")
+
+
+def issue_card(session: Session, customer_id: int, *, number: str | None = None,
+               discount_percent: Decimal = Decimal("0"),
+               bonus_percent: Decimal = Decimal("0"), main: bool = True) -> DiscountCard:
+    """Issue a discount card; a new main card demotes the previous one."""
+    customer = get_customer(session, customer_id)
+    _check_percent("Discount", discount_percent)
+    _check_percent("Bonus", bonus_percent)
+    if number is not None:
+        number = number.strip()
+        if not re.fullmatch(r"[0-9A-Za-z-]{4,32}", number):
+            raise InvalidInput("A card number is 4–32 letters, digits or '-'.")
+    candidate = number or _free_card_number(session)
+    taken = scancodes.resolve(session, candidate)
+    if taken is not None:
+        raise scancodes.CodeTaken(f"Number {candidate} is already used by a "
+                                  f"{taken.kind.replace('_', ' ')}.")
+    if main:
+        for other in customer.cards:
+            other.is_main = False
+    card = DiscountCard(number=candidate, customer_id=customer.id,
+                        discount_percent=discount_percent, bonus_percent=bonus_percent,
+                        is_main=main, active=True)
+    session.add(card)
+    session.flush()
+    scancodes.register(session, candidate, "card", card.id)
+    session.expire(customer, ["cards"])
+    return card
+
+
+def _free_card_number(session: Session) -> str:
+    while True:
+        candidate = random_instore_ean13(CARD_PREFIX)
+        if scancodes.resolve(session, candidate) is None:
+            return candidate
+
+
+def update_card(session: Session, card_id: int, *, discount_percent: Decimal,
+                bonus_percent: Decimal, active: bool) -> DiscountCard:
+    card = get_card(session, card_id)
+    _check_percent("Discount", discount_percent)
+    _check_percent("Bonus", bonus_percent)
+    card.discount_percent, card.bonus_percent, card.active = (
+        discount_percent, bonus_percent, active)
+    session.flush()
+    return card
+
+
+def get_card(session: Session, card_id: int) -> DiscountCard:
+    card = session.get(DiscountCard, card_id)
+    if card is None:
+        raise CardNotFound(f"Discount card {card_id} does not exist.")
+    return card
+
+
+def card_by_number(session: Session, number: str, *, active_only: bool = True) -> DiscountCard:
+    card = session.scalars(
+        select(DiscountCard).where(DiscountCard.number == number.strip())
+    ).one_or_none()
+    if card is None:
+        raise CardNotFound(f"No discount card {number}.")
+    if active_only and not card.active:
+        raise CardInactive(f"Card {number} is blocked.")
+    return card
+
+
+def search(session: Session, *, query: str = "", limit: int = 50,
+           offset: int = 0) -> list[Customer]:
+    stmt = (select(Customer).options(selectinload(Customer.cards))
+            .order_by(Customer.last_name, Customer.first_name, Customer.id)
+            .limit(limit).offset(offset))
+    q = query.strip()
+    if q:
+        like = f"%{q.lower()}%"
+        card_owner = select(DiscountCard.customer_id).where(DiscountCard.number == q)
+        stmt = stmt.where(or_(
+            func.lower(Customer.first_name).like(like), func.lower(Customer.last_name).like(like),
+            Customer.phone.like(f"%{q}%"), Customer.email == q.lower(),
+            Customer.id.in_(card_owner),
+        ))
+    return list(session.scalars(stmt))
+
+
+def bonus_balance(session: Session, customer_id: int) -> Decimal:
+    return ledger.balance(session, AccountKind.CUSTOMER_BONUS, customer_id)

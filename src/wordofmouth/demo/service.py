@@ -1,0 +1,116 @@
+"""Demo data: a realistic small store through the real services, or a large data set in bulk."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from decimal import ROUND_DOWN, Decimal
+
+from faker import Faker
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from wordofmouth.auth import service as auth
+from wordofmouth.auth.models import User
+from wordofmouth.catalog import service as catalog
+from wordofmouth.catalog.models import Product
+from wordofmouth.customers import service as customers
+from wordofmouth.customers.models import Customer
+from wordofmouth.demo.catalog import GROUPS, STAFF
+from wordofmouth.ledger import service as ledger
+from wordofmouth.ledger.models import AccountKind
+from wordofmouth.money import ZERO
+from wordofmouth.sales import payments, returns, service
+from wordofmouth.sales.models import PaymentMethod
+from wordofmouth.scancodes.rules import ean13_check_digit
+from wordofmouth.settings import service as store_settings
+
+Progress = Callable[[str, int], None]  # (stage, units done) for a progress bar
+
+
+def is_empty(session: Session) -> bool:
+    return session.scalar(select(func.count(User.id))) == 0
+
+
+def product_barcode(n: int) -> str:
+    body = f"482{n:09d}"
+    return body + ean13_check_digit(body)
+
+
+def seed_staff(session: Session) -> list[tuple[str, str, str]]:
+    for login, name, role, password in STAFF:
+        auth.create_user(session, login=login, name=name, role=role, password=password,
+                         actor="demo")
+    return [(login, role, password) for login, _n, role, password in STAFF]
+
+
+def seed_catalog(session: Session) -> list[Product]:
+    products: list[Product] = []
+    n = 0
+    for top, subs in GROUPS.items():
+        top_group = catalog.create_group(session, name=top)
+        for sub, items in subs.items():
+            group = catalog.create_group(session, name=sub, parent_id=top_group.id) if sub \
+                else top_group
+            for name, price, cost in items:
+                n += 1
+                products.append(catalog.create_product(
+                    session, sku=f"SKU-{n:04d}", name=name, group_id=group.id,
+                    price=Decimal(price), cost_price=Decimal(cost), barcode=product_barcode(n)))
+    return products
+
+
+def seed_store(session: Session, *, customers_count: int = 200, days: int = 120,
+               sales_count: int = 1500, seed: int = 7,
+               progress: Progress | None = None) -> list[tuple[str, str, str]]:
+    """A realistic small store, built through the same services the till uses."""
+    rng = random.Random(seed)
+    fake = Faker("uk_UA")
+    fake.seed_instance(seed)
+    store_settings.update(session, actor="demo", store_name="Beauty Corner",
+                          default_bonus_percent=Decimal("2"))
+    logins = seed_staff(session)
+    products = seed_catalog(session)
+    people: list[Customer] = []
+    start = datetime.now(UTC) - timedelta(days=days)
+    for i in range(customers_count):
+        first, last = fake.first_name(), fake.last_name()
+        people.append(customers.create_customer(
+            session, first_name=first, last_name=last,
+            phone=f"+38067{rng.randrange(10**7):07d}",
+            email=f"customer{i + 1}@example.com", consent_email=rng.random() < 0.7,
+            consent_sms=rng.random() < 0.5, consent_viber=rng.random() < 0.3))
+        people[-1].created_at = start - timedelta(days=rng.randint(0, 400))
+        customers.issue_card(session, people[-1].id,
+                             discount_percent=Decimal(rng.choice([0, 0, 3, 5, 5, 10])),
+                             bonus_percent=Decimal(rng.choice([0, 2, 3, 5])))
+        if progress:
+            progress("customers", 1)
+    for i in range(sales_count):
+        at = start + timedelta(seconds=int(days * 86400 * i / sales_count))
+        buyer = rng.choice(people) if rng.random() < 0.75 else None
+        lines = [service.LineDraft(product_id=p.id, qty=Decimal(rng.choice([1, 1, 1, 2])))
+                 for p in rng.sample(products, rng.randint(1, 4))]
+        sale = service.create_sale(session, service.SaleDraft(
+            lines=lines, customer_id=buyer.id if buyer else None, created_at=at),
+            actor="cashier", channel="import")
+        drafts = []
+        if buyer is not None and rng.random() < 0.2:
+            balance = ledger.balance(session, AccountKind.CUSTOMER_BONUS, buyer.id)
+            bonus = min(balance, (sale.net_total / 2).quantize(Decimal("1"), ROUND_DOWN))
+            if bonus > 0:
+                drafts.append(payments.PaymentDraft(PaymentMethod.BONUS, bonus))
+        rest = sale.net_total - sum((d.amount for d in drafts), ZERO)
+        drafts.append(payments.PaymentDraft(
+            PaymentMethod.CARD if rng.random() < 0.55 else PaymentMethod.CASH, rest))
+        payments.pay(session, sale.id, drafts, paid_at=at)
+        if rng.random() < 0.04:
+            line = rng.choice(sale.lines)
+            returns.return_items(session, sale.id, [returns.ReturnItem(line.id, line.qty)],
+                                 actor="manager", reason="did not suit",
+                                 at=at + timedelta(days=rng.randint(1, 10)))
+        if progress:
+            progress("sales", 1)
+    session.flush()
+    return logins

@@ -1,0 +1,19 @@
+"""Import every capability's tables so the metadata (and Alembic) sees all of them."""
+
+from wordofmouth.audit.models import AuditEvent
+from wordofmouth.auth.models import ApiToken, LoginAttempt, User, UserSession
+from wordofmouth.catalog.models import Product, ProductGroup
+from wordofmouth.customers.models import Customer, DiscountCard
+from wordofmouth.db import Base
+from wordofmouth.idempotency.models import IdempotencyRecord
+from wordofmouth.ledger.models import LedgerAccount, LedgerEntry
+from wordofmouth.sales.models import Payment, ReturnLine, Sale, SaleLine, SaleReturn
+from wordofmouth.scancodes.models import ScanCode
+from wordofmouth.settings.models import StoreSetting
+
+__all__ = [
+    "ApiToken", "AuditEvent", "Base", "Customer", "DiscountCard", "IdempotencyRecord",
+    "LedgerAccount", "LedgerEntry", "LoginAttempt", "Payment", "Product", "ProductGroup",
+    "ReturnLine", "Sale", "SaleLine", "SaleReturn", "ScanCode", "StoreSetting", "User",
+    "UserSession",
+]

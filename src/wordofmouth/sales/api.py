@@ -1,0 +1,121 @@
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from wordofmouth.auth.permissions import Principal
+from wordofmouth.errors import Forbidden
+from wordofmouth.sales import payments, returns, service
+from wordofmouth.sales.models import PaymentMethod, SaleKind
+from wordofmouth.sales.schemas import (
+    InvoiceIn,
+    LineIn,
+    PaymentIn,
+    PaymentsIn,
+    ReturnIn,
+    ReturnOut,
+    SaleIn,
+    SaleOut,
+)
+from wordofmouth.schemas import ErrorOut
+from wordofmouth.web.deps import DB, api_permission
+from wordofmouth.web.idempotent import idempotent
+
+ERRORS = {code: {"model": ErrorOut} for code in (401, 403, 404, 409, 422)}
+router = APIRouter(prefix="/api", tags=["sales"], responses=ERRORS)  # type: ignore[arg-type]
+Reader = Annotated[Principal, Depends(api_permission("sales:read"))]
+Writer = Annotated[Principal, Depends(api_permission("sales:write"))]
+
+
+def _document_date(principal: Principal, value: datetime | None) -> datetime | None:
+    if value is not None and not principal.can("history:import"):
+        raise Forbidden("Only a token with the history:import scope may give a document date.")
+    return value
+
+
+def _lines(lines: list[LineIn]) -> list[service.LineDraft]:
+    return [service.LineDraft(product_id=ln.product_id, code=ln.barcode, qty=ln.qty,
+                              unit_price=ln.unit_price) for ln in lines]
+
+
+def _payments(items: list[PaymentIn]) -> list[payments.PaymentDraft]:
+    return [payments.PaymentDraft(PaymentMethod(p.method), p.amount) for p in items]
+
+
+def _create(db: Session, principal: Principal, draft: service.SaleDraft,
+            pays: list[PaymentIn]) -> SaleOut:
+    channel = "import" if draft.created_at is not None else "api"
+    sale = service.create_sale(db, draft, actor=principal.label, channel=channel)
+    if pays:
+        sale = payments.pay(db, sale.id, _payments(pays))
+    return SaleOut.of(sale)
+
+
+@router.post("/sales", response_model=SaleOut, status_code=201)
+def create_sale(body: SaleIn, request: Request, db: DB, principal: Writer) -> Response:
+    """Create a sale, open (no payments) or paid (payments covering the total)."""
+    draft = service.SaleDraft(lines=_lines(body.lines), customer_id=body.customer_id,
+                              card_number=body.card_number, note=body.note,
+                              created_at=_document_date(principal, body.document_date))
+    return idempotent(request, db, principal, body,
+                      lambda: _create(db, principal, draft, body.payments), 201)
+
+
+@router.get("/sales", response_model=list[SaleOut])
+def list_sales(db: DB, _: Reader, status: str | None = None, kind: str | None = None,
+               customer_id: int | None = None, date_from: date | None = None,
+               date_to: date | None = None,
+               limit: Annotated[int, Query(ge=1, le=500)] = 50,
+               offset: Annotated[int, Query(ge=0)] = 0) -> list[SaleOut]:
+    found = service.list_sales(db, status=status, kind=kind, customer_id=customer_id,
+                               date_from=date_from, date_to=date_to, limit=limit, offset=offset)
+    return [SaleOut.of(s) for s in found]
+
+
+@router.get("/sales/{sale_id}", response_model=SaleOut)
+def get_sale(sale_id: int, db: DB, _: Reader) -> SaleOut:
+    return SaleOut.of(service.get_sale(db, sale_id))
+
+
+@router.post("/sales/{sale_id}/payments", response_model=SaleOut)
+def add_payments(sale_id: int, body: PaymentsIn, request: Request, db: DB,
+                 principal: Writer) -> Response:
+    """Pay an open sale (or part of it); once paid in full its accruals are posted."""
+    return idempotent(request, db, principal, body,
+                      lambda: SaleOut.of(payments.pay(db, sale_id, _payments(body.payments))))
+
+
+@router.post("/sales/{sale_id}/void", response_model=SaleOut)
+def void_sale(sale_id: int, request: Request, db: DB, principal: Writer) -> Response:
+    """Cancel an open sale; a paid sale is refused (make a return)."""
+    return idempotent(request, db, principal, None,
+                      lambda: SaleOut.of(service.void_sale(db, sale_id, actor=principal.label)))
+
+
+@router.post("/sales/{sale_id}/returns", response_model=ReturnOut, status_code=201)
+def create_return(sale_id: int, body: ReturnIn, request: Request, db: DB,
+                  principal: Writer) -> Response:
+    """Return lines of a paid sale; bonuses and other accruals reverse in proportion."""
+    items = [returns.ReturnItem(ln.line_id, ln.qty) for ln in body.lines]
+    return idempotent(request, db, principal, body, lambda: ReturnOut.of(
+        returns.return_items(db, sale_id, items, actor=principal.label, reason=body.reason)
+    ), 201)
+
+
+@router.post("/invoices", response_model=SaleOut, status_code=201)
+def issue_invoice(body: InvoiceIn, request: Request, db: DB, principal: Writer) -> Response:
+    """Issue an invoice now; it is paid later with /invoices/{id}/pay."""
+    draft = service.SaleDraft(lines=_lines(body.lines), customer_id=body.customer_id,
+                              kind=SaleKind.INVOICE, due_date=body.due_date, note=body.note,
+                              created_at=_document_date(principal, body.document_date))
+    return idempotent(request, db, principal, body,
+                      lambda: _create(db, principal, draft, []), 201)
+
+
+@router.post("/invoices/{sale_id}/pay", response_model=SaleOut)
+def pay_invoice(sale_id: int, body: PaymentsIn, request: Request, db: DB,
+                principal: Writer) -> Response:
+    return idempotent(request, db, principal, body, lambda: SaleOut.of(
+        payments.pay_invoice(db, sale_id, _payments(body.payments))))

@@ -1,0 +1,71 @@
+from wordofmouth.errors import Conflict, InvalidInput, NotFound
+
+
+class SaleNotFound(NotFound):
+    code = "sale_not_found"
+    message = "No such sale."
+
+
+class SaleNotOpen(Conflict):
+    code = "sale_not_open"
+    message = "This sale is no longer open."
+
+
+class SaleAlreadyPaid(Conflict):
+    code = "sale_already_paid"
+    message = "This sale is already paid."
+
+
+class PaidSaleCannotBeVoided(Conflict):
+    code = "paid_sale_cannot_be_voided"
+    message = "A paid sale cannot be voided; make a return instead."
+
+
+class EmptySale(InvalidInput):
+    code = "empty_sale"
+    message = "The sale has no lines."
+
+
+class InvalidQuantity(InvalidInput):
+    code = "invalid_quantity"
+    message = "Quantity must be greater than zero with at most three decimals."
+
+
+class PaymentExceedsDue(InvalidInput):
+    code = "payment_exceeds_due"
+    message = "The payment is more than the amount due."
+
+
+class BonusShareExceeded(InvalidInput):
+    code = "bonus_share_exceeded"
+    message = "Bonuses cannot pay this much of the receipt."
+
+
+class BonusNeedsCustomer(InvalidInput):
+    code = "bonus_needs_customer"
+    message = "Paying with bonuses needs a customer card on the sale."
+
+
+class SaleNotReturnable(Conflict):
+    code = "sale_not_returnable"
+    message = "Only a paid sale can be returned."
+
+
+class ReturnExceedsSold(InvalidInput):
+    code = "return_exceeds_sold"
+    message = "You cannot return more than was sold and not yet returned."
+
+
+class UnknownCode(NotFound):
+    code = "unknown_code"
+    message = "Nothing matches this code: not a product, a card or a promo code."
+
+
+class LineNotFound(NotFound):
+    code = "line_not_found"
+    message = "The sale has no such line."
+
+
+class InvoiceNotFound(NotFound):
+    code = "invoice_not_found"
+    message = "No such invoice."

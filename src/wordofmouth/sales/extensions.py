@@ -1,0 +1,67 @@
+"""Where later capabilities plug into the till.
+
+- Discount providers offer per-line candidates; the sales rules pick the largest.
+- Accrual steps run, in order, when a sale becomes paid, and reverse on a return
+  (in reverse order); each may also release what it held when an open sale is voided.
+- Code handlers take scanned codes that are neither products nor cards (promo codes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from wordofmouth.sales.models import Sale, SaleReturn
+    from wordofmouth.sales.rules import DiscountCandidate
+
+
+class DiscountProvider(Protocol):
+    name: str
+
+    def candidates(self, session: Session, sale: Sale) -> dict[int, list[DiscountCandidate]]:
+        """Discount candidates per line number."""
+        ...
+
+
+class AccrualStep(Protocol):
+    name: str
+
+    def accrue(self, session: Session, sale: Sale) -> None: ...
+
+    def reverse(self, session: Session, sale: Sale, sale_return: SaleReturn,
+                returned_before: Decimal) -> None: ...
+
+    def on_void(self, session: Session, sale: Sale) -> None: ...
+
+
+class CodeHandler(Protocol):
+    kind: str
+
+    def apply(self, session: Session, sale: Sale, target_id: int, code: str) -> str:
+        """Attach the code to the open sale; returns a message for the cashier."""
+        ...
+
+
+@dataclass
+class Extensions:
+    discount_providers: list[DiscountProvider] = field(default_factory=list)
+    accrual_steps: list[AccrualStep] = field(default_factory=list)
+    code_handlers: dict[str, CodeHandler] = field(default_factory=dict)
+
+    def add_discount_provider(self, provider: DiscountProvider) -> None:
+        if all(p.name != provider.name for p in self.discount_providers):
+            self.discount_providers.append(provider)
+
+    def add_accrual_step(self, step: AccrualStep) -> None:
+        if all(s.name != step.name for s in self.accrual_steps):
+            self.accrual_steps.append(step)
+
+    def add_code_handler(self, handler: CodeHandler) -> None:
+        self.code_handlers[handler.kind] = handler
+
+
+EXTENSIONS = Extensions()

@@ -1,0 +1,123 @@
+"""Back office: the sales list, receipts, returns and invoices."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from wordofmouth.auth.permissions import Principal
+from wordofmouth.customers import service as customers
+from wordofmouth.errors import InvalidInput
+from wordofmouth.sales import payments, returns, service
+from wordofmouth.sales.models import PaymentMethod, SaleKind
+from wordofmouth.web import forms
+from wordofmouth.web.deps import DB, Form, page_permission
+from wordofmouth.web.office import redirect
+from wordofmouth.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[Principal, Depends(page_permission("sales:read"))]
+Writer = Annotated[Principal, Depends(page_permission("sales:write"))]
+PAGE = 50
+
+
+def _date(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError as exc:
+        raise InvalidInput(f"'{raw}' is not a date (YYYY-MM-DD).") from exc
+
+
+@router.get("/sales")
+def sales_list(request: Request, db: DB, me: Reader, status: str = "", kind: str = "",
+               date_from: str = "", date_to: str = "", customer: str = "",
+               page: int = 1) -> Response:
+    page = max(page, 1)
+    found = service.list_sales(db, status=status or None, kind=kind or None,
+                               customer_id=int(customer) if customer.isdigit() else None,
+                               date_from=_date(date_from), date_to=_date(date_to), limit=PAGE,
+                               offset=(page - 1) * PAGE)
+    return render(request, "sales/list.html", me, recent=found, status=status, kind=kind,
+                  date_from=date_from, date_to=date_to, customer=customer, page=page,
+                  page_size=PAGE, title="Sales")
+
+
+@router.get("/sales/{sale_id}")
+def receipt(sale_id: int, request: Request, db: DB, me: Reader) -> Response:
+    sale = service.get_sale(db, sale_id)
+    customer = customers.get_customer(db, sale.customer_id) if sale.customer_id else None
+    return render(request, "sales/receipt.html", me, sale=sale, customer=customer,
+                  returnable=returns.returnable(sale), methods=list(PaymentMethod))
+
+
+@router.post("/sales/{sale_id}/returns")
+def make_return(sale_id: int, db: DB, me: Writer, form: Form) -> Response:
+    sale = service.get_sale(db, sale_id)
+    items = []
+    for line in sale.lines:
+        qty = forms.decimal(form, f"qty_{line.id}", f"Line {line.line_no}")
+        if qty:
+            items.append(returns.ReturnItem(line.id, qty))
+    ret = returns.return_items(db, sale_id, items, actor=me.label,
+                               reason=forms.text(form, "reason"))
+    return redirect(f"/sales/{sale_id}", f"Return {ret.number}: {ret.net_amount} given back.")
+
+
+@router.post("/sales/{sale_id}/void")
+def void(sale_id: int, db: DB, me: Writer, _: Form) -> Response:
+    sale = service.void_sale(db, sale_id, actor=me.label)
+    return redirect(f"/sales/{sale_id}", f"{sale.number} voided.")
+
+
+@router.get("/invoices")
+def invoices(request: Request, db: DB, me: Reader, status: str = "", page: int = 1) -> Response:
+    page = max(page, 1)
+    found = service.list_sales(db, kind=SaleKind.INVOICE, status=status or None, limit=PAGE,
+                               offset=(page - 1) * PAGE)
+    return render(request, "sales/invoices.html", me, recent=found, status=status, page=page,
+                  page_size=PAGE)
+
+
+def _invoice_lines(raw: str) -> list[service.LineDraft]:
+    """One line per product: 'barcode-or-SKU [quantity]'."""
+    drafts = []
+    for n, row in enumerate(raw.splitlines(), start=1):
+        parts = row.split()
+        if not parts:
+            continue
+        qty = Decimal("1")
+        if len(parts) > 1:
+            try:
+                qty = Decimal(parts[1].replace(",", "."))
+            except ArithmeticError as exc:
+                raise InvalidInput(f"Line {n}: '{parts[1]}' is not a quantity.") from exc
+        drafts.append(service.LineDraft(code=parts[0], qty=qty))
+    return drafts
+
+
+@router.post("/invoices")
+def issue_invoice(db: DB, me: Writer, form: Form) -> Response:
+    card_or_id = forms.text(form, "customer")
+    customer_id = (int(card_or_id) if card_or_id.isdigit() and len(card_or_id) < 10
+                   else customers.card_by_number(db, card_or_id).customer_id)
+    draft = service.SaleDraft(lines=_invoice_lines(forms.text(form, "lines")),
+                              customer_id=customer_id, kind=SaleKind.INVOICE,
+                              due_date=_date(forms.text(form, "due_date")),
+                              note=forms.text(form, "note"))
+    sale = service.create_sale(db, draft, actor=me.label, channel="office")
+    return redirect(f"/sales/{sale.id}", f"Invoice {sale.number} issued for {sale.net_total}.")
+
+
+@router.post("/invoices/{sale_id}/pay")
+def pay_invoice(sale_id: int, db: DB, me: Writer, form: Form) -> Response:
+    method = forms.text(form, "method")
+    if method not in {m.value for m in PaymentMethod}:
+        raise InvalidInput(f"Unknown payment method '{method}'.")
+    sale = payments.pay_invoice(db, sale_id, [payments.PaymentDraft(
+        PaymentMethod(method), forms.money(form, "amount", "Amount"))])
+    return redirect(f"/sales/{sale_id}", f"{sale.number}: {sale.due} still due."
+                    if sale.due else f"{sale.number} is paid.")

@@ -1,0 +1,136 @@
+"""Paying a sale: cash, card, bank transfer and bonuses; a fully paid sale runs its accruals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from wordofmouth.db import utcnow
+from wordofmouth.errors import InvalidInput
+from wordofmouth.ledger import service as ledger
+from wordofmouth.ledger.models import AccountKind
+from wordofmouth.ledger.rules import spendable
+from wordofmouth.money import ZERO
+from wordofmouth.sales import rules
+from wordofmouth.sales.errors import (
+    BonusNeedsCustomer,
+    BonusShareExceeded,
+    EmptySale,
+    InvoiceNotFound,
+    PaymentExceedsDue,
+    SaleAlreadyPaid,
+)
+from wordofmouth.sales.extensions import EXTENSIONS
+from wordofmouth.sales.models import Payment, PaymentMethod, Sale, SaleKind, SaleStatus
+from wordofmouth.sales.service import get_sale, require_open
+from wordofmouth.settings import service as store_settings
+
+# Bonuses first (they have a cap), then card and bank, cash last (cash may give change).
+_ORDER = {PaymentMethod.BONUS: 0, PaymentMethod.CARD: 1, PaymentMethod.BANK: 2,
+          PaymentMethod.CASH: 3}
+
+
+@dataclass(frozen=True)
+class PaymentDraft:
+    method: PaymentMethod
+    amount: Decimal
+
+
+def pay(session: Session, sale_id: int, payments: list[PaymentDraft], *,
+        paid_at: datetime | None = None) -> Sale:
+    """Add payments to an open sale; when they cover the due, the sale is paid and every
+    accrual step runs in this same transaction."""
+    sale = get_sale(session, sale_id, lock=True)
+    if sale.status != SaleStatus.OPEN and sale.paid_at is not None:
+        raise SaleAlreadyPaid(f"{sale.number} is already paid.")
+    require_open(sale)
+    if not sale.lines:
+        raise EmptySale()
+    if not payments:
+        raise InvalidInput("Give at least one payment.")
+    settings = store_settings.get(session)
+    at = paid_at or utcnow()
+    for draft in sorted(payments, key=lambda p: _ORDER[p.method]):
+        _apply(session, sale, draft, settings.bonus_share_percent, at)
+    if sale.paid_total == sale.net_total:
+        complete(session, sale, paid_at=paid_at)
+    session.flush()
+    return sale
+
+
+def _apply(session: Session, sale: Sale, draft: PaymentDraft, share: Decimal,
+           at: datetime) -> None:
+    if draft.amount <= 0:
+        raise InvalidInput("A payment must be more than zero.")
+    due = sale.due
+    if draft.method == PaymentMethod.CASH:
+        applied = min(draft.amount, due)  # cash may be more than due: the rest is change
+    elif draft.amount > due:
+        raise PaymentExceedsDue(f"{draft.method.value.capitalize()} payment {draft.amount} is "
+                                f"more than the {due} due.")
+    else:
+        applied = draft.amount
+    if applied <= 0:
+        raise PaymentExceedsDue(f"{sale.number} has nothing left to pay.")
+    payment = Payment(method=draft.method, amount=applied, tendered=draft.amount, created_at=at)
+    sale.payments.append(payment)
+    session.flush()
+    if draft.method == PaymentMethod.BONUS:
+        _spend_bonus(session, sale, payment, share, at)
+    sale.paid_total += applied
+
+
+def _spend_bonus(session: Session, sale: Sale, payment: Payment, share: Decimal,
+                 at: datetime) -> None:
+    if sale.customer_id is None:
+        raise BonusNeedsCustomer()
+    already = sale.paid_with(PaymentMethod.BONUS) - payment.amount
+    balance = spendable(ledger.balance(session, AccountKind.CUSTOMER_BONUS, sale.customer_id))
+    limit = rules.bonus_payment_limit(sale.net_total, share, already, balance, sale.due)
+    if payment.amount > limit:
+        raise BonusShareExceeded(
+            f"Bonuses can pay at most {limit} of this receipt (balance {balance}, "
+            f"share {share.normalize():f} %)."
+        )
+    # The conditional update inside post() is what stops two tills spending the same bonus:
+    # the balance read above is only for the message.
+    ledger.post(session, ledger.Posting(
+        account_kind=AccountKind.CUSTOMER_BONUS, owner_id=sale.customer_id,
+        amount=-payment.amount, kind="bonus_spend", source_type="payment",
+        source_id=payment.id, source_key=f"payment:{payment.id}:bonus_spend", sale_id=sale.id,
+    ), require_funds=True, at=at)
+
+
+def complete(session: Session, sale: Sale, *, paid_at: datetime | None = None) -> None:
+    """Mark the sale paid and run the accrual steps, in order."""
+    sale.status = SaleStatus.PAID
+    sale.paid_at = paid_at or (sale.created_at if sale.channel == "import" else utcnow())
+    session.flush()
+    for step in EXTENSIONS.accrual_steps:
+        step.accrue(session, sale)
+
+
+def refund_payments_of_void(session: Session, sale: Sale) -> None:
+    """A voided sale gives back bonuses already spent on it."""
+    for payment in sale.payments:
+        if payment.method == PaymentMethod.BONUS and sale.customer_id is not None:
+            ledger.post(session, ledger.Posting(
+                account_kind=AccountKind.CUSTOMER_BONUS, owner_id=sale.customer_id,
+                amount=payment.amount, kind="bonus_refund", source_type="void",
+                source_id=sale.id, source_key=f"void:{sale.id}:payment:{payment.id}",
+                sale_id=sale.id,
+            ))
+
+
+def total_paid(sale: Sale) -> Decimal:
+    return sum((p.amount for p in sale.payments), ZERO)
+
+
+def pay_invoice(session: Session, sale_id: int, drafts: list[PaymentDraft]) -> Sale:
+    """Pay an invoice issued earlier (in full or in part)."""
+    if get_sale(session, sale_id).kind != SaleKind.INVOICE:
+        raise InvoiceNotFound(f"Sale {sale_id} is not an invoice.")
+    return pay(session, sale_id, drafts)

@@ -1,0 +1,129 @@
+"""The POS screen: one scan input, the basket, payment and the printable receipt."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy.orm import Session
+from starlette.responses import RedirectResponse, Response
+
+from wordofmouth.auth.permissions import Principal
+from wordofmouth.customers import service as customers
+from wordofmouth.errors import DomainError, InvalidInput
+from wordofmouth.ledger.rules import spendable
+from wordofmouth.money import ZERO, percent_of
+from wordofmouth.sales import payments, service
+from wordofmouth.sales.models import PaymentMethod, Sale, SaleStatus
+from wordofmouth.settings import service as store_settings
+from wordofmouth.web import forms
+from wordofmouth.web.deps import DB, Form, page_permission
+from wordofmouth.web.office import redirect
+from wordofmouth.web.templating import render
+
+router = APIRouter(prefix="/pos", include_in_schema=False)
+Cashier = Annotated[Principal, Depends(page_permission("pos"))]
+
+
+def _screen(request: Request, db: Session, me: Principal, sale: Sale | None, *,
+            message: str = "", error: str = "", status_code: int = 200) -> Response:
+    customer = balance = bonus_limit = None
+    if sale is not None and sale.customer_id is not None:
+        customer = customers.get_customer(db, sale.customer_id)
+        balance = customers.bonus_balance(db, customer.id)
+        share = store_settings.get(db).bonus_share_percent
+        bonus_limit = max(ZERO, min(percent_of(sale.net_total, share)
+                                    - sale.paid_with(PaymentMethod.BONUS),
+                                    spendable(balance), sale.due))
+    partial = bool(request.headers.get("hx-request"))
+    return render(request, "sales/pos_cart.html" if partial else "sales/pos.html", me,
+                  status_code=status_code, sale=sale, customer=customer, balance=balance,
+                  bonus_limit=bonus_limit, message=message, error=error,
+                  settings=store_settings.get(db))
+
+
+def _act(request: Request, db: Session, me: Principal, sale_id: int | None,
+         action: Callable[[], tuple[Sale, str]]) -> Response:
+    """Run one till action; a refused action rolls back and shows why, in place."""
+    try:
+        sale, message = action()
+    except DomainError as exc:
+        db.rollback()
+        sale = service.get_sale(db, sale_id) if sale_id else None
+        return _screen(request, db, me, sale, error=exc.detail,
+                       status_code=200 if request.headers.get("hx-request") else exc.status)
+    if not request.headers.get("hx-request"):
+        return redirect(f"/pos?sale={sale.id}", message)
+    return _screen(request, db, me, sale, message=message)
+
+
+@router.get("")
+def pos(request: Request, db: DB, me: Cashier, sale: int | None = None) -> Response:
+    current = service.get_sale(db, sale) if sale else None
+    if current is not None and current.status == SaleStatus.VOIDED:
+        current = None
+    return _screen(request, db, me, current, message=request.query_params.get("ok", ""))
+
+
+@router.post("/scan")
+def scan(request: Request, db: DB, me: Cashier, form: Form) -> Response:
+    sale_id = forms.optional_int(form, "sale_id")
+
+    def action() -> tuple[Sale, str]:
+        sale = (service.get_sale(db, sale_id) if sale_id
+                else service.open_sale(db, actor=me.label, channel="pos"))
+        if sale.status != SaleStatus.OPEN:  # the last receipt is done: start a new one
+            sale = service.open_sale(db, actor=me.label, channel="pos")
+        return sale, service.scan(db, sale, forms.text(form, "code"))
+
+    return _act(request, db, me, sale_id, action)
+
+
+@router.post("/{sale_id}/qty")
+def set_qty(sale_id: int, request: Request, db: DB, me: Cashier, form: Form) -> Response:
+    def action() -> tuple[Sale, str]:
+        sale = service.get_sale(db, sale_id)
+        qty = forms.decimal(form, "qty", "Quantity")
+        service.set_line_qty(db, sale, forms.integer(form, "line_no", "Line"), qty)
+        return sale, "Line removed." if qty == 0 else "Quantity changed."
+
+    return _act(request, db, me, sale_id, action)
+
+
+@router.post("/{sale_id}/pay")
+def pay(sale_id: int, request: Request, db: DB, me: Cashier, form: Form) -> Response:
+    def action() -> tuple[Sale, str]:
+        drafts = []
+        for method in (PaymentMethod.BONUS, PaymentMethod.CARD, PaymentMethod.CASH):
+            amount = forms.money(form, method.value, method.value.capitalize(), default="0")
+            if amount < 0:
+                raise InvalidInput("Payments cannot be negative.")
+            if amount:
+                drafts.append(payments.PaymentDraft(method, amount))
+        sale = payments.pay(db, sale_id, drafts)
+        if sale.status == SaleStatus.PAID:
+            change = sum((p.tendered - p.amount for p in sale.payments), Decimal("0"))
+            return sale, f"Paid. Change: {change}." if change else "Paid."
+        return sale, f"{sale.due} still due."
+
+    return _act(request, db, me, sale_id, action)
+
+
+@router.post("/{sale_id}/void")
+def void(sale_id: int, request: Request, db: DB, me: Cashier, _: Form) -> Response:
+    def action() -> tuple[Sale, str]:
+        return service.void_sale(db, sale_id, actor=me.label), "Sale voided."
+
+    return _act(request, db, me, sale_id, action)
+
+
+@router.post("/find-receipt")
+def find_receipt(db: DB, me: Cashier, form: Form) -> Response:
+    """Open a receipt for a return by its number (R-000123) or id."""
+    raw = forms.text(form, "receipt").upper().removeprefix("R-").removeprefix("INV-")
+    if not raw.isdigit():
+        raise InvalidInput(f"'{raw}' is not a receipt number.")
+    sale = service.get_sale(db, int(raw))
+    return RedirectResponse(f"/sales/{sale.id}#return-form", status_code=303)

@@ -1,0 +1,104 @@
+"""Returns against a paid receipt: by line and quantity, refunds and reversals in proportion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from wordofmouth.db import utcnow
+from wordofmouth.errors import InvalidInput
+from wordofmouth.ledger import service as ledger
+from wordofmouth.ledger.models import AccountKind
+from wordofmouth.money import ZERO
+from wordofmouth.sales import rules
+from wordofmouth.sales.errors import (
+    InvalidQuantity,
+    LineNotFound,
+    ReturnExceedsSold,
+    SaleNotReturnable,
+)
+from wordofmouth.sales.extensions import EXTENSIONS
+from wordofmouth.sales.models import (
+    PaymentMethod,
+    ReturnLine,
+    Sale,
+    SaleReturn,
+    SaleStatus,
+)
+from wordofmouth.sales.service import get_sale
+
+
+@dataclass(frozen=True)
+class ReturnItem:
+    line_id: int
+    qty: Decimal
+
+
+def return_items(session: Session, sale_id: int, items: list[ReturnItem], *, actor: str,
+                 reason: str = "", at: datetime | None = None) -> SaleReturn:
+    """Return some quantity of some lines; refunds follow the payment methods and every
+    accrual step reverses in proportion to the returned net amount."""
+    sale = get_sale(session, sale_id, lock=True)
+    if sale.status not in (SaleStatus.PAID, SaleStatus.PARTIALLY_RETURNED):
+        raise SaleNotReturnable(f"{sale.number} is {sale.status.replace('_', ' ')}; "
+                                "only a paid sale can be returned.")
+    wanted = _merge(items)
+    if not wanted:
+        raise InvalidInput("Choose at least one line to return.")
+    lines = {line.id: line for line in sale.lines}
+    at = at or utcnow()
+    ret = SaleReturn(sale_id=sale.id, created_by=actor, reason=reason.strip()[:300],
+                     net_amount=ZERO, created_at=at)
+    returned_now = ZERO
+    for line_id, qty in wanted.items():
+        line = lines.get(line_id)
+        if line is None:
+            raise LineNotFound(f"{sale.number} has no line with id {line_id}.")
+        if qty <= 0 or qty != qty.quantize(Decimal("0.001")):
+            raise InvalidQuantity(f"Return quantity {qty} is not allowed.")
+        left = line.qty - line.returned_qty
+        if qty > left:
+            raise ReturnExceedsSold(f"Line {line.line_no} ({line.name}): {left.normalize():f} "
+                                    f"can still be returned, not {qty.normalize():f}.")
+        net = rules.returned_line_net(line.net, line.qty, line.returned_qty, qty)
+        line.returned_qty += qty
+        ret.lines.append(ReturnLine(sale_line_id=line.id, qty=qty, net=net))
+        returned_now += net
+    returned_before = sale.returned_net
+    refund = rules.split_refund(sale.net_total, returned_before, returned_now, {
+        m.value: sale.paid_with(m) for m in PaymentMethod
+    })
+    ret.net_amount = returned_now
+    ret.refund_cash, ret.refund_card = refund["cash"], refund["card"]
+    ret.refund_bank, ret.refund_bonus = refund["bank"], refund["bonus"]
+    session.add(ret)
+    session.flush()
+    if ret.refund_bonus and sale.customer_id is not None:
+        ledger.post(session, ledger.Posting(
+            account_kind=AccountKind.CUSTOMER_BONUS, owner_id=sale.customer_id,
+            amount=ret.refund_bonus, kind="bonus_refund", source_type="return",
+            source_id=ret.id, source_key=f"return:{ret.id}:bonus_refund", sale_id=sale.id,
+        ), at=at)
+    for step in reversed(EXTENSIONS.accrual_steps):
+        step.reverse(session, sale, ret, returned_before)
+    sale.returned_net = returned_before + returned_now
+    everything_back = all(line.returned_qty == line.qty for line in sale.lines)
+    sale.status = SaleStatus.RETURNED if everything_back else SaleStatus.PARTIALLY_RETURNED
+    session.flush()
+    return ret
+
+
+def _merge(items: list[ReturnItem]) -> dict[int, Decimal]:
+    merged: dict[int, Decimal] = {}
+    for item in items:
+        if item.qty <= 0:
+            raise InvalidQuantity(f"Return quantity {item.qty} is not allowed.")
+        merged[item.line_id] = merged.get(item.line_id, ZERO) + item.qty
+    return merged
+
+
+def returnable(sale: Sale) -> bool:
+    return sale.status in (SaleStatus.PAID, SaleStatus.PARTIALLY_RETURNED)

@@ -1,0 +1,262 @@
+"""Sales at the till and through the API: open a sale, add lines, price them, void."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from wordofmouth.catalog import service as catalog
+from wordofmouth.catalog.models import Product
+from wordofmouth.customers import service as customers
+from wordofmouth.customers.models import DiscountCard
+from wordofmouth.db import is_postgres, utcnow
+from wordofmouth.errors import InvalidInput
+from wordofmouth.money import ZERO
+from wordofmouth.sales import rules
+from wordofmouth.sales.errors import (
+    EmptySale,
+    InvalidQuantity,
+    LineNotFound,
+    PaidSaleCannotBeVoided,
+    SaleNotFound,
+    SaleNotOpen,
+    UnknownCode,
+)
+from wordofmouth.sales.extensions import EXTENSIONS
+from wordofmouth.sales.models import Sale, SaleKind, SaleLine, SaleStatus
+from wordofmouth.scancodes import service as scancodes
+
+MAX_LINES = 500
+
+
+@dataclass(frozen=True)
+class LineDraft:
+    product_id: int | None = None
+    code: str | None = None  # barcode or SKU
+    qty: Decimal = Decimal("1")
+    unit_price: Decimal | None = None  # defaults to the catalog price
+
+
+@dataclass(frozen=True)
+class SaleDraft:
+    lines: list[LineDraft] = field(default_factory=list)
+    customer_id: int | None = None
+    card_number: str | None = None
+    kind: SaleKind = SaleKind.RECEIPT
+    created_at: datetime | None = None  # a document date, for importing history
+    due_date: date | None = None
+    note: str = ""
+
+
+def get_sale(session: Session, sale_id: int, *, lock: bool = False) -> Sale:
+    """A sale with its lines and payments; `lock` holds its row until the transaction ends."""
+    stmt = select(Sale).where(Sale.id == sale_id).options(
+        selectinload(Sale.lines), selectinload(Sale.payments)
+    )
+    if lock and is_postgres(session):
+        stmt = stmt.with_for_update()
+    sale = session.scalars(stmt).one_or_none()
+    if sale is None:
+        raise SaleNotFound(f"Sale {sale_id} does not exist.")
+    return sale
+
+
+def require_open(sale: Sale) -> None:
+    if sale.status != SaleStatus.OPEN:
+        raise SaleNotOpen(f"{sale.number} is {sale.status.replace('_', ' ')}.")
+
+
+def open_sale(session: Session, *, actor: str, channel: str = "pos",
+              kind: SaleKind = SaleKind.RECEIPT, customer_id: int | None = None,
+              card_number: str | None = None, created_at: datetime | None = None,
+              due_date: date | None = None, note: str = "") -> Sale:
+    """Start an open sale (a POS basket, an API order or an invoice to be paid later)."""
+    sale = Sale(kind=kind, status=SaleStatus.OPEN, created_by=actor, channel=channel,
+                created_at=created_at or utcnow(), due_date=due_date, note=note.strip()[:300],
+                gross_total=ZERO, discount_total=ZERO, net_total=ZERO, paid_total=ZERO,
+                returned_net=ZERO)
+    session.add(sale)
+    session.flush()
+    if card_number:
+        attach_card(session, sale, customers.card_by_number(session, card_number))
+    elif customer_id is not None:
+        customer = customers.get_customer(session, customer_id)
+        sale.customer_id = customer.id
+        main = customer.main_card
+        sale.card_id = main.id if main else None
+    return sale
+
+
+def create_sale(session: Session, draft: SaleDraft, *, actor: str, channel: str) -> Sale:
+    """Open a sale with all its lines in one step (the API and history imports)."""
+    if not draft.lines:
+        raise EmptySale()
+    if len(draft.lines) > MAX_LINES:
+        raise InvalidInput(f"A sale has at most {MAX_LINES} lines.")
+    sale = open_sale(session, actor=actor, channel=channel, kind=draft.kind,
+                     customer_id=draft.customer_id, card_number=draft.card_number,
+                     created_at=draft.created_at, due_date=draft.due_date, note=draft.note)
+    for line in draft.lines:
+        product = _product_for(session, line)
+        _append_line(sale, product, line.qty, line.unit_price)
+    recompute(session, sale)
+    return sale
+
+
+def _product_for(session: Session, line: LineDraft) -> Product:
+    if line.product_id is not None:
+        return catalog.get_product(session, line.product_id)
+    if line.code:
+        product = catalog.find_product(session, line.code)
+        if product is None:
+            raise UnknownCode(f"No product with barcode or SKU {line.code}.")
+        return product
+    raise InvalidInput("Each line needs a product id or a barcode.")
+
+
+def _check_qty(qty: Decimal) -> None:
+    if qty <= 0 or qty != qty.quantize(Decimal("0.001")) or qty > Decimal("100000"):
+        raise InvalidQuantity(f"Quantity {qty} is not allowed: more than 0, at most 100000, "
+                              "at most three decimals.")
+
+
+def _append_line(sale: Sale, product: Product, qty: Decimal,
+                 unit_price: Decimal | None) -> SaleLine:
+    _check_qty(qty)
+    if not product.active:
+        raise InvalidInput(f"{product.name} is not on sale.")
+    price = product.price if unit_price is None else unit_price
+    if price < 0:
+        raise InvalidInput("A price cannot be negative.")
+    line = SaleLine(line_no=len(sale.lines) + 1, product_id=product.id,
+                    group_id=product.group_id, name=product.name, qty=qty, unit_price=price,
+                    unit_cost=product.cost_price, gross=ZERO, net=ZERO,
+                    discount_percent=ZERO, discount_amount=ZERO, discount_source="",
+                    returned_qty=ZERO)
+    sale.lines.append(line)
+    return line
+
+
+def add_product(session: Session, sale: Sale, product: Product,
+                qty: Decimal = Decimal("1")) -> SaleLine:
+    """Add a product to an open sale; scanning the same product again adds to its line."""
+    require_open(sale)
+    for line in sale.lines:
+        if line.product_id == product.id and line.unit_price == product.price:
+            _check_qty(line.qty + qty)
+            line.qty += qty
+            recompute(session, sale)
+            return line
+    line = _append_line(sale, product, qty, None)
+    recompute(session, sale)
+    return line
+
+
+def set_line_qty(session: Session, sale: Sale, line_no: int, qty: Decimal) -> None:
+    """Change a line's quantity; zero removes the line."""
+    require_open(sale)
+    line = next((ln for ln in sale.lines if ln.line_no == line_no), None)
+    if line is None:
+        raise LineNotFound(f"{sale.number} has no line {line_no}.")
+    if qty == 0:
+        sale.lines.remove(line)
+        for n, rest in enumerate(sale.lines, start=1):
+            rest.line_no = n
+    else:
+        _check_qty(qty)
+        line.qty = qty
+    recompute(session, sale)
+
+
+def attach_card(session: Session, sale: Sale, card: DiscountCard) -> None:
+    """Put a customer's card on an open sale: its owner becomes the buyer."""
+    require_open(sale)
+    sale.card_id = card.id
+    sale.customer_id = card.customer_id
+    recompute(session, sale)
+
+
+def recompute(session: Session, sale: Sale) -> None:
+    """Price every line with the one discount that wins for it, and total the sale."""
+    session.flush()
+    offers: dict[int, list[rules.DiscountCandidate]] = {}
+    for provider in EXTENSIONS.discount_providers:
+        for line_no, cands in provider.candidates(session, sale).items():
+            offers.setdefault(line_no, []).extend(cands)
+    gross = discount = net = ZERO
+    for line in sale.lines:
+        price = rules.price_line(line.unit_price, line.qty,
+                                 rules.resolve_discount(offers.get(line.line_no, [])))
+        line.gross, line.net = price.gross, price.net
+        line.discount_percent, line.discount_source = price.discount_percent, price.discount_source
+        line.discount_amount = price.discount_amount
+        gross, discount, net = gross + price.gross, discount + price.discount_amount, net + price.net
+    sale.gross_total, sale.discount_total, sale.net_total = gross, discount, net
+    session.flush()
+
+
+def scan(session: Session, sale: Sale, code: str) -> str:
+    """What a barcode scanner types into the one POS input: a card, a product or a promo code."""
+    require_open(sale)
+    code = code.strip()
+    if not code:
+        raise InvalidInput("Scan or type a code.")
+    qty = Decimal("1")
+    if "*" in code:  # "3*4820000000001": three of a product, as tills accept
+        head, _, code = code.partition("*")
+        try:
+            qty = Decimal(head.replace(",", "."))
+        except ArithmeticError as exc:
+            raise InvalidQuantity(f"'{head}' is not a quantity.") from exc
+    found = scancodes.resolve(session, code)
+    if found is not None and found.kind == "card":
+        card = customers.get_card(session, found.target_id)
+        attach_card(session, sale, customers.card_by_number(session, card.number))
+        customer = customers.get_customer(session, card.customer_id)
+        return f"Card {card.number}: {customer.full_name}"
+    if found is not None and found.kind in EXTENSIONS.code_handlers:
+        return EXTENSIONS.code_handlers[found.kind].apply(session, sale, found.target_id, code)
+    product = catalog.find_product(session, code)
+    if product is None:
+        raise UnknownCode(f"Nothing matches '{code}': not a product, a card or a promo code.")
+    line = add_product(session, sale, product, qty)
+    return f"{product.name} × {line.qty.normalize():f}"
+
+
+def void_sale(session: Session, sale_id: int, *, actor: str) -> Sale:
+    """Cancel an open sale: whatever it held (bonuses spent on it, codes) is released."""
+    from wordofmouth.sales.payments import refund_payments_of_void
+
+    sale = get_sale(session, sale_id, lock=True)
+    if sale.status in (SaleStatus.PAID, SaleStatus.PARTIALLY_RETURNED, SaleStatus.RETURNED):
+        raise PaidSaleCannotBeVoided(f"{sale.number} is paid; make a return instead.")
+    require_open(sale)
+    refund_payments_of_void(session, sale)
+    for step in EXTENSIONS.accrual_steps:
+        step.on_void(session, sale)
+    sale.status = SaleStatus.VOIDED
+    sale.voided_at = utcnow()
+    session.flush()
+    return sale
+
+
+def list_sales(session: Session, *, status: str | None = None, kind: str | None = None,
+               customer_id: int | None = None, date_from: date | None = None,
+               date_to: date | None = None, limit: int = 50, offset: int = 0) -> list[Sale]:
+    stmt = select(Sale).order_by(Sale.id.desc()).limit(limit).offset(offset)
+    if status:
+        stmt = stmt.where(Sale.status == status)
+    if kind:
+        stmt = stmt.where(Sale.kind == kind)
+    if customer_id is not None:
+        stmt = stmt.where(Sale.customer_id == customer_id)
+    if date_from is not None:
+        stmt = stmt.where(Sale.created_at >= datetime.combine(date_from, time.min, tzinfo=UTC))
+    if date_to is not None:
+        stmt = stmt.where(Sale.created_at < datetime.combine(date_to + timedelta(days=1),
+                                                             time.min, tzinfo=UTC))
+    return list(session.scalars(stmt))

@@ -1,0 +1,22 @@
+"""EAN-13 arithmetic for in-store codes (prefix 2: numbers a store may assign itself)."""
+
+import secrets
+
+
+def ean13_check_digit(first12: str) -> str:
+    if len(first12) != 12 or not first12.isdigit():
+        raise ValueError("EAN-13 needs 12 digits before the check digit")
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(first12))
+    return str((10 - total % 10) % 10)
+
+
+def is_valid_ean13(code: str) -> bool:
+    return len(code) == 13 and code.isdigit() and ean13_check_digit(code[:12]) == code[12]
+
+
+def random_instore_ean13(prefix: str) -> str:
+    """A random EAN-13 starting with `prefix` (which must start with 2), with its check digit."""
+    if not prefix.startswith("2") or not prefix.isdigit() or len(prefix) > 6:
+        raise ValueError("in-store prefixes start with 2")
+    body = prefix + "".join(str(secrets.randbelow(10)) for _ in range(12 - len(prefix)))
+    return body + ean13_check_digit(body)

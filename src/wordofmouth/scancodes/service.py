@@ -1,0 +1,45 @@
+"""Register and resolve scannable codes; a code belongs to exactly one thing."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from wordofmouth.errors import Conflict
+from wordofmouth.scancodes.models import ScanCode
+
+
+class CodeTaken(Conflict):
+    code = "code_taken"
+    message = "This code is already used by another card, product or promo code."
+
+
+@dataclass(frozen=True)
+class Resolved:
+    kind: str
+    target_id: int
+
+
+def register(session: Session, code: str, kind: str, target_id: int) -> None:
+    """Claim `code` for (kind, target); refuses a code another thing already holds."""
+    existing = session.get(ScanCode, code)
+    if existing is not None:
+        if existing.kind == kind and existing.target_id == target_id:
+            return
+        raise CodeTaken(f"Code {code} is already used by a {existing.kind.replace('_', ' ')}.")
+    session.add(ScanCode(code=code, kind=kind, target_id=target_id))
+    session.flush()
+
+
+def release(session: Session, code: str, kind: str) -> None:
+    session.execute(delete(ScanCode).where(ScanCode.code == code, ScanCode.kind == kind))
+
+
+def resolve(session: Session, code: str) -> Resolved | None:
+    row = session.get(ScanCode, code.strip())
+    return Resolved(row.kind, row.target_id) if row else None
+
+
+def taken(session: Session, codes: list[str]) -> set[str]:
+    """Which of `codes` are already claimed (one query, for bulk generators)."""
+    return set(session.scalars(select(ScanCode.code).where(ScanCode.code.in_(codes))))

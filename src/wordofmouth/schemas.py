@@ -1,0 +1,32 @@
+"""Shared request/response field types: money and percentages are exact decimals."""
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MoneyIn = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2,
+                                   description="An amount with at most two decimals")]
+PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
+PercentIn = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+QtyIn = Annotated[Decimal, Field(gt=0, le=100000, max_digits=12, decimal_places=3)]
+
+
+class Strict(BaseModel):
+    """Request bodies refuse unknown fields, so a typo is an error and not a silent no-op."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class ErrorOut(BaseModel):
+    error: str = Field(description="A stable machine-readable code")
+    detail: str = Field(description="A human message")
+
+
+class Page(BaseModel):
+    limit: int
+    offset: int

@@ -1,0 +1,100 @@
+"""Request-scoped dependencies: one transaction per request, who is asking, CSRF."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from wordofmouth.auth import service as auth
+from wordofmouth.auth.errors import CsrfFailed
+from wordofmouth.auth.permissions import Principal
+from wordofmouth.db import session_factory
+from wordofmouth.errors import Forbidden, NotAuthenticated
+
+SESSION_COOKIE = "wom_session"
+
+
+def get_db() -> Iterator[Session]:
+    """One transaction per request: committed before the response is sent, rolled back on
+    any error, so a rejected request writes nothing."""
+    session = session_factory()()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+DB = Annotated[Session, Depends(get_db, scope="function")]
+
+
+class LoginRequired(NotAuthenticated):
+    """Raised by pages: the handler sends the browser to the login page."""
+
+
+def optional_principal(request: Request, db: DB) -> Principal | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        principal = auth.token_principal(db, header[7:].strip())
+        if principal is None:
+            raise NotAuthenticated("The API token is unknown or revoked.")
+        return principal
+    cookie = request.cookies.get(SESSION_COOKIE)
+    return auth.session_principal(db, cookie) if cookie else None
+
+
+def api_permission(permission: str) -> Callable[..., Principal]:
+    """API guard: a token with the scope, or a logged-in user whose role has it (with the
+    CSRF header on writes, since a browser sends the cookie by itself)."""
+
+    def guard(request: Request, principal: Annotated[Principal | None,
+                                                      Depends(optional_principal)]) -> Principal:
+        if principal is None:
+            raise NotAuthenticated()
+        if principal.kind == "user" and request.method not in ("GET", "HEAD", "OPTIONS"):
+            _check_csrf(principal, request.headers.get("x-csrf-token", ""))
+        if not principal.can(permission):
+            raise Forbidden(f"This needs the '{permission}' permission.")
+        return principal
+
+    return guard
+
+
+def page_permission(permission: str | None = None) -> Callable[..., Principal]:
+    """Page guard: a logged-in user (else the login page) whose role has `permission`."""
+
+    def guard(principal: Annotated[Principal | None, Depends(optional_principal)]) -> Principal:
+        if principal is None or principal.kind != "user":
+            raise LoginRequired()
+        if permission is not None and not principal.can(permission):
+            raise Forbidden("Your role does not give access to this page.")
+        return principal
+
+    return guard
+
+
+def _check_csrf(principal: Principal, presented: str) -> None:
+    if not presented or not hmac.compare_digest(presented, principal.csrf_token):
+        raise CsrfFailed()
+
+
+async def csrf_form(
+    request: Request, principal: Annotated[Principal | None, Depends(optional_principal)]
+) -> FormData:
+    """The posted form, refused unless it carries the session's CSRF token."""
+    form = await request.form()
+    if principal is None or principal.kind != "user":
+        raise LoginRequired()
+    _check_csrf(principal, str(form.get("csrf_token") or request.headers.get("x-csrf-token", "")))
+    return form
+
+
+Form = Annotated[FormData, Depends(csrf_form)]

@@ -1,0 +1,56 @@
+"""Reading typed values out of posted forms, with clear messages for bad input."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from starlette.datastructures import FormData
+
+__all__ = ["FormData", "checked", "decimal", "integer", "money", "optional_int", "text"]
+
+from wordofmouth.errors import InvalidInput
+from wordofmouth.money import parse_money
+
+
+def text(form: FormData, name: str, default: str = "") -> str:
+    value = form.get(name, default)
+    return str(value).strip() if value is not None else default
+
+
+def money(form: FormData, name: str, label: str, *, default: str | None = None) -> Decimal:
+    raw = text(form, name) or (default or "")
+    try:
+        return parse_money(raw)
+    except ValueError as exc:
+        raise InvalidInput(f"{label}: {exc}.") from exc
+
+
+def decimal(form: FormData, name: str, label: str, default: str = "0") -> Decimal:
+    raw = (text(form, name) or default).replace(",", ".")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation as exc:
+        raise InvalidInput(f"{label}: '{raw}' is not a number.") from exc
+    if not value.is_finite():
+        raise InvalidInput(f"{label}: '{raw}' is not a number.")
+    return value
+
+
+def integer(form: FormData, name: str, label: str) -> int:
+    raw = text(form, name)
+    if not raw.lstrip("-").isdigit():
+        raise InvalidInput(f"{label}: '{raw}' is not a whole number.")
+    return int(raw)
+
+
+def optional_int(form: FormData, name: str) -> int | None:
+    raw = text(form, name)
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise InvalidInput(f"'{raw}' is not an id.")
+    return int(raw)
+
+
+def checked(form: FormData, name: str) -> bool:
+    return form.get(name) in ("on", "true", "1")

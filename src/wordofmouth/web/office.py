@@ -1,0 +1,173 @@
+"""Back-office shell: login, the home page, settings, users and tokens, the audit log."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, time
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy import func, select
+from starlette.responses import RedirectResponse, Response
+
+from wordofmouth.audit import service as audit
+from wordofmouth.auth import service as auth
+from wordofmouth.auth.errors import CsrfFailed
+from wordofmouth.auth.models import Role
+from wordofmouth.auth.permissions import SCOPES, Principal
+from wordofmouth.config import get_settings
+from wordofmouth.customers.models import Customer
+from wordofmouth.errors import DomainError, InvalidInput
+from wordofmouth.sales.models import Sale, SaleStatus
+from wordofmouth.settings import service as store_settings
+from wordofmouth.web.deps import DB, SESSION_COOKIE, Form, page_permission
+from wordofmouth.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+LOGIN_CSRF = "wom_login_csrf"
+Anyone = Annotated[Principal, Depends(page_permission())]
+Owner = Annotated[Principal, Depends(page_permission("settings"))]
+UsersAdmin = Annotated[Principal, Depends(page_permission("users"))]
+Auditor = Annotated[Principal, Depends(page_permission("audit"))]
+
+
+def redirect(url: str, message: str = "") -> RedirectResponse:
+    from urllib.parse import quote
+
+    sep = "&" if "?" in url else "?"
+    return RedirectResponse(f"{url}{sep}ok={quote(message)}" if message else url, status_code=303)
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/") -> Response:
+    token = secrets.token_urlsafe(24)
+    response = render(request, "login.html", None, login_csrf=token, next=_safe_next(next),
+                      login="")
+    response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict",
+                        secure=get_settings().cookie_secure)
+    return response
+
+
+def _safe_next(target: str) -> str:
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.post("/login")
+async def login(request: Request, db: DB) -> Response:
+    form = await request.form()
+    expected = request.cookies.get(LOGIN_CSRF, "")
+    if not expected or not secrets.compare_digest(expected, str(form.get("csrf_token", ""))):
+        raise CsrfFailed()
+    ip = request.client.host if request.client else "?"
+    try:
+        _user, token = auth.login(db, login=str(form.get("login", "")),
+                                  password=str(form.get("password", "")), ip=ip)
+    except DomainError as exc:
+        db.commit()  # keep the failed attempt: it is what login throttling counts
+        response = render(request, "login.html", None, status_code=exc.status,
+                          error=exc.detail, login_csrf=expected, login=form.get("login", ""),
+                          next=_safe_next(str(form.get("next", "/"))))
+        return response
+    response = RedirectResponse(_safe_next(str(form.get("next", "/"))), status_code=303)
+    settings = get_settings()
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax",
+                        secure=settings.cookie_secure, max_age=settings.session_hours * 3600)
+    response.delete_cookie(LOGIN_CSRF)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, db: DB, _: Form) -> Response:
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        auth.logout(db, cookie)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/")
+def home(request: Request, db: DB, me: Anyone) -> Response:
+    if not me.can("sales:read") or me.role == Role.CASHIER:
+        return RedirectResponse("/pos" if me.can("pos") else "/login", status_code=303)
+    today = datetime.combine(datetime.now(UTC).date(), time.min, tzinfo=UTC)
+    paid = (SaleStatus.PAID, SaleStatus.PARTIALLY_RETURNED, SaleStatus.RETURNED)
+    sales_today, revenue_today = db.execute(
+        select(func.count(Sale.id), func.sum(Sale.net_total - Sale.returned_net))
+        .where(Sale.paid_at >= today, Sale.status.in_(paid))
+    ).one()
+    open_invoices = db.scalar(select(func.count(Sale.id)).where(
+        Sale.kind == "invoice", Sale.status == SaleStatus.OPEN))
+    customers = db.scalar(select(func.count(Customer.id)))
+    recent = list(db.scalars(select(Sale).where(Sale.status.in_(paid))
+                             .order_by(Sale.id.desc()).limit(10)))
+    return render(request, "home.html", me, sales_today=sales_today,
+                  revenue_today=revenue_today or Decimal("0"), open_invoices=open_invoices,
+                  customers=customers, recent=recent, settings=store_settings.get(db))
+
+
+@router.get("/settings")
+def settings_page(request: Request, db: DB, me: Owner) -> Response:
+    return render(request, "settings.html", me, settings=store_settings.get(db),
+                  currencies=store_settings.CURRENCIES)
+
+
+@router.post("/settings")
+def save_settings(request: Request, db: DB, me: Owner, form: Form) -> Response:
+    try:
+        changes = {
+            "store_name": str(form.get("store_name", "")),
+            "currency": str(form.get("currency", "")),
+            "bonus_share_percent": Decimal(str(form.get("bonus_share_percent", ""))),
+            "default_bonus_percent": Decimal(str(form.get("default_bonus_percent", ""))),
+            "hold_days": int(str(form.get("hold_days", ""))),
+        }
+    except (InvalidOperation, ValueError) as exc:
+        raise InvalidInput("Percentages and the hold period must be numbers.") from exc
+    store_settings.update(db, actor=me.label, **changes)
+    return redirect("/settings", "Settings saved.")
+
+
+@router.get("/users")
+def users_page(request: Request, db: DB, me: UsersAdmin, new_token: str = "") -> Response:
+    return render(request, "users.html", me, users=auth.users(db), tokens=auth.tokens(db),
+                  roles=[r.value for r in Role], scopes=SCOPES, new_token=new_token)
+
+
+@router.post("/users")
+def add_user(request: Request, db: DB, me: UsersAdmin, form: Form) -> Response:
+    auth.create_user(db, login=str(form.get("login", "")), name=str(form.get("name", "")),
+                     role=str(form.get("role", "")), password=str(form.get("password", "")),
+                     actor=me.label)
+    return redirect("/users", "User added.")
+
+
+@router.post("/users/{user_id}")
+def change_user(user_id: int, db: DB, me: UsersAdmin, form: Form) -> Response:
+    auth.set_user(db, user_id, role=str(form.get("role", "")),
+                  active=form.get("active") == "on", actor=me.label)
+    return redirect("/users", "User changed.")
+
+
+@router.post("/tokens")
+def add_token(request: Request, db: DB, me: UsersAdmin, form: Form) -> Response:
+    raw = auth.create_token(db, name=str(form.get("name", "")),
+                            scopes=[str(s) for s in form.getlist("scopes")], actor=me.label)
+    return render(request, "users.html", me, users=auth.users(db), tokens=auth.tokens(db),
+                  roles=[r.value for r in Role], scopes=SCOPES, new_token=raw,
+                  message="Token created. Copy it now: it is shown only once.")
+
+
+@router.post("/tokens/{token_id}/revoke")
+def revoke_token(token_id: int, db: DB, me: UsersAdmin, _: Form) -> Response:
+    auth.revoke_token(db, token_id, actor=me.label)
+    return redirect("/users", "Token revoked.")
+
+
+@router.get("/audit")
+def audit_page(request: Request, db: DB, me: Auditor, action: str = "",
+               page: int = 1) -> Response:
+    page = max(1, page)
+    events = audit.recent(db, action=action or None, limit=100, offset=(page - 1) * 100)
+    return render(request, "audit.html", me, events=events, action=action, page=page)
