@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
+MAX_AMOUNT = Decimal(10) ** 12
 
 
 def round_money(value: Decimal) -> Decimal:
@@ -44,6 +45,8 @@ def parse_money(text: str) -> Decimal:
         raise ValueError(f"'{text}' is not an amount") from exc
     if not value.is_finite() or value.as_tuple().exponent < -2:  # type: ignore[operator]
         raise ValueError(f"'{text}' is not an amount with at most two decimals")
+    if abs(value) >= MAX_AMOUNT:
+        raise ValueError(f"'{text}' is too large")
     return value.quantize(CENT)
 
 

@@ -75,33 +75,35 @@ def _apply(session: Session, sale: Sale, draft: PaymentDraft, share: Decimal,
         applied = draft.amount
     if applied <= 0:
         raise PaymentExceedsDue(f"{sale.number} has nothing left to pay.")
+    if draft.method == PaymentMethod.BONUS:
+        _check_bonus_limit(session, sale, applied, share)
     payment = Payment(method=draft.method, amount=applied, tendered=draft.amount, created_at=at)
     sale.payments.append(payment)
     session.flush()
     if draft.method == PaymentMethod.BONUS:
-        _spend_bonus(session, sale, payment, share, at)
+        assert sale.customer_id is not None
+        # The conditional update inside post() is what stops two tills spending the same
+        # bonus at once: the balance read by the limit check is only for the message.
+        ledger.post(session, ledger.Posting(
+            account_kind=AccountKind.CUSTOMER_BONUS, owner_id=sale.customer_id,
+            amount=-payment.amount, kind="bonus_spend", source_type="payment",
+            source_id=payment.id, source_key=f"payment:{payment.id}:bonus_spend",
+            sale_id=sale.id,
+        ), require_funds=True, at=at)
     sale.paid_total += applied
 
 
-def _spend_bonus(session: Session, sale: Sale, payment: Payment, share: Decimal,
-                 at: datetime) -> None:
+def _check_bonus_limit(session: Session, sale: Sale, amount: Decimal, share: Decimal) -> None:
     if sale.customer_id is None:
         raise BonusNeedsCustomer()
-    already = sale.paid_with(PaymentMethod.BONUS) - payment.amount
     balance = spendable(ledger.balance(session, AccountKind.CUSTOMER_BONUS, sale.customer_id))
-    limit = rules.bonus_payment_limit(sale.net_total, share, already, balance, sale.due)
-    if payment.amount > limit:
+    limit = rules.bonus_payment_limit(sale.net_total, share, sale.paid_with(PaymentMethod.BONUS),
+                                      balance, sale.due)
+    if amount > limit:
         raise BonusShareExceeded(
             f"Bonuses can pay at most {limit} of this receipt (balance {balance}, "
             f"share {share.normalize():f} %)."
         )
-    # The conditional update inside post() is what stops two tills spending the same bonus:
-    # the balance read above is only for the message.
-    ledger.post(session, ledger.Posting(
-        account_kind=AccountKind.CUSTOMER_BONUS, owner_id=sale.customer_id,
-        amount=-payment.amount, kind="bonus_spend", source_type="payment",
-        source_id=payment.id, source_key=f"payment:{payment.id}:bonus_spend", sale_id=sale.id,
-    ), require_funds=True, at=at)
 
 
 def complete(session: Session, sale: Sale, *, paid_at: datetime | None = None) -> None:

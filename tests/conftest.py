@@ -1,0 +1,122 @@
+"""Test databases: SQLite by default, PostgreSQL when WOM_TEST_DATABASE_URL is set.
+
+Each run creates its own database from `alembic upgrade head` and drops it at the end.
+Each test runs inside a transaction that is rolled back; the app's requests join it
+through savepoints, so what a request commits is still undone after the test."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from tests import factories
+from wordofmouth import db as database
+from wordofmouth import plugins
+from wordofmouth.app import create_app
+from wordofmouth.auth import service as auth
+from wordofmouth.migrate import upgrade
+from wordofmouth.web.deps import get_db
+
+PG_URL = os.environ.get("WOM_TEST_DATABASE_URL", "")
+
+
+def create_database(tmp_dir: Path) -> str:
+    """A new, empty, migrated database; returns its URL."""
+    if PG_URL:
+        name = f"wom_test_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    else:
+        url = f"sqlite:///{tmp_dir / f'wom-{uuid.uuid4().hex[:8]}.db'}"
+    upgrade(url)
+    return url
+
+
+def drop_database(url: str) -> None:
+    if not url.startswith("postgresql"):
+        return
+    name = make_url(url).database
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = create_database(tmp_path_factory.mktemp("db"))
+    yield url
+    database.get_engine().dispose()
+    drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Engine:
+    plugins.install()
+    return database.configure(database_url)
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back after the test."""
+    connection = engine.connect()
+    outer = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint",
+                      expire_on_commit=False)
+    factories.bind(session)
+    try:
+        yield session
+    finally:
+        session.close()
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def app(db: Session) -> Iterator[object]:
+    application = create_app()
+    connection = db.connection()
+
+    def joined_session() -> Iterator[Session]:
+        session = Session(bind=connection, join_transaction_mode="create_savepoint",
+                          expire_on_commit=False)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    application.dependency_overrides[get_db] = joined_session
+    yield application
+
+
+@pytest.fixture
+def client(app: object) -> TestClient:
+    return TestClient(app, raise_server_exceptions=False)  # type: ignore[arg-type]
+
+
+def make_token(db: Session, *scopes: str) -> dict[str, str]:
+    raw = auth.create_token(db, name="test", scopes=list(scopes), actor="test")
+    db.flush()
+    return {"Authorization": f"Bearer {raw}"}
+
+
+@pytest.fixture
+def writer(db: Session) -> dict[str, str]:
+    """Headers of an integration token that may sell and read everything."""
+    return make_token(db, "catalog:read", "catalog:write", "customers:read", "customers:write",
+                      "sales:read", "sales:write", "ledger:read")
