@@ -120,3 +120,15 @@ def writer(db: Session) -> dict[str, str]:
     """Headers of an integration token that may sell and read everything."""
     return make_token(db, "catalog:read", "catalog:write", "customers:read", "customers:write",
                       "sales:read", "sales:write", "ledger:read")
+
+
+@pytest.fixture(scope="module")
+def committed_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database of its own for tests that commit from several connections at once."""
+    url = create_database(tmp_path_factory.mktemp("committed"))
+    yield url
+    drop_database(url)
+
+
+requires_postgres = pytest.mark.skipif(not PG_URL, reason="races need PostgreSQL "
+                                                          "(set WOM_TEST_DATABASE_URL)")

@@ -1,0 +1,80 @@
+"""A cashier sells with a card, two products and bonuses, then takes a return, in Chromium."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+from tests import factories
+from tests.factories import UserFactory
+from tests.sales.helpers import bonus, card, give_bonus, product
+from wordofmouth.sales.models import Sale
+
+pytestmark = pytest.mark.browser
+D = Decimal
+
+
+@pytest.fixture(scope="module")
+def shop(committed_url: str) -> dict[str, object]:
+    engine = create_engine(committed_url)
+    with Session(engine) as s:
+        factories.bind(s)
+        UserFactory(login="anna", role="cashier", password="till-password-1")
+        c = card(discount="10", bonus="5")
+        give_bonus(s, c.customer_id, "150.00")
+        cream, serum = product("420.00"), product("575.00")
+        s.commit()
+        data = {"card": c.number, "customer_id": c.customer_id, "cream": cream.barcode,
+                "serum": serum.barcode, "engine": engine}
+    return data
+
+
+def test_cashier_sells_with_bonuses_and_takes_a_return(server: str, browser, shop) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    page.goto(f"{server}/login")
+    page.fill("input[name=login]", "anna")
+    page.fill("input[name=password]", "till-password-1")
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url(f"{server}/pos")
+
+    for code in (shop["card"], shop["cream"], shop["serum"]):
+        page.fill("#scan", code)
+        with page.expect_response("**/pos/scan"):
+            page.press("#scan", "Enter")
+        page.wait_for_load_state("networkidle")
+    # 420 + 575 = 995, minus the card's 10 % per line: 378.00 + 517.50
+    assert page.inner_text("#pos-total") == "895.50"
+    assert page.inner_text("#pos-bonus-balance") == "150.00"
+
+    page.fill("#pay-bonus", "150")
+    page.fill("#pay-cash", "800")
+    with page.expect_response("**/pay"):
+        page.press("#pay-cash", "Enter")
+    page.wait_for_selector("#pos-done")
+    assert "Change: 54.50" in page.inner_text("#pos-message")
+    assert page.inner_text("#pos-total") == "0.00"
+
+    engine = shop["engine"]
+    with Session(engine) as s:  # type: ignore[arg-type]
+        sale = s.query(Sale).order_by(Sale.id.desc()).first()
+        assert sale is not None and sale.status == "paid"
+        # 150 spent, 5 % of 895.50 = 44.78 accrued
+        assert bonus(s, shop["customer_id"]) == D("44.78")  # type: ignore[arg-type]
+        sale_id, serum_line = sale.id, sale.lines[1].id
+
+    page.fill("input[name=receipt]", f"R-{sale_id:06d}")
+    page.press("input[name=receipt]", "Enter")
+    page.wait_for_selector("#return-form")
+    page.fill(f"input[name=qty_{serum_line}]", "1")
+    page.click("#return-form button[type=submit]")
+    page.wait_for_selector("text=given back")
+    assert "517.50 given back" in page.inner_text("[role=status]")
+    assert page.inner_text("#sale-returned") == "517.50"
+    assert page.inner_text("#sale-status") == "partially returned"
+    with Session(engine) as s:  # type: ignore[arg-type]
+        # bonus back: 150 × 517.50 / 895.50 = 86.68; accrual back: 44.78 × 517.50 / 895.50 = 25.88
+        assert bonus(s, shop["customer_id"]) == D("44.78") + D("86.68") - D("25.88")  # type: ignore[arg-type]
+    page.close()

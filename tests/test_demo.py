@@ -1,0 +1,23 @@
+"""The demo store: realistic data through the real services, a consistent ledger."""
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from wordofmouth.auth.models import User
+from wordofmouth.catalog.models import Product, ProductGroup
+from wordofmouth.demo import service as demo
+from wordofmouth.ledger import service as ledger
+from wordofmouth.sales.models import Sale, SaleReturn
+
+
+def test_the_demo_store_has_every_role_a_catalog_tree_sales_and_returns(db: Session) -> None:
+    logins = demo.seed_store(db, customers_count=30, sales_count=120, days=30)
+    assert {role for _, role, _ in logins} == {"owner", "manager", "cashier"}
+    assert db.scalar(select(func.count(User.id))) == 3
+    assert db.scalar(select(func.count(ProductGroup.id)
+                            ).where(ProductGroup.parent_id.is_not(None))) > 5
+    assert db.scalar(select(func.count(Product.id)).where(Product.barcode.is_not(None))) >= 35
+    assert db.scalar(select(func.count(Sale.id))) == 120
+    assert db.scalar(select(func.count(SaleReturn.id))) > 0
+    assert ledger.verify(db) == []
+    assert not demo.is_empty(db)
