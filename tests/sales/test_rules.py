@@ -5,7 +5,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wordofmouth.money import cumulative_part
-
 from wordofmouth.sales.rules import (
     DiscountCandidate,
     bonus_payment_limit,

@@ -36,13 +36,15 @@ GROUPS: dict[str, dict[str, list[tuple[str, str, str]]]] = {
                  ("Lip balm SPF 15", "119.00", "55.00")],
     },
     "Tools and accessories": {
-        "Brushes": [("Foundation brush", "260.00", "120.00"), ("Brush set 7 pcs", "890.00", "450.00")],
+        "Brushes": [("Foundation brush", "260.00", "120.00"),
+                    ("Brush set 7 pcs", "890.00", "450.00")],
         "Hair tools": [("Ceramic round brush", "345.00", "165.00"),
                        ("Professional hair dryer 2200 W", "2450.00", "1600.00"),
                        ("Flat iron", "1890.00", "1200.00")],
     },
     "Gift sets": {
-        "": [("Skin care gift box", "1250.00", "700.00"), ("Hair care gift box", "990.00", "560.00"),
+        "": [("Skin care gift box", "1250.00", "700.00"),
+             ("Hair care gift box", "990.00", "560.00"),
              ("Gift certificate 500", "500.00", "500.00")],
     },
 }

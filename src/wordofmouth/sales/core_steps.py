@@ -47,7 +47,8 @@ class CardBonus:
         ledger.accrue_for_sale(
             session, step=self.name, account_kind=AccountKind.CUSTOMER_BONUS,
             owner_id=sale.customer_id, sale_id=sale.id, at=sale.paid_at,
-            amount=percent_of(sale.net_total, rate), memo=f"{rate.normalize():f} % of {sale.number}",
+            amount=percent_of(sale.net_total, rate),
+            memo=f"{rate.normalize():f} % of {sale.number}",
         )
 
     def reverse(self, session: Session, sale: Sale, sale_return: SaleReturn,

@@ -51,8 +51,8 @@ def _act(request: Request, db: Session, me: Principal, sale_id: int | None,
         sale, message = action()
     except DomainError as exc:
         db.rollback()
-        sale = service.get_sale(db, sale_id) if sale_id else None
-        return _screen(request, db, me, sale, error=exc.detail,
+        current = service.get_sale(db, sale_id) if sale_id else None
+        return _screen(request, db, me, current, error=exc.detail,
                        status_code=200 if request.headers.get("hx-request") else exc.status)
     if not request.headers.get("hx-request"):
         return redirect(f"/pos?sale={sale.id}", message)

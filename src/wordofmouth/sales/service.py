@@ -194,7 +194,9 @@ def recompute(session: Session, sale: Sale) -> None:
         line.gross, line.net = price.gross, price.net
         line.discount_percent, line.discount_source = price.discount_percent, price.discount_source
         line.discount_amount = price.discount_amount
-        gross, discount, net = gross + price.gross, discount + price.discount_amount, net + price.net
+        gross += price.gross
+        discount += price.discount_amount
+        net += price.net
     sale.gross_total, sale.discount_total, sale.net_total = gross, discount, net
     session.flush()
 

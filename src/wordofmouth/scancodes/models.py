@@ -1,4 +1,4 @@
-"""One registry of every code a scanner can read, so cards, products and promo codes never collide."""
+"""One registry of every code a scanner reads: cards, products and promo codes never collide."""
 
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column

@@ -18,8 +18,8 @@ log = logging.getLogger("wordofmouth")
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api") or "application/json" in request.headers.get(
-        "accept", "") and "text/html" not in request.headers.get("accept", "")
+    return request.url.path.startswith("/api") or ("application/json" in request.headers.get(
+        "accept", "") and "text/html" not in request.headers.get("accept", ""))
 
 
 def _answer(request: Request, status: int, code: str, detail: str,

@@ -1,0 +1,34 @@
+# wordofmouth: two commands for a newcomer.
+#   make demo   install, migrate, load the demo store (SQLite) and serve it
+#   make test   install and run the whole test suite (SQLite; PostgreSQL with WOM_TEST_DATABASE_URL)
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint bench-checkout install clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/wom serve --demo
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+bench-checkout: $(STAMP)
+	$(BIN)/python -m bench.checkout
+
+clean:
+	rm -rf $(VENV) wordofmouth.db wordofmouth.db-wal wordofmouth.db-shm

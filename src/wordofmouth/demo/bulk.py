@@ -1,0 +1,178 @@
+"""A large data set for benchmarks: customers, cards, a year of sales, bonus accruals.
+
+Rows are generated in batches and written set-wise (COPY on PostgreSQL, executemany on
+SQLite) with explicit ids; amounts are integer minor units, as the tables store them. The
+result obeys the same invariants as data written through the till: every sale's totals
+match its lines, every accrual names its sale, every balance equals its entries."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, func, select, text
+
+from wordofmouth import db as database
+from wordofmouth.catalog.models import Product
+from wordofmouth.customers.models import Customer
+from wordofmouth.demo import service as demo
+from wordofmouth.ledger.models import AccountKind, LedgerAccount, LedgerEntry
+from wordofmouth.sales.models import Payment, Sale, SaleLine
+from wordofmouth.scancodes.rules import ean13_check_digit
+
+BulkProgress = Callable[[str, int, int], None]  # (stage, total, done)
+BATCH = 20_000
+FIRST = ["Olena", "Iryna", "Oksana", "Natalia", "Taras", "Andrii", "Mariia", "Yulia", "Serhii",
+         "Kateryna", "Dmytro", "Anna", "Viktoriia", "Oleh", "Sofiia", "Bohdan"]
+LAST = ["Kovalenko", "Bondarenko", "Tkachenko", "Shevchenko", "Melnyk", "Kravchenko", "Boiko",
+        "Koval", "Oliinyk", "Lysenko", "Moroz", "Savchenko", "Rudenko", "Marchenko"]
+
+
+def _next_id(conn: Connection, table: str) -> int:
+    return int(conn.scalar(text(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")) or 1)
+
+
+def _write(conn: Connection, table: str, columns: Sequence[str],
+           rows: Iterable[tuple[Any, ...]]) -> None:
+    rows = list(rows)
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cur, cur.copy(  # type: ignore[union-attr]
+                f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join(f":{c}" for c in columns)
+    conn.execute(text(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"),
+                 [dict(zip(columns, row, strict=True)) for row in rows])
+
+
+def _fix_sequences(conn: Connection, tables: Sequence[str]) -> None:
+    if conn.dialect.name != "postgresql":
+        return
+    for table in tables:
+        conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                          f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
+
+
+def generate(*, customers: int, lines: int, days: int = 365, seed: int = 11,
+             with_bonus_share: float = 0.4, progress: BulkProgress | None = None) -> None:
+    """Append `customers` customers with cards and about `lines` sale lines (3 per sale)."""
+    rng = random.Random(seed)
+    note = progress or (lambda stage, total, done: None)
+    with database.transaction() as session:
+        if demo.is_empty(session):
+            demo.seed_staff(session)
+        if session.scalar(select(func.count(Product.id))) == 0:
+            demo.seed_catalog(session)
+        products = [(p.id, p.group_id, p.name, int(p.price * 100), int(p.cost_price * 100))
+                    for p in session.scalars(select(Product))]
+    engine = database.get_engine()
+    with engine.begin() as conn:
+        _customers(conn, customers, rng, note)
+        # Sales go to every customer with a bonus account, new and old alike.
+        accounts = dict(conn.execute(select(LedgerAccount.owner_id, LedgerAccount.id).where(
+            LedgerAccount.kind == AccountKind.CUSTOMER_BONUS)).all())
+    customer_ids = list(accounts)
+    sales = max(lines // 3, 0)
+    done = 0
+    start = datetime.now(UTC) - timedelta(days=days)
+    while done < sales:
+        n = min(BATCH, sales - done)
+        with engine.begin() as conn:
+            _sales_batch(conn, n, done, sales, start, days, customer_ids, accounts, products,
+                         rng, with_bonus_share)
+        done += n
+        note("sales", sales, done)
+    with engine.begin() as conn:
+        _fix_sequences(conn, ["customers", "discount_cards", "sales", "sale_lines", "payments",
+                              "ledger_accounts", "ledger_entries"])
+        _settle_balances(conn)
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("ANALYZE"))
+
+
+def _customers(conn: Connection, count: int, rng: random.Random, note: BulkProgress) -> None:
+    first_id = _next_id(conn, "customers")
+    first_card = _next_id(conn, "discount_cards")
+    first_account = _next_id(conn, "ledger_accounts")
+    now = datetime.now(UTC)
+    ids = list(range(first_id, first_id + count))
+    for offset in range(0, count, BATCH):
+        chunk = ids[offset:offset + BATCH]
+        _write(conn, Customer.__tablename__,
+               ["id", "first_name", "last_name", "phone", "email", "consent_email",
+                "consent_sms", "consent_viber", "note", "created_at"],
+               ((cid, rng.choice(FIRST), rng.choice(LAST), f"+38050{cid:07d}",
+                 f"c{cid}@example.com", rng.random() < 0.7, rng.random() < 0.5,
+                 rng.random() < 0.3, "", now) for cid in chunk))
+        cards = []
+        for cid in chunk:
+            body = f"22{cid:010d}"
+            cards.append((first_card + cid - first_id, body + ean13_check_digit(body), cid,
+                          rng.choice([0, 0, 300, 500, 1000]), rng.choice([0, 200, 300, 500]),
+                          True, True, now))
+        _write(conn, "discount_cards",
+               ["id", "number", "customer_id", "discount_percent", "bonus_percent", "is_main",
+                "active", "issued_at"], cards)
+        _write(conn, "scan_codes", ["code", "kind", "target_id"],
+               ((c[1], "card", c[0]) for c in cards))
+        _write(conn, LedgerAccount.__tablename__, ["id", "kind", "owner_id", "balance"],
+               ((first_account + cid - first_id, AccountKind.CUSTOMER_BONUS.value, cid, 0)
+                for cid in chunk))
+        note("customers", count, min(offset + BATCH, count))
+
+
+def _sales_batch(conn: Connection, n: int, done: int, total: int, start: datetime, days: int,
+                 customer_ids: list[int], accounts: dict[int, int],
+                 products: list[tuple[int, int, str, int, int]], rng: random.Random,
+                 bonus_share: float) -> None:
+    sale_id = _next_id(conn, "sales")
+    line_id = _next_id(conn, "sale_lines")
+    entry_id = _next_id(conn, "ledger_entries")
+    sales, lines, pays, entries = [], [], [], []
+    for i in range(n):
+        sid = sale_id + i
+        at = start + timedelta(seconds=int(days * 86400 * (done + i) / max(total, 1)))
+        cid = rng.choice(customer_ids) if customer_ids and rng.random() < 0.7 else None
+        gross = net = 0
+        discount_pct = 500 if cid is not None and rng.random() < 0.5 else 0
+        for no in range(1, 4):
+            pid, gid, name, price, cost = rng.choice(products)
+            disc = (price * discount_pct + 5000) // 10000
+            lines.append((line_id, sid, no, pid, gid, name, 1000, price, cost, price,
+                          discount_pct, "card" if discount_pct else "", disc, price - disc, 0))
+            line_id += 1
+            gross += price
+            net += price - disc
+        sales.append((sid, "receipt", "paid", cid, None, "bulk", "import", at, at, gross,
+                      gross - net, net, net, 0, ""))
+        pays.append((sid, rng.choice(["cash", "card"]), net, net, at))
+        if cid is not None and rng.random() < bonus_share and cid in accounts:
+            entries.append((entry_id, accounts[cid], (net * 3 + 50) // 100, "card_bonus", "sale",
+                            sid, f"sale:{sid}:card_bonus", sid, "", at))
+            entry_id += 1
+    _write(conn, Sale.__tablename__,
+           ["id", "kind", "status", "customer_id", "card_id", "created_by", "channel",
+            "created_at", "paid_at", "gross_total", "discount_total", "net_total", "paid_total",
+            "returned_net", "note"], sales)
+    _write(conn, SaleLine.__tablename__,
+           ["id", "sale_id", "line_no", "product_id", "group_id", "name", "qty", "unit_price",
+            "unit_cost", "gross", "discount_percent", "discount_source", "discount_amount",
+            "net", "returned_qty"], lines)
+    _write(conn, Payment.__tablename__, ["sale_id", "method", "amount", "tendered",
+                                         "created_at"], pays)
+    _write(conn, LedgerEntry.__tablename__,
+           ["id", "account_id", "amount", "kind", "source_type", "source_id", "source_key",
+            "sale_id", "memo", "created_at"], entries)
+
+
+def _settle_balances(conn: Connection) -> None:
+    """Running balances = the sum of the entries, set-wise."""
+    conn.execute(text(
+        "UPDATE ledger_accounts SET balance = COALESCE((SELECT SUM(amount) FROM ledger_entries "
+        "WHERE ledger_entries.account_id = ledger_accounts.id), 0)"))
