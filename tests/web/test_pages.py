@@ -130,7 +130,7 @@ def test_the_pos_sells_with_a_card_and_bonuses(client: TestClient, db: Session) 
     csrf = login(client, "cashier")
     hx = {"HX-Request": "true", "X-CSRF-Token": csrf}
     r = client.post("/pos/scan", headers=hx, data={"code": c.number, "sale_id": ""})
-    sale_id = int(r.text.split('name="sale_id" value="')[1].split('"')[0])
+    sale_id = int(r.text.split('data-sale-id="')[1].split('"')[0])
     client.post("/pos/scan", headers=hx, data={"code": p.barcode, "sale_id": str(sale_id)})
     r = client.post("/pos/scan", headers=hx, data={"code": p.barcode, "sale_id": str(sale_id)})
     assert 'id="pos-total">380.00' in r.text
@@ -157,7 +157,7 @@ def test_a_return_from_the_receipt_page(client: TestClient, db: Session) -> None
     csrf = login(client, "cashier")
     hx = {"HX-Request": "true", "X-CSRF-Token": csrf}
     r = client.post("/pos/scan", headers=hx, data={"code": f"3*{p.sku}", "sale_id": ""})
-    sale_id = int(r.text.split('name="sale_id" value="')[1].split('"')[0])
+    sale_id = int(r.text.split('data-sale-id="')[1].split('"')[0])
     client.post(f"/pos/{sale_id}/pay", headers=hx, data={"cash": "180"})
     sale = db.get(Sale, sale_id)
     assert sale is not None
