@@ -90,6 +90,12 @@ def get_product(session: Session, product_id: int) -> Product:
     return product
 
 
+def products_by_id(session: Session, ids: set[int]) -> dict[int, Product]:
+    if not ids:
+        return {}
+    return {p.id: p for p in session.scalars(select(Product).where(Product.id.in_(ids)))}
+
+
 def _check_money(label: str, value: Decimal) -> None:
     if value < 0:
         raise InvalidInput(f"{label} cannot be negative.")

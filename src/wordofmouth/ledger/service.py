@@ -37,21 +37,19 @@ class Posting:
 
 def account(session: Session, kind: AccountKind, owner_id: int) -> LedgerAccount:
     """The account of (kind, owner), created on first use; safe when two sessions race."""
-    found = session.scalars(
+    _ensure_account(session, kind, owner_id)
+    return session.scalars(
         select(LedgerAccount).where(LedgerAccount.kind == kind, LedgerAccount.owner_id == owner_id)
-    ).one_or_none()
-    if found is not None:
-        return found
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    ).one()
+
+
+def _ensure_account(session: Session, kind: AccountKind, owner_id: int) -> None:
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(
         insert(LedgerAccount)
         .values(kind=kind, owner_id=owner_id, balance=ZERO)
         .on_conflict_do_nothing(index_elements=["kind", "owner_id"])
     )
-    return session.scalars(
-        select(LedgerAccount).where(LedgerAccount.kind == kind, LedgerAccount.owner_id == owner_id)
-    ).one()
 
 
 def balance(session: Session, kind: AccountKind, owner_id: int) -> Decimal:
@@ -63,6 +61,20 @@ def balance(session: Session, kind: AccountKind, owner_id: int) -> Decimal:
     return value if value is not None else ZERO
 
 
+def _move(session: Session, posting: Posting, require_funds: bool) -> int | None:
+    """Move the running balance in one statement; the account's id, or None if no row moved."""
+    table = LedgerAccount.__table__
+    stmt = (
+        update(table)
+        .where(table.c.kind == posting.account_kind, table.c.owner_id == posting.owner_id)
+        .values(balance=table.c.balance + posting.amount)
+        .returning(table.c.id)
+    )
+    if require_funds:
+        stmt = stmt.where(table.c.balance + posting.amount >= 0)
+    return session.execute(stmt).scalar_one_or_none()
+
+
 def post(session: Session, posting: Posting, *, require_funds: bool = False,
          at: datetime | None = None) -> LedgerEntry | None:
     """Append one entry and move the account's running balance in the same transaction.
@@ -72,21 +84,14 @@ def post(session: Session, posting: Posting, *, require_funds: bool = False,
     A zero amount posts nothing."""
     if posting.amount == ZERO:
         return None
-    acc = account(session, posting.account_kind, posting.owner_id)
-    stmt = (
-        update(LedgerAccount)
-        .where(LedgerAccount.id == acc.id)
-        .values(balance=LedgerAccount.balance + posting.amount)
-        .execution_options(synchronize_session=False)
-    )
-    if require_funds:
-        stmt = stmt.where(LedgerAccount.balance + posting.amount >= 0)
-    moved = session.execute(stmt).rowcount  # type: ignore[attr-defined]
-    if moved != 1:
+    account_id = _move(session, posting, require_funds)
+    if account_id is None:
+        _ensure_account(session, posting.account_kind, posting.owner_id)
+        account_id = _move(session, posting, require_funds)
+    if account_id is None:
         raise InsufficientBonus()
-    session.expire(acc, ["balance"])
     entry = LedgerEntry(
-        account_id=acc.id,
+        account_id=account_id,
         amount=posting.amount,
         kind=posting.kind,
         source_type=posting.source_type,
@@ -98,7 +103,6 @@ def post(session: Session, posting: Posting, *, require_funds: bool = False,
         created_at=at or utcnow(),
     )
     session.add(entry)
-    session.flush()
     return entry
 
 

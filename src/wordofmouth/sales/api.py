@@ -49,7 +49,7 @@ def _create(db: Session, principal: Principal, draft: service.SaleDraft,
     channel = "import" if draft.created_at is not None else "api"
     sale = service.create_sale(db, draft, actor=principal.label, channel=channel)
     if pays:
-        sale = payments.pay(db, sale.id, _payments(pays))
+        sale = payments.settle(db, sale, _payments(pays))
     return SaleOut.of(sale)
 
 

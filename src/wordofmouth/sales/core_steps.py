@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from wordofmouth.customers.models import DiscountCard
 from wordofmouth.ledger import service as ledger
 from wordofmouth.ledger.models import AccountKind
 from wordofmouth.money import percent_of
@@ -22,9 +21,7 @@ class CardDiscount:
     name = "card"
 
     def candidates(self, session: Session, sale: Sale) -> dict[int, list[DiscountCandidate]]:
-        if sale.card_id is None:
-            return {}
-        card = session.get(DiscountCard, sale.card_id)
+        card = sale.card
         if card is None or not card.active or card.discount_percent <= 0:
             return {}
         offer = DiscountCandidate("card", card.discount_percent, card.number)
@@ -39,7 +36,7 @@ class CardBonus:
     def accrue(self, session: Session, sale: Sale) -> None:
         if sale.customer_id is None:
             return
-        card = session.get(DiscountCard, sale.card_id) if sale.card_id else None
+        card = sale.card
         rate = card.bonus_percent if card is not None and card.bonus_percent > 0 else (
             store_settings.get(session).default_bonus_percent)
         if rate <= 0:

@@ -9,6 +9,7 @@ from enum import StrEnum
 from sqlalchemy import Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from wordofmouth.customers.models import DiscountCard
 from wordofmouth.db import Base, Money, Percent, Quantity, UTCDateTime, utcnow
 
 
@@ -57,6 +58,7 @@ class Sale(Base):
     returned_net: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     note: Mapped[str] = mapped_column(String(300), default="")
 
+    card: Mapped[DiscountCard | None] = relationship(lazy="select")
     lines: Mapped[list[SaleLine]] = relationship(
         back_populates="sale", order_by="SaleLine.line_no", cascade="all, delete-orphan"
     )

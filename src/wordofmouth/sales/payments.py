@@ -43,7 +43,13 @@ def pay(session: Session, sale_id: int, payments: list[PaymentDraft], *,
         paid_at: datetime | None = None) -> Sale:
     """Add payments to an open sale; when they cover the due, the sale is paid and every
     accrual step runs in this same transaction."""
-    sale = get_sale(session, sale_id, lock=True)
+    return settle(session, get_sale(session, sale_id, lock=True), payments, paid_at=paid_at)
+
+
+def settle(session: Session, sale: Sale, payments: list[PaymentDraft], *,
+           paid_at: datetime | None = None) -> Sale:
+    """Pay a sale the caller holds: loaded with its row lock, or created in this transaction
+    (nobody else can see it yet)."""
     if sale.status != SaleStatus.OPEN and sale.paid_at is not None:
         raise SaleAlreadyPaid(f"{sale.number} is already paid.")
     require_open(sale)
@@ -79,9 +85,9 @@ def _apply(session: Session, sale: Sale, draft: PaymentDraft, share: Decimal,
         _check_bonus_limit(session, sale, applied, share)
     payment = Payment(method=draft.method, amount=applied, tendered=draft.amount, created_at=at)
     sale.payments.append(payment)
-    session.flush()
     if draft.method == PaymentMethod.BONUS:
         assert sale.customer_id is not None
+        session.flush()  # the payment's id names the movement
         # The conditional update inside post() is what stops two tills spending the same
         # bonus at once: the balance read by the limit check is only for the message.
         ledger.post(session, ledger.Posting(
@@ -110,7 +116,6 @@ def complete(session: Session, sale: Sale, *, paid_at: datetime | None = None) -
     """Mark the sale paid and run the accrual steps, in order."""
     sale.status = SaleStatus.PAID
     sale.paid_at = paid_at or (sale.created_at if sale.channel == "import" else utcnow())
-    session.flush()
     for step in EXTENSIONS.accrual_steps:
         step.accrue(session, sale)
 

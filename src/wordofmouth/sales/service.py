@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from wordofmouth.catalog import service as catalog
+from wordofmouth.catalog.errors import ProductNotFound
 from wordofmouth.catalog.models import Product
 from wordofmouth.customers import service as customers
 from wordofmouth.customers.models import DiscountCard
@@ -75,19 +76,29 @@ def open_sale(session: Session, *, actor: str, channel: str = "pos",
               card_number: str | None = None, created_at: datetime | None = None,
               due_date: date | None = None, note: str = "") -> Sale:
     """Start an open sale (a POS basket, an API order or an invoice to be paid later)."""
+    sale = _new_sale(session, actor=actor, channel=channel, kind=kind, customer_id=customer_id,
+                     card_number=card_number, created_at=created_at, due_date=due_date,
+                     note=note)
+    session.flush()
+    return sale
+
+
+def _new_sale(session: Session, *, actor: str, channel: str, kind: SaleKind,
+              customer_id: int | None, card_number: str | None, created_at: datetime | None,
+              due_date: date | None, note: str) -> Sale:
+    """A pending sale with its buyer; nothing is written until the caller flushes."""
     sale = Sale(kind=kind, status=SaleStatus.OPEN, created_by=actor, channel=channel,
                 created_at=created_at or utcnow(), due_date=due_date, note=note.strip()[:300],
                 gross_total=ZERO, discount_total=ZERO, net_total=ZERO, paid_total=ZERO,
-                returned_net=ZERO)
-    session.add(sale)
-    session.flush()
+                returned_net=ZERO, lines=[], payments=[])
     if card_number:
-        attach_card(session, sale, customers.card_by_number(session, card_number))
+        card = customers.card_by_number(session, card_number)
+        sale.card, sale.customer_id = card, card.customer_id
     elif customer_id is not None:
         customer = customers.get_customer(session, customer_id)
         sale.customer_id = customer.id
-        main = customer.main_card
-        sale.card_id = main.id if main else None
+        sale.card = customer.main_card
+    session.add(sale)
     return sale
 
 
@@ -97,25 +108,34 @@ def create_sale(session: Session, draft: SaleDraft, *, actor: str, channel: str)
         raise EmptySale()
     if len(draft.lines) > MAX_LINES:
         raise InvalidInput(f"A sale has at most {MAX_LINES} lines.")
-    sale = open_sale(session, actor=actor, channel=channel, kind=draft.kind,
+    products = _products_for(session, draft.lines)
+    sale = _new_sale(session, actor=actor, channel=channel, kind=draft.kind,
                      customer_id=draft.customer_id, card_number=draft.card_number,
                      created_at=draft.created_at, due_date=draft.due_date, note=draft.note)
-    for line in draft.lines:
-        product = _product_for(session, line)
+    for line, product in zip(draft.lines, products, strict=True):
         _append_line(sale, product, line.qty, line.unit_price)
-    recompute(session, sale)
+    recompute(session, sale)  # one flush writes the sale and its lines, already priced
     return sale
 
 
-def _product_for(session: Session, line: LineDraft) -> Product:
-    if line.product_id is not None:
-        return catalog.get_product(session, line.product_id)
-    if line.code:
-        product = catalog.find_product(session, line.code)
-        if product is None:
-            raise UnknownCode(f"No product with barcode or SKU {line.code}.")
-        return product
-    raise InvalidInput("Each line needs a product id or a barcode.")
+def _products_for(session: Session, lines: list[LineDraft]) -> list[Product]:
+    """The products of the drafted lines, found with one query for all ids."""
+    ids = {ln.product_id for ln in lines if ln.product_id is not None}
+    by_id = catalog.products_by_id(session, ids)
+    found = []
+    for line in lines:
+        if line.product_id is not None:
+            product = by_id.get(line.product_id)
+            if product is None:
+                raise ProductNotFound(f"Product {line.product_id} does not exist.")
+        elif line.code:
+            product = catalog.find_product(session, line.code)
+            if product is None:
+                raise UnknownCode(f"No product with barcode or SKU {line.code}.")
+        else:
+            raise InvalidInput("Each line needs a product id or a barcode.")
+        found.append(product)
+    return found
 
 
 def _check_qty(qty: Decimal) -> None:
@@ -175,14 +195,13 @@ def set_line_qty(session: Session, sale: Sale, line_no: int, qty: Decimal) -> No
 def attach_card(session: Session, sale: Sale, card: DiscountCard) -> None:
     """Put a customer's card on an open sale: its owner becomes the buyer."""
     require_open(sale)
-    sale.card_id = card.id
+    sale.card = card
     sale.customer_id = card.customer_id
     recompute(session, sale)
 
 
 def recompute(session: Session, sale: Sale) -> None:
     """Price every line with the one discount that wins for it, and total the sale."""
-    session.flush()
     offers: dict[int, list[rules.DiscountCandidate]] = {}
     for provider in EXTENSIONS.discount_providers:
         for line_no, cands in provider.candidates(session, sale).items():

@@ -6,13 +6,14 @@ from dataclasses import asdict, dataclass, fields, replace
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from wordofmouth.audit import service as audit
 from wordofmouth.errors import InvalidInput
 from wordofmouth.settings.models import StoreSetting
 
+_CACHE = "wordofmouth.store_settings"
 CURRENCIES = ("UAH", "EUR", "USD", "PLN", "GBP", "CZK", "MDL")
 
 
@@ -34,11 +35,22 @@ def _parse(name: str, raw: str) -> Any:
     return raw
 
 
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, _transaction: object) -> None:
+    session.info.pop(_CACHE, None)
+
+
 def get(session: Session) -> StoreSettings:
+    """The settings, read once per transaction (a request, a command, a job)."""
+    cached = session.info.get(_CACHE)
+    if isinstance(cached, StoreSettings):
+        return cached
     rows = session.execute(select(StoreSetting.key, StoreSetting.value)).all()
     known = {f.name for f in fields(StoreSettings)}
     values = {k: _parse(k, v) for k, v in rows if k in known}
-    return StoreSettings(**values)
+    settings = StoreSettings(**values)
+    session.info[_CACHE] = settings
+    return settings
 
 
 def validate(settings: StoreSettings) -> None:
@@ -73,4 +85,5 @@ def update(session: Session, *, actor: str, **changes: Any) -> StoreSettings:
         audit.record(session, actor=actor, action="settings.change", target_type="settings",
                      target_id="store", changes={k: list(v) for k, v in changed.items()})
     session.flush()
+    session.info[_CACHE] = new
     return new

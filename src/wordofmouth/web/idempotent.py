@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 from fastapi import Request
-from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.responses import Response
@@ -33,5 +31,5 @@ def idempotent(request: Request, db: Session, principal: Principal, body: BaseMo
 
 
 def _json(status_code: int, payload: BaseModel) -> Response:
-    body = json.dumps(jsonable_encoder(payload), separators=(",", ":"))
-    return Response(body, status_code=status_code, media_type="application/json")
+    return Response(payload.model_dump_json(), status_code=status_code,
+                    media_type="application/json")

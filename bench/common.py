@@ -1,0 +1,120 @@
+"""Shared pieces for benchmarks: a fresh PostgreSQL database, a server process, wrk, pgbench."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+PG_ADMIN = os.environ.get("WOM_BENCH_DATABASE_URL",
+                          "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def need(tool: str, package: str) -> str:
+    found = shutil.which(tool)
+    if found is None:
+        sys.exit(f"{tool} is missing: apt-get install {package}")
+    return found
+
+
+def fresh_database(name: str) -> str:
+    """Drop and create `name` on the benchmark server; returns its SQLAlchemy URL."""
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False)
+
+
+def libpq_args(url: str) -> list[str]:
+    u = make_url(url)
+    return ["-h", u.host or "127.0.0.1", "-p", str(u.port or 5432), "-U", u.username or "postgres"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def server(url: str, workers: int) -> Iterator[str]:
+    """`wom serve` with production settings (uvicorn, N workers, no access log)."""
+    port = free_port()
+    env = {**os.environ, "WOM_DATABASE_URL": url}
+    wom = Path(sys.executable).with_name("wom")
+    proc = subprocess.Popen([str(wom), "serve", "--port", str(port), "--workers", str(workers)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        time.sleep(1.5)  # let every worker finish importing
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@dataclass
+class WrkResult:
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+
+
+def _ms(value: str) -> float:
+    number = float(re.sub(r"[a-z]+$", "", value))
+    unit = re.sub(r"^[0-9.]+", "", value)
+    return number * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def wrk(url: str, script: Path, *, clients: int, seconds: int, threads: int = 2) -> WrkResult:
+    out = subprocess.run(
+        [need("wrk", "wrk"), "-t", str(threads), "-c", str(clients), "-d", f"{seconds}s",
+         "--latency", "-s", str(script), url],
+        capture_output=True, text=True, check=True).stdout
+    p50 = re.search(r"50%\s+(\S+)", out)
+    p99 = re.search(r"99%\s+(\S+)", out)
+    rps = re.search(r"Requests/sec:\s+([0-9.]+)", out)
+    total = re.search(r"(\d+) requests in", out)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if not (p50 and p99 and rps and total):
+        raise RuntimeError(f"could not read wrk's output:\n{out}")
+    return WrkResult(float(rps.group(1)), _ms(p50.group(1)), _ms(p99.group(1)),
+                     int(total.group(1)), int(non2xx.group(1)) if non2xx else 0)
+
+
+def pgbench_tps(clients: int, seconds: int, scale: int = 16) -> float:
+    """TPC-B-like pgbench against the same server, on a database of its own."""
+    url = fresh_database("wom_bench_pgbench")
+    args = libpq_args(url)
+    name = make_url(url).database or ""
+    pgbench = need("pgbench", "postgresql-contrib")
+    subprocess.run([pgbench, *args, "-i", "-q", "-s", str(scale), name], check=True,
+                   capture_output=True)
+    out = subprocess.run([pgbench, *args, "-c", str(clients), "-j", "2", "-T", str(seconds),
+                          "-M", "prepared", name], check=True, capture_output=True,
+                         text=True).stdout
+    found = re.search(r"tps = ([0-9.]+)", out)
+    if not found:
+        raise RuntimeError(out)
+    return float(found.group(1))
