@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -63,7 +64,7 @@ def balance(session: Session, kind: AccountKind, owner_id: int) -> Decimal:
 
 def _move(session: Session, posting: Posting, require_funds: bool) -> int | None:
     """Move the running balance in one statement; the account's id, or None if no row moved."""
-    table = LedgerAccount.__table__
+    table = cast(Table, LedgerAccount.__table__)
     stmt = (
         update(table)
         .where(table.c.kind == posting.account_kind, table.c.owner_id == posting.owner_id)
