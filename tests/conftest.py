@@ -89,16 +89,10 @@ def app(db: Session) -> Iterator[object]:
     connection = db.connection()
 
     def joined_session() -> Iterator[Session]:
-        session = Session(bind=connection, join_transaction_mode="create_savepoint",
-                          expire_on_commit=False)
-        try:
+        with database.transaction(lambda: Session(
+                bind=connection, join_transaction_mode="create_savepoint",
+                expire_on_commit=False)) as session:
             yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
 
     application.dependency_overrides[get_db] = joined_session
     yield application

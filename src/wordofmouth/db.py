@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -157,9 +157,10 @@ def session_factory() -> sessionmaker[Session]:
 
 
 @contextmanager
-def transaction() -> Iterator[Session]:
-    """One transaction for a command or a job: commit on success, roll back on error."""
-    session = session_factory()()
+def transaction(make: Callable[[], Session] | None = None) -> Iterator[Session]:
+    """One transaction for a request, a command or a job: commit on success, roll back on
+    any error. `make` builds the session (default: the process-wide factory)."""
+    session = (make or session_factory())()
     try:
         yield session
         session.commit()

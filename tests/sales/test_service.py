@@ -247,3 +247,17 @@ def test_every_movement_names_its_source_once(db: Session) -> None:
     assert ledger.verify(db) == []
     assert db.scalar(select(func.count()).select_from(LedgerEntry)
                      .where(LedgerEntry.sale_id == sale.id)) == 2
+
+
+def test_voids_and_returns_are_in_the_audit_log(db: Session) -> None:
+    from wordofmouth.audit import service as audit
+
+    open_sale = sell(db, [(product("10.00"), "1")], pay=[])
+    service.void_sale(db, open_sale.id, actor="cashier-1")
+    paid = sell(db, [(product("20.00"), "1")])
+    returns.return_items(db, paid.id, [returns.ReturnItem(paid.lines[0].id, D("1"))],
+                         actor="manager-1", reason="broken cap")
+    db.flush()
+    events = {(e.action, e.actor, e.target_id) for e in audit.recent(db)}
+    assert ("sale.void", "cashier-1", str(open_sale.id)) in events
+    assert ("sale.return", "manager-1", str(paid.id)) in events

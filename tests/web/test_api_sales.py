@@ -194,3 +194,14 @@ def test_no_token_no_entry(client: TestClient) -> None:
     assert client.get("/api/sales").status_code == 401
     r = client.get("/api/sales", headers={"Authorization": "Bearer wom_forged"})
     assert (r.status_code, r.json()["error"]) == (401, "not_authenticated")
+
+
+def test_ids_out_of_the_integer_range_are_a_clear_4xx(
+        client: TestClient, writer: dict[str, str]) -> None:
+    r = client.get(f"/api/sales/{10**20}", headers=writer)
+    assert r.status_code in (404, 422) and r.json()["error"] in ("sale_not_found",
+                                                                 "invalid_input")
+    r = client.post("/api/sales", headers=writer,
+                    json={"lines": [{"product_id": 10**20}]})
+    assert r.status_code in (404, 422) and r.json()["error"] in ("product_not_found",
+                                                                 "invalid_input")

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from wordofmouth.audit import service as audit
 from wordofmouth.db import utcnow
 from wordofmouth.errors import InvalidInput
 from wordofmouth.ledger import service as ledger
@@ -85,6 +86,9 @@ def return_items(session: Session, sale_id: int, items: list[ReturnItem], *, act
     for step in reversed(EXTENSIONS.accrual_steps):
         step.reverse(session, sale, ret, returned_before)
     sale.returned_net = returned_before + returned_now
+    audit.record(session, actor=actor, action="sale.return", target_type="sale",
+                 target_id=sale.id, return_id=ret.id, net_amount=str(returned_now),
+                 refund={k: str(v) for k, v in refund.items()}, reason=ret.reason)
     everything_back = all(line.returned_qty == line.qty for line in sale.lines)
     sale.status = SaleStatus.RETURNED if everything_back else SaleStatus.PARTIALLY_RETURNED
     session.flush()

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from wordofmouth.audit import service as audit
 from wordofmouth.catalog import service as catalog
 from wordofmouth.catalog.errors import ProductNotFound
 from wordofmouth.catalog.models import Product
@@ -261,6 +262,9 @@ def void_sale(session: Session, sale_id: int, *, actor: str) -> Sale:
         step.on_void(session, sale)
     sale.status = SaleStatus.VOIDED
     sale.voided_at = utcnow()
+    audit.record(session, actor=actor, action="sale.void", target_type="sale",
+                 target_id=sale.id, net_total=str(sale.net_total),
+                 paid=str(sale.paid_total))
     session.flush()
     return sale
 

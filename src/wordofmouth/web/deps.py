@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 from wordofmouth.auth import service as auth
 from wordofmouth.auth.errors import CsrfFailed
 from wordofmouth.auth.permissions import Principal
-from wordofmouth.db import session_factory
+from wordofmouth.db import transaction
 from wordofmouth.errors import Forbidden, NotAuthenticated
 
 SESSION_COOKIE = "wom_session"
@@ -22,15 +22,8 @@ SESSION_COOKIE = "wom_session"
 def get_db() -> Iterator[Session]:
     """One transaction per request: committed before the response is sent, rolled back on
     any error, so a rejected request writes nothing."""
-    session = session_factory()()
-    try:
+    with transaction() as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 DB = Annotated[Session, Depends(get_db, scope="function")]

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
@@ -67,6 +67,13 @@ def install(app: FastAPI) -> None:
                  413: "body_too_large"}
         code = codes.get(exc.status_code, f"http_{exc.status_code}")
         return _answer(request, exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def out_of_range(request: Request, exc: Exception) -> Response:
+        log.info("value out of range on %s: %s", request.url.path, exc)
+        return _answer(request, 422, "invalid_input",
+                       "A value is out of range (a number too large, or text too long).")
 
     @app.exception_handler(IntegrityError)
     async def integrity(request: Request, exc: IntegrityError) -> Response:
