@@ -28,8 +28,8 @@ from wordofmouth.web.deps import get_db
 PG_URL = os.environ.get("WOM_TEST_DATABASE_URL", "")
 
 
-def create_database(tmp_dir: Path) -> str:
-    """A new, empty, migrated database; returns its URL."""
+def create_database(tmp_dir: Path, revision: str = "head") -> str:
+    """A new, empty database migrated to `revision`; returns its URL."""
     if PG_URL:
         name = f"wom_test_{uuid.uuid4().hex[:12]}"
         admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
@@ -39,7 +39,7 @@ def create_database(tmp_dir: Path) -> str:
         url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     else:
         url = f"sqlite:///{tmp_dir / f'wom-{uuid.uuid4().hex[:8]}.db'}"
-    upgrade(url)
+    upgrade(url, revision)
     return url
 
 

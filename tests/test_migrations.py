@@ -1,9 +1,15 @@
+from datetime import UTC, datetime
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, text
 
 import wordofmouth.models  # noqa: F401
+from tests.conftest import create_database, drop_database
+from wordofmouth.calendar import day_of
 from wordofmouth.db import Base
+from wordofmouth.migrate import upgrade
 
 
 def test_the_migrations_build_exactly_the_models_schema(engine: Engine) -> None:
@@ -11,3 +17,28 @@ def test_the_migrations_build_exactly_the_models_schema(engine: Engine) -> None:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
                                 Base.metadata)
     assert diff == []
+
+
+def test_day_numbers_are_filled_in_for_sales_recorded_before_they_existed(
+        tmp_path: Path) -> None:
+    url = create_database(tmp_path, revision="0001")
+    engine = create_engine(url)
+    paid = datetime(2026, 3, 1, 23, 59, 30, tzinfo=UTC)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO sales (id, kind, status, created_by, channel, created_at, paid_at, "
+                "gross_total, discount_total, net_total, paid_total, returned_net, note) "
+                "VALUES (1, 'receipt', 'paid', '', 'pos', :at, :at, 100, 0, 100, 100, 0, '')"),
+                {"at": paid})
+            conn.execute(text(
+                "INSERT INTO sale_returns (id, sale_id, created_at, created_by, reason, "
+                "net_amount, refund_cash, refund_card, refund_bank, refund_bonus) "
+                "VALUES (1, 1, :at, '', '', 100, 100, 0, 0, 0)"), {"at": paid})
+        upgrade(url)
+        with engine.connect() as conn:
+            assert conn.scalar(text("SELECT paid_day FROM sales")) == day_of(paid)
+            assert conn.scalar(text("SELECT day FROM sale_returns")) == day_of(paid)
+    finally:
+        engine.dispose()
+        drop_database(url)

@@ -3,6 +3,7 @@
 from wordofmouth.audit.models import AuditEvent
 from wordofmouth.auth.models import ApiToken, LoginAttempt, User, UserSession
 from wordofmouth.catalog.models import Product, ProductGroup
+from wordofmouth.club.models import ClubDecision, ClubMembership, ClubReview
 from wordofmouth.customers.models import Customer, DiscountCard
 from wordofmouth.db import Base
 from wordofmouth.idempotency.models import IdempotencyRecord
@@ -12,7 +13,7 @@ from wordofmouth.scancodes.models import ScanCode
 from wordofmouth.settings.models import StoreSetting
 
 __all__ = [
-    "ApiToken", "AuditEvent", "Base", "Customer", "DiscountCard", "IdempotencyRecord",
+    "ApiToken", "AuditEvent", "Base", "ClubDecision", "ClubMembership", "ClubReview", "Customer", "DiscountCard", "IdempotencyRecord",
     "LedgerAccount", "LedgerEntry", "LoginAttempt", "Payment", "Product", "ProductGroup",
     "ReturnLine", "Sale", "SaleLine", "SaleReturn", "ScanCode", "StoreSetting", "User",
     "UserSession",

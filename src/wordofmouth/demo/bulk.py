@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select, text
 
 from wordofmouth import db as database
+from wordofmouth.calendar import day_of
 from wordofmouth.catalog.models import Product
 from wordofmouth.customers.models import Customer
 from wordofmouth.demo import service as demo
@@ -149,8 +150,8 @@ def _sales_batch(conn: Connection, n: int, done: int, total: int, start: datetim
             line_id += 1
             gross += price
             net += price - disc
-        sales.append((sid, "receipt", "paid", cid, None, "bulk", "import", at, at, gross,
-                      gross - net, net, net, 0, ""))
+        sales.append((sid, "receipt", "paid", cid, None, "bulk", "import", at, at, day_of(at),
+                      gross, gross - net, net, net, 0, ""))
         pays.append((sid, rng.choice(["cash", "card"]), net, net, at))
         if cid is not None and rng.random() < bonus_share and cid in accounts:
             entries.append((entry_id, accounts[cid], (net * 3 + 50) // 100, "card_bonus", "sale",
@@ -158,8 +159,8 @@ def _sales_batch(conn: Connection, n: int, done: int, total: int, start: datetim
             entry_id += 1
     _write(conn, Sale.__tablename__,
            ["id", "kind", "status", "customer_id", "card_id", "created_by", "channel",
-            "created_at", "paid_at", "gross_total", "discount_total", "net_total", "paid_total",
-            "returned_net", "note"], sales)
+            "created_at", "paid_at", "paid_day", "gross_total", "discount_total", "net_total",
+            "paid_total", "returned_net", "note"], sales)
     _write(conn, SaleLine.__tablename__,
            ["id", "sale_id", "line_no", "product_id", "group_id", "name", "qty", "unit_price",
             "unit_cost", "gross", "discount_percent", "discount_source", "discount_amount",

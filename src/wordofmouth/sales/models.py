@@ -37,6 +37,7 @@ class Sale(Base):
     __tablename__ = "sales"
     __table_args__ = (
         Index("ix_sales_customer_paid", "customer_id", "paid_at"),
+        Index("ix_sales_customer_paid_day", "customer_id", "paid_day"),
         Index("ix_sales_status_created", "status", "created_at"),
     )
 
@@ -49,6 +50,7 @@ class Sale(Base):
     channel: Mapped[str] = mapped_column(String(20), default="pos")  # pos | api | import
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    paid_day: Mapped[int | None] = mapped_column(Integer)  # calendar.day_of(paid_at)
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due_date: Mapped[date | None] = mapped_column(Date)
     gross_total: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
@@ -122,6 +124,7 @@ class SaleReturn(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    day: Mapped[int] = mapped_column(Integer, default=0)  # calendar.day_of(created_at)
     created_by: Mapped[str] = mapped_column(String(120), default="")
     reason: Mapped[str] = mapped_column(String(300), default="")
     net_amount: Mapped[Decimal] = mapped_column(Money)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from wordofmouth.calendar import day_of
 from wordofmouth.db import utcnow
 from wordofmouth.errors import InvalidInput
 from wordofmouth.ledger import service as ledger
@@ -116,6 +117,7 @@ def complete(session: Session, sale: Sale, *, paid_at: datetime | None = None) -
     """Mark the sale paid and run the accrual steps, in order."""
     sale.status = SaleStatus.PAID
     sale.paid_at = paid_at or (sale.created_at if sale.channel == "import" else utcnow())
+    sale.paid_day = day_of(sale.paid_at)
     for step in EXTENSIONS.accrual_steps:
         step.accrue(session, sale)
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from wordofmouth.audit import service as audit
+from wordofmouth.calendar import day_of
 from wordofmouth.db import utcnow
 from wordofmouth.errors import InvalidInput
 from wordofmouth.ledger import service as ledger
@@ -52,7 +53,7 @@ def return_items(session: Session, sale_id: int, items: list[ReturnItem], *, act
     lines = {line.id: line for line in sale.lines}
     at = at or utcnow()
     ret = SaleReturn(sale_id=sale.id, created_by=actor, reason=reason.strip()[:300],
-                     net_amount=ZERO, created_at=at)
+                     net_amount=ZERO, created_at=at, day=day_of(at))
     returned_now = ZERO
     for line_id, qty in wanted.items():
         line = lines.get(line_id)

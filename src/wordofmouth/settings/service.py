@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -13,7 +14,8 @@ from wordofmouth.audit import service as audit
 from wordofmouth.errors import InvalidInput
 from wordofmouth.settings.models import StoreSetting
 
-_CACHE = "wordofmouth.store_settings"
+_CACHE = "wordofmouth.settings"
+T = TypeVar("T")
 CURRENCIES = ("UAH", "EUR", "USD", "PLN", "GBP", "CZK", "MDL")
 
 
@@ -26,8 +28,9 @@ class StoreSettings:
     hold_days: int = 14
 
 
-def _parse(name: str, raw: str) -> Any:
-    default = getattr(StoreSettings(), name)
+def _parse(default: Any, raw: str) -> Any:
+    if isinstance(default, bool):
+        return raw == "True"
     if isinstance(default, Decimal):
         return Decimal(raw)
     if isinstance(default, int):
@@ -37,20 +40,66 @@ def _parse(name: str, raw: str) -> Any:
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget(session: Session, _transaction: object) -> None:
-    session.info.pop(_CACHE, None)
+    for key in [k for k in session.info if str(k).startswith(_CACHE)]:
+        session.info.pop(key, None)
+
+
+def _rows(session: Session) -> dict[str, str]:
+    """Every setting row, read with one query per transaction and shared by all groups."""
+    key = f"{_CACHE}:rows"
+    rows = session.info.get(key)
+    if not isinstance(rows, dict):
+        rows = dict(session.execute(select(StoreSetting.key, StoreSetting.value)).all())
+        session.info[key] = rows
+    return rows
+
+
+def load(session: Session, cls: type[T], prefix: str = "") -> T:
+    """A typed group of settings (a frozen dataclass), read once per transaction."""
+    cache_key = f"{_CACHE}:{cls.__name__}"
+    cached = session.info.get(cache_key)
+    if isinstance(cached, cls):
+        return cached
+    defaults = cls()
+    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    values = {k[len(prefix):]: _parse(getattr(defaults, k[len(prefix):]), v)
+              for k, v in _rows(session).items()
+              if k.startswith(prefix) and k[len(prefix):] in names}
+    loaded = cls(**values)
+    session.info[cache_key] = loaded
+    return loaded
+
+
+def save(session: Session, cls: type[T], prefix: str, *, actor: str,
+         check: Callable[[T], None], **changes: Any) -> T:
+    """Validate and save changed settings; the audit log keeps old and new values."""
+    current = load(session, cls, prefix)
+    unknown = set(changes) - {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    if unknown:
+        raise InvalidInput(f"Unknown settings: {', '.join(sorted(unknown))}.")
+    new = replace(current, **changes)  # type: ignore[type-var]
+    check(new)
+    old_values, new_values = asdict(current), asdict(new)  # type: ignore[call-overload]
+    changed = {k: (str(old_values[k]), str(v)) for k, v in new_values.items()
+               if v != old_values[k]}
+    for key in changed:
+        row = session.get(StoreSetting, prefix + key)
+        if row is None:
+            session.add(StoreSetting(key=prefix + key, value=str(new_values[key])))
+        else:
+            row.value = str(new_values[key])
+    if changed:
+        audit.record(session, actor=actor, action=f"{prefix.rstrip('_') or 'settings'}.change",
+                     target_type="settings", target_id=prefix.rstrip("_") or "store",
+                     changes={k: list(v) for k, v in changed.items()})
+    session.flush()
+    session.info.pop(f"{_CACHE}:rows", None)
+    session.info[f"{_CACHE}:{cls.__name__}"] = new
+    return new
 
 
 def get(session: Session) -> StoreSettings:
-    """The settings, read once per transaction (a request, a command, a job)."""
-    cached = session.info.get(_CACHE)
-    if isinstance(cached, StoreSettings):
-        return cached
-    rows = session.execute(select(StoreSetting.key, StoreSetting.value)).all()
-    known = {f.name for f in fields(StoreSettings)}
-    values = {k: _parse(k, v) for k, v in rows if k in known}
-    settings = StoreSettings(**values)
-    session.info[_CACHE] = settings
-    return settings
+    return load(session, StoreSettings)
 
 
 def validate(settings: StoreSettings) -> None:
@@ -68,22 +117,5 @@ def validate(settings: StoreSettings) -> None:
 
 
 def update(session: Session, *, actor: str, **changes: Any) -> StoreSettings:
-    """Validate and save changed settings; records old and new values in the audit log."""
-    current = get(session)
-    new = replace(current, **changes)
-    validate(new)
-    old_values, new_values = asdict(current), asdict(new)
-    changed = {k: (str(old_values[k]), str(v)) for k, v in new_values.items()
-               if v != old_values[k]}
-    for key in changed:
-        row = session.get(StoreSetting, key)
-        if row is None:
-            session.add(StoreSetting(key=key, value=str(new_values[key])))
-        else:
-            row.value = str(new_values[key])
-    if changed:
-        audit.record(session, actor=actor, action="settings.change", target_type="settings",
-                     target_id="store", changes={k: list(v) for k, v in changed.items()})
-    session.flush()
-    session.info[_CACHE] = new
-    return new
+    """Validate and save changed store settings."""
+    return save(session, StoreSettings, "", actor=actor, check=validate, **changes)

@@ -1,0 +1,12 @@
+from wordofmouth.errors import Conflict
+
+
+class NotACandidate(Conflict):
+    code = "not_a_candidate"
+    message = ("Some of the chosen customers are no longer candidates for this decision "
+               "(the list was out of date, or someone decided already). Reload the list.")
+
+
+class ClubDisabled(Conflict):
+    code = "club_disabled"
+    message = "The club discount system is switched off in the club settings."

@@ -1,0 +1,77 @@
+"""Club discount: one membership row per customer, the decisions log, the daily reviews."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from wordofmouth.db import Base, Money, Percent, UTCDateTime, utcnow
+
+
+class ClubStatus(StrEnum):
+    REGULAR = "regular"
+    CANDIDATE_JOIN = "candidate_join"
+    MEMBER = "member"
+    CANDIDATE_EXTEND = "candidate_extend"
+    CANDIDATE_EXCLUDE = "candidate_exclude"
+
+
+# Members keep the club discount until the owner decides, so candidates to extend or to
+# exclude still have it.
+DISCOUNTED = (ClubStatus.MEMBER, ClubStatus.CANDIDATE_EXTEND, ClubStatus.CANDIDATE_EXCLUDE)
+
+
+class ClubMembership(Base):
+    __tablename__ = "club_memberships"
+    __table_args__ = (Index("ix_club_memberships_status", "status"),)
+
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default=ClubStatus.REGULAR)
+    # Purchases on or after this day may start an accumulation period (a (re)start).
+    cycle_start_day: Mapped[int] = mapped_column(Integer)
+    # The running period (accumulation for regulars, confirmation for members), inclusive.
+    period_start_day: Mapped[int | None] = mapped_column(Integer)
+    period_end_day: Mapped[int | None] = mapped_column(Integer)
+    # The amount the period asks for, fixed when the period starts: a settings change
+    # applies to periods that start after it.
+    required_amount: Mapped[Decimal | None] = mapped_column(Money)
+    reached_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    discount_percent: Mapped[Decimal] = mapped_column(Percent, default=Decimal("0"))
+    member_since_day: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ClubDecision(Base):
+    """Every change of club status: who, when, what, with the amounts."""
+
+    __tablename__ = "club_decisions"
+    __table_args__ = (Index("ix_club_decisions_customer", "customer_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    day: Mapped[int] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(30))
+    from_status: Mapped[str] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    reached_amount: Mapped[Decimal | None] = mapped_column(Money)
+    required_amount: Mapped[Decimal | None] = mapped_column(Money)
+    period_start_day: Mapped[int | None] = mapped_column(Integer)
+    period_end_day: Mapped[int | None] = mapped_column(Integer)
+
+
+class ClubReview(Base):
+    """One row per reviewed day: a second review of the same day finds it and does nothing."""
+
+    __tablename__ = "club_reviews"
+
+    day: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(120))
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -1,0 +1,121 @@
+"""The club's pure rules: settings, the decisions and the membership state machine.
+
+The daily review runs set-wise in SQL (club/review.py); `review_customer` here is the same
+state machine for one customer, kept as the reference the SQL review is tested against."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from wordofmouth.club.models import ClubStatus
+from wordofmouth.errors import InvalidInput
+
+S = ClubStatus
+
+
+@dataclass(frozen=True)
+class ClubSettings:
+    enabled: bool = False
+    discount_percent: Decimal = Decimal("5")
+    accumulation_amount: Decimal = Decimal("5000")
+    accumulation_days: int = 30
+    confirmation_amount: Decimal = Decimal("5000")
+    confirmation_days: int = 90
+    automatic: bool = False
+    started_day: int = 0  # the day the club was first enabled: purchases before it do not count
+
+
+def check_settings(s: ClubSettings) -> None:
+    if not Decimal(0) < s.discount_percent <= Decimal(100):
+        raise InvalidInput("The club discount must be more than 0 and at most 100 %.")
+    for label, amount in (("accumulation", s.accumulation_amount),
+                          ("confirmation", s.confirmation_amount)):
+        if amount <= 0:
+            raise InvalidInput(f"The {label} amount must be more than zero.")
+        if amount != amount.quantize(Decimal("0.01")):
+            raise InvalidInput(f"The {label} amount has at most two decimals.")
+    for label, days in (("accumulation", s.accumulation_days),
+                        ("confirmation", s.confirmation_days)):
+        if not 1 <= days <= 3660:
+            raise InvalidInput(f"The {label} period must be 1–3660 days.")
+
+
+# action -> (the status it decides on, the status it leads to)
+ACTIONS: dict[str, tuple[ClubStatus, ClubStatus]] = {
+    "grant": (S.CANDIDATE_JOIN, S.MEMBER),
+    "decline": (S.CANDIDATE_JOIN, S.REGULAR),
+    "extend": (S.CANDIDATE_EXTEND, S.MEMBER),
+    "exclude": (S.CANDIDATE_EXCLUDE, S.REGULAR),
+}
+
+
+@dataclass(frozen=True)
+class Membership:
+    status: ClubStatus
+    cycle_start_day: int
+    period_start_day: int | None = None
+    period_end_day: int | None = None
+    required_amount: Decimal | None = None
+    reached_amount: Decimal = Decimal("0")
+    discount_percent: Decimal = Decimal("0")
+    member_since_day: int | None = None
+
+
+def decide(m: Membership, action: str, day: int, s: ClubSettings) -> Membership:
+    """The owner's decision on a candidate, made on `day`."""
+    if action not in ACTIONS:
+        raise InvalidInput(f"Unknown club decision '{action}'.")
+    before, after = ACTIONS[action]
+    if m.status != before:
+        raise InvalidInput(f"Only a {before.replace('_', ' ')} can be decided with '{action}'.")
+    if after == S.MEMBER:  # grant or extend: a new confirmation period starts today
+        return replace(m, status=S.MEMBER, period_start_day=day,
+                       period_end_day=day + s.confirmation_days - 1,
+                       required_amount=s.confirmation_amount, reached_amount=Decimal("0"),
+                       discount_percent=(s.discount_percent if action == "grant"
+                                         else m.discount_percent),
+                       member_since_day=day if action == "grant" else m.member_since_day)
+    # decline or exclude: no discount, accumulation starts again with tomorrow's purchases
+    return Membership(status=S.REGULAR, cycle_start_day=day + 1)
+
+
+Purchases = Callable[[int, int], Decimal]  # net purchases minus returns in [first, last] days
+FirstPurchase = Callable[[int, int], int | None]  # first purchase day in [from, to], if any
+
+
+def review_customer(m: Membership, day: int, s: ClubSettings, purchases: Purchases,
+                    first_purchase: FirstPurchase) -> tuple[Membership, list[str]]:
+    """What the daily review on `day` does to one membership, and the events it records."""
+    events: list[str] = []
+    for _ in range(1000):  # each pass moves a regular customer on by at least one period
+        if m.status == S.REGULAR:
+            if m.period_start_day is None:
+                start = first_purchase(m.cycle_start_day, day)
+                if start is None:
+                    break
+                m = replace(m, period_start_day=start,
+                            period_end_day=start + s.accumulation_days - 1,
+                            required_amount=s.accumulation_amount)
+                events.append("period_start")
+            assert m.period_end_day is not None and m.required_amount is not None
+            reached = purchases(m.period_start_day, min(m.period_end_day, day))
+            if reached >= m.required_amount:
+                m = replace(m, status=S.CANDIDATE_JOIN, reached_amount=reached)
+                events.append("candidate_join")
+                break
+            if m.period_end_day < day:  # ended short: the next purchase starts a new period
+                m = Membership(status=S.REGULAR, cycle_start_day=m.period_end_day + 1)
+                events.append("period_reset")
+                continue
+            m = replace(m, reached_amount=reached)
+            break
+        if m.status == S.MEMBER and m.period_end_day is not None and m.period_end_day < day:
+            assert m.period_start_day is not None and m.required_amount is not None
+            reached = purchases(m.period_start_day, m.period_end_day)
+            status = S.CANDIDATE_EXTEND if reached >= m.required_amount else S.CANDIDATE_EXCLUDE
+            m = replace(m, status=status, reached_amount=reached)
+            events.append(status.value)
+        break
+    return m, events

@@ -1,0 +1,194 @@
+"""Club use cases: settings, the daily review, the owner's decisions, lists and history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from wordofmouth.calendar import today
+from wordofmouth.club import review, rules
+from wordofmouth.club.errors import ClubDisabled, NotACandidate
+from wordofmouth.club.models import (
+    DISCOUNTED,
+    ClubDecision,
+    ClubMembership,
+    ClubReview,
+    ClubStatus,
+)
+from wordofmouth.club.rules import ClubSettings
+from wordofmouth.customers.models import Customer, DiscountCard
+from wordofmouth.db import is_postgres, utcnow
+from wordofmouth.errors import InvalidInput
+from wordofmouth.settings import service as store_settings
+
+PREFIX = "club_"
+MAX_BATCH = 5000
+
+
+def settings(session: Session) -> ClubSettings:
+    return store_settings.load(session, ClubSettings, PREFIX)
+
+
+def save_settings(session: Session, *, actor: str, **changes: Any) -> ClubSettings:
+    """Change the club settings; they apply to periods that start after the change."""
+    current = settings(session)
+    if changes.get("enabled") and not current.started_day:
+        changes.setdefault("started_day", today())  # earlier purchases do not count
+    return store_settings.save(session, ClubSettings, PREFIX, actor=actor,
+                               check=rules.check_settings, **changes)
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    day: int
+    ran: bool  # False when that day had been reviewed already
+    counts: dict[str, int]
+
+
+def run_review(session: Session, *, day: int | None = None,
+               actor: str = "scheduler") -> ReviewResult:
+    """Review the club once for `day` (default today). A second run for the same day —
+    from another process too — changes nothing: the day's row is claimed first, and a
+    concurrent claim waits for this transaction and then finds it taken."""
+    day = today() if day is None else day
+    s = settings(session)
+    if not s.enabled:
+        raise ClubDisabled()
+    claim = (pg_insert if is_postgres(session) else sqlite_insert)(ClubReview).values(
+        day=day, started_at=utcnow(), actor=actor, counts={}
+    ).on_conflict_do_nothing(index_elements=["day"]).returning(ClubReview.day)
+    if session.execute(claim).scalar_one_or_none() is None:
+        done = session.get(ClubReview, day)
+        return ReviewResult(day, False, dict(done.counts) if done else {})
+    since = session.scalar(select(func.max(ClubReview.day)).where(ClubReview.day < day))
+    counts = review.run(session, day=day, since_day=since if since is not None else 0, s=s,
+                        actor=actor)
+    if s.automatic:
+        for action, (status, _after) in rules.ACTIONS.items():
+            if action in ("grant", "extend", "exclude"):
+                ids = candidates_ids(session, status)
+                if ids:
+                    counts[f"auto_{action}"] = decide(session, customer_ids=ids, action=action,
+                                                      actor="automatic", day=day)
+    session.execute(update(ClubReview).where(ClubReview.day == day).values(counts=counts))
+    return ReviewResult(day, True, counts)
+
+
+def reviewed(session: Session, day: int) -> bool:
+    return session.get(ClubReview, day) is not None
+
+
+def candidates_ids(session: Session, status: ClubStatus) -> list[int]:
+    return list(session.scalars(select(ClubMembership.customer_id)
+                                .where(ClubMembership.status == status)))
+
+
+def decide(session: Session, *, customer_ids: list[int], action: str, actor: str,
+           day: int | None = None) -> int:
+    """Grant / decline a candidate to join, extend / exclude a member. All or nothing: if one
+    of the customers is no longer a candidate for it, nothing is decided."""
+    if action not in rules.ACTIONS:
+        raise InvalidInput(f"Unknown club decision '{action}'.")
+    ids = sorted(set(customer_ids))
+    if not ids:
+        raise InvalidInput("Choose at least one customer.")
+    if len(ids) > MAX_BATCH:
+        raise InvalidInput(f"Decide on at most {MAX_BATCH} customers at once.")
+    before, after = rules.ACTIONS[action]
+    day = today() if day is None else day
+    s = settings(session)
+    chosen = ClubMembership.customer_id.in_(ids)
+    # Lock the rows, then check: a decision made meanwhile from another browser is seen here.
+    lock = select(ClubMembership.customer_id, ClubMembership.status).where(chosen)
+    if is_postgres(session):
+        lock = lock.with_for_update()
+    current = dict(session.execute(lock).all())
+    stale = [cid for cid in ids if current.get(cid) != before]
+    if stale:
+        raise NotACandidate(f"Not a {before.replace('_', ' ')} any more: customers "
+                            f"{', '.join(map(str, stale[:10]))}{'…' if len(stale) > 10 else ''}. "
+                            "Reload the list.")
+    session.execute(insert(ClubDecision).from_select(
+        ["customer_id", "at", "day", "actor", "action", "from_status", "to_status",
+         "reached_amount", "required_amount", "period_start_day", "period_end_day"],
+        select(ClubMembership.customer_id, literal(utcnow(), ClubDecision.at.type),
+               literal(day), literal(actor), literal(action), ClubMembership.status,
+               literal(after.value), ClubMembership.reached_amount,
+               ClubMembership.required_amount, ClubMembership.period_start_day,
+               ClubMembership.period_end_day).where(chosen)))
+    template = rules.decide(rules.Membership(status=before, cycle_start_day=0), action, day, s)
+    values: dict[str, Any] = {"status": after, "updated_at": utcnow(),
+                              "period_start_day": template.period_start_day,
+                              "period_end_day": template.period_end_day,
+                              "required_amount": template.required_amount,
+                              "reached_amount": template.reached_amount}
+    if action == "grant":
+        values.update(discount_percent=template.discount_percent, member_since_day=day)
+    elif action in ("decline", "exclude"):
+        values.update(discount_percent=template.discount_percent, member_since_day=None,
+                      cycle_start_day=template.cycle_start_day)
+    session.execute(update(ClubMembership).where(chosen, ClubMembership.status == before)
+                    .values(**values).execution_options(synchronize_session=False))
+    session.expire_all()
+    return len(ids)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    customer_id: int
+    name: str
+    card: str | None
+    status: str
+    reached: Decimal
+    required: Decimal | None
+    period_start_day: int | None
+    period_end_day: int | None
+    discount_percent: Decimal
+
+
+def candidates(session: Session, status: ClubStatus, *, limit: int = 500,
+               offset: int = 0) -> list[Candidate]:
+    main_card = (select(DiscountCard.number)
+                 .where(DiscountCard.customer_id == Customer.id, DiscountCard.is_main)
+                 .limit(1).scalar_subquery())
+    rows = session.execute(
+        select(ClubMembership, Customer.first_name, Customer.last_name, main_card)
+        .join(Customer, Customer.id == ClubMembership.customer_id)
+        .where(ClubMembership.status == status)
+        .order_by(ClubMembership.reached_amount.desc(), Customer.id)
+        .limit(limit).offset(offset)).all()
+    return [Candidate(m.customer_id, f"{first} {last}".strip(), card, m.status,
+                      m.reached_amount, m.required_amount, m.period_start_day,
+                      m.period_end_day, m.discount_percent) for m, first, last, card in rows]
+
+
+def counts(session: Session) -> dict[str, int]:
+    rows = session.execute(select(ClubMembership.status, func.count())
+                           .group_by(ClubMembership.status)).all()
+    return {status: n for status, n in rows}
+
+
+def membership(session: Session, customer_id: int) -> ClubMembership | None:
+    return session.get(ClubMembership, customer_id)
+
+
+def history(session: Session, customer_id: int, limit: int = 50) -> list[ClubDecision]:
+    return list(session.scalars(select(ClubDecision)
+                                .where(ClubDecision.customer_id == customer_id)
+                                .order_by(ClubDecision.id.desc()).limit(limit)))
+
+
+def discount_for(session: Session, customer_id: int) -> Decimal | None:
+    """The club discount a customer has at the till, if any."""
+    if not settings(session).enabled:
+        return None
+    m = session.get(ClubMembership, customer_id)
+    if m is None or m.status not in DISCOUNTED:
+        return None
+    return m.discount_percent
