@@ -13,7 +13,8 @@ from wordofmouth.scancodes.models import ScanCode
 from wordofmouth.settings.models import StoreSetting
 
 __all__ = [
-    "ApiToken", "AuditEvent", "Base", "ClubDecision", "ClubMembership", "ClubReview", "Customer", "DiscountCard", "IdempotencyRecord",
+    "ApiToken", "AuditEvent", "Base", "ClubDecision", "ClubMembership", "ClubReview",
+    "Customer", "DiscountCard", "IdempotencyRecord",
     "LedgerAccount", "LedgerEntry", "LoginAttempt", "Payment", "Product", "ProductGroup",
     "ReturnLine", "Sale", "SaleLine", "SaleReturn", "ScanCode", "StoreSetting", "User",
     "UserSession",

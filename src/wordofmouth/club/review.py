@@ -26,7 +26,7 @@ S = ClubStatus
 MAX_PASSES = 1000
 
 
-def _purchases(first: ColumnElement[Any], last: ColumnElement[Any]) -> ColumnElement[Any]:
+def _purchases(first: Any, last: Any) -> ColumnElement[Any]:
     """Net purchases minus returns of the membership's customer in [first, last] days."""
     bought = (select(func.coalesce(func.sum(Sale.net_total), ZERO))
               .where(Sale.customer_id == M.customer_id, Sale.paid_day >= first,

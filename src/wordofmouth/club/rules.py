@@ -99,14 +99,15 @@ def review_customer(m: Membership, day: int, s: ClubSettings, purchases: Purchas
                             period_end_day=start + s.accumulation_days - 1,
                             required_amount=s.accumulation_amount)
                 events.append("period_start")
-            assert m.period_end_day is not None and m.required_amount is not None
-            reached = purchases(m.period_start_day, min(m.period_end_day, day))
+            first, last = m.period_start_day, m.period_end_day
+            assert first is not None and last is not None and m.required_amount is not None
+            reached = purchases(first, min(last, day))
             if reached >= m.required_amount:
                 m = replace(m, status=S.CANDIDATE_JOIN, reached_amount=reached)
                 events.append("candidate_join")
                 break
-            if m.period_end_day < day:  # ended short: the next purchase starts a new period
-                m = Membership(status=S.REGULAR, cycle_start_day=m.period_end_day + 1)
+            if last < day:  # ended short: the next purchase starts a new period
+                m = Membership(status=S.REGULAR, cycle_start_day=last + 1)
                 events.append("period_reset")
                 continue
             m = replace(m, reached_amount=reached)
