@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -12,6 +14,8 @@ from swagger_ui_bundle import swagger_ui_path
 from wordofmouth import __version__, plugins
 from wordofmouth.catalog import api as catalog_api
 from wordofmouth.catalog import pages as catalog_pages
+from wordofmouth.club import pages as club_pages
+from wordofmouth.club.scheduler import Scheduler
 from wordofmouth.config import get_settings
 from wordofmouth.customers import api as customers_api
 from wordofmouth.customers import pages as customers_pages
@@ -33,14 +37,25 @@ Amounts are decimal strings with two decimals.
 """
 
 
+@asynccontextmanager
+async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    """Background jobs of a running server: the daily club review."""
+    scheduler = Scheduler() if get_settings().scheduler else None
+    if scheduler:
+        scheduler.start()
+    yield
+    if scheduler:
+        scheduler.stop()
+
+
 def create_app() -> FastAPI:
     plugins.install()
     app = FastAPI(title="wordofmouth", version=__version__, description=DESCRIPTION,
-                  docs_url=None, redoc_url=None)
+                  docs_url=None, redoc_url=None, lifespan=lifespan)
     errors.install(app)
     for router in (catalog_api.router, customers_api.router, sales_api.router,
                    ledger_api.router, office.router, catalog_pages.router,
-                   customers_pages.router, sales_pages.router, pos.router):
+                   customers_pages.router, sales_pages.router, pos.router, club_pages.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/docs-assets", StaticFiles(directory=str(swagger_ui_path)), name="swagger")

@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from rich.table import Table
 
 from wordofmouth import db as database
+from wordofmouth.club import cli as club_cli
 from wordofmouth.config import get_settings
 
 app = typer.Typer(help="wordofmouth: referral and loyalty engine for retail stores.",
@@ -22,6 +23,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(club_cli.app, name="club")
 console = Console()
 
 

@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_window_minutes: int = 15
     db_pool_size: int = 10
+    scheduler: bool = True  # background jobs in the server (the daily club review)
 
 
 @lru_cache

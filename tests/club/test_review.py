@@ -14,7 +14,7 @@ from wordofmouth.club import service as club
 from wordofmouth.club.errors import ClubDisabled, NotACandidate
 from wordofmouth.club.models import ClubDecision, ClubMembership
 from wordofmouth.club.models import ClubStatus as S
-from wordofmouth.club.rules import Membership, review_customer
+from wordofmouth.club.rules import Membership, decide, review_customer
 
 D = Decimal
 
@@ -141,9 +141,9 @@ purchases = st.lists(st.tuples(st.integers(0, 120), st.sampled_from(["900", "160
                      max_size=8)
 
 
-@settings(max_examples=20, deadline=None,
+@settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(buys=purchases, review_days=st.lists(st.integers(0, 140), min_size=1, max_size=4))
+@given(buys=purchases, review_days=st.lists(st.integers(0, 240), min_size=1, max_size=6))
 def test_the_set_wise_review_agrees_with_the_state_machine(
         db: Session, buys: list[tuple[int, str]], review_days: list[int]) -> None:
     nested = db.begin_nested()
@@ -169,6 +169,11 @@ def test_the_set_wise_review_agrees_with_the_state_machine(
         if seen_any or first_buy(BASE, BASE + day) is not None:
             seen_any = True
             model, _ = review_customer(model, BASE + day, s, bought, first_buy)
+        if model.status in (S.CANDIDATE_JOIN, S.CANDIDATE_EXTEND):  # the owner says yes
+            action = "grant" if model.status == S.CANDIDATE_JOIN else "extend"
+            model = decide(model, action, BASE + day, s)
+            club.decide(db, customer_ids=[card.customer_id], action=action, actor="owner",
+                        day=BASE + day)
     row = db.get(ClubMembership, card.customer_id)
     if row is None:
         assert not seen_any

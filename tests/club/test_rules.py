@@ -92,7 +92,7 @@ def test_a_member_at_the_end_of_the_confirmation_period(buys: dict[int, str], da
 @pytest.mark.parametrize(("start", "action", "status", "discount", "period"), [
     (S.CANDIDATE_JOIN, "grant", S.MEMBER, D("7"), (200, 259)),
     (S.CANDIDATE_JOIN, "decline", S.REGULAR, D("0"), (None, None)),
-    (S.CANDIDATE_EXTEND, "extend", S.MEMBER, D("5"), (200, 259)),
+    (S.CANDIDATE_EXTEND, "extend", S.MEMBER, D("7"), (200, 259)),
     (S.CANDIDATE_EXCLUDE, "exclude", S.REGULAR, D("0"), (None, None)),
 ])
 def test_decisions(start: S, action: str, status: S, discount: Decimal,

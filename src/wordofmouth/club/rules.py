@@ -74,8 +74,7 @@ def decide(m: Membership, action: str, day: int, s: ClubSettings) -> Membership:
         return replace(m, status=S.MEMBER, period_start_day=day,
                        period_end_day=day + s.confirmation_days - 1,
                        required_amount=s.confirmation_amount, reached_amount=Decimal("0"),
-                       discount_percent=(s.discount_percent if action == "grant"
-                                         else m.discount_percent),
+                       discount_percent=s.discount_percent,  # a new period: today's terms
                        member_since_day=day if action == "grant" else m.member_since_day)
     # decline or exclude: no discount, accumulation starts again with tomorrow's purchases
     return Membership(status=S.REGULAR, cycle_start_day=day + 1)
@@ -112,11 +111,14 @@ def review_customer(m: Membership, day: int, s: ClubSettings, purchases: Purchas
                 continue
             m = replace(m, reached_amount=reached)
             break
-        if m.status == S.MEMBER and m.period_end_day is not None and m.period_end_day < day:
-            assert m.period_start_day is not None and m.required_amount is not None
-            reached = purchases(m.period_start_day, m.period_end_day)
-            status = S.CANDIDATE_EXTEND if reached >= m.required_amount else S.CANDIDATE_EXCLUDE
-            m = replace(m, status=status, reached_amount=reached)
-            events.append(status.value)
+        if m.status == S.MEMBER and m.period_start_day is not None:
+            last, required = m.period_end_day, m.required_amount
+            assert last is not None and required is not None
+            reached = purchases(m.period_start_day, min(last, day))
+            m = replace(m, reached_amount=reached)
+            if last < day:  # the confirmation period is over
+                status = S.CANDIDATE_EXTEND if reached >= required else S.CANDIDATE_EXCLUDE
+                m = replace(m, status=status)
+                events.append(status.value)
         break
     return m, events

@@ -130,6 +130,8 @@ def decide(session: Session, *, customer_ids: list[int], action: str, actor: str
                               "reached_amount": template.reached_amount}
     if action == "grant":
         values.update(discount_percent=template.discount_percent, member_since_day=day)
+    elif action == "extend":
+        values.update(discount_percent=template.discount_percent)
     elif action in ("decline", "exclude"):
         values.update(discount_percent=template.discount_percent, member_since_day=None,
                       cycle_start_day=template.cycle_start_day)

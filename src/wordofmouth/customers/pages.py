@@ -6,6 +6,8 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from wordofmouth.auth.permissions import Principal
+from wordofmouth.calendar import date_of
+from wordofmouth.club import service as club
 from wordofmouth.customers import service
 from wordofmouth.ledger import service as ledger
 from wordofmouth.ledger.models import AccountKind
@@ -55,6 +57,8 @@ def customer_page(customer_id: int, request: Request, db: DB, me: Reader) -> Res
         balance=service.bonus_balance(db, customer_id),
         entries=ledger.entries(db, AccountKind.CUSTOMER_BONUS, customer_id, limit=30),
         sales=sales.list_sales(db, customer_id=customer_id, limit=20),
+        club=club.membership(db, customer_id), club_history=club.history(db, customer_id),
+        date_of=date_of,
     )
 
 

@@ -54,3 +54,8 @@ def optional_int(form: FormData, name: str) -> int | None:
 
 def checked(form: FormData, name: str) -> bool:
     return form.get(name) in ("on", "true", "1")
+
+
+def csv_safe(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula (= + - @ at the start are neutralised)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -1,0 +1,108 @@
+"""Back office: club management (the three lists and the decisions) and club settings."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response, StreamingResponse
+
+from wordofmouth.auth.permissions import Principal
+from wordofmouth.calendar import date_of
+from wordofmouth.club import rules, service
+from wordofmouth.club.models import ClubStatus
+from wordofmouth.errors import InvalidInput
+from wordofmouth.web import forms
+from wordofmouth.web.deps import DB, Form, page_permission
+from wordofmouth.web.office import redirect
+from wordofmouth.web.templating import render
+
+router = APIRouter(prefix="/club", include_in_schema=False)
+Manager = Annotated[Principal, Depends(page_permission("club"))]
+Owner = Annotated[Principal, Depends(page_permission("settings"))]
+LISTS = [
+    (ClubStatus.CANDIDATE_JOIN, "Candidates to join", ("grant", "decline")),
+    (ClubStatus.CANDIDATE_EXTEND, "Candidates to extend", ("extend", "exclude")),
+    (ClubStatus.CANDIDATE_EXCLUDE, "Candidates to exclude", ("exclude", "extend")),
+]
+
+
+@router.get("")
+def management(request: Request, db: DB, me: Manager) -> Response:
+    lists = [(status, title, actions, service.candidates(db, status))
+             for status, title, actions in LISTS]
+    return render(request, "club/manage.html", me, lists=lists, counts=service.counts(db),
+                  settings=service.settings(db), date_of=date_of)
+
+
+@router.post("/decide")
+def decide(db: DB, me: Manager, form: Form) -> Response:
+    action = forms.text(form, "action")
+    if action not in rules.ACTIONS:
+        raise InvalidInput(f"Unknown club decision '{action}'.")
+    if forms.checked(form, "all"):
+        ids = service.candidates_ids(db, rules.ACTIONS[action][0])
+    else:
+        ids = [int(v) for v in form.getlist("customer_id") if str(v).isdigit()]
+    n = service.decide(db, customer_ids=ids, action=action, actor=me.label)
+    return redirect("/club", f"{action.capitalize()}: {n} customer{'s' if n != 1 else ''}.")
+
+
+@router.post("/review")
+def review_now(db: DB, me: Manager, _: Form) -> Response:
+    result = service.run_review(db, actor=me.label)
+    if not result.ran:
+        return redirect("/club", "Today has been reviewed already; nothing changed.")
+    return redirect("/club", "Review done: " + ", ".join(
+        f"{k.replace('_', ' ')} {v}" for k, v in result.counts.items() if v) + ".")
+
+
+@router.get("/export/{status}.csv")
+def export(status: str, db: DB, me: Manager) -> Response:
+    if status not in {s.value for s, _t, _a in LISTS}:
+        raise InvalidInput(f"Unknown list '{status}'.")
+
+    def rows() -> Iterator[str]:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["customer_id", "customer", "card", "reached", "required",
+                         "period_start", "period_end"])
+        offset = 0
+        while batch := service.candidates(db, ClubStatus(status), limit=1000, offset=offset):
+            for c in batch:
+                writer.writerow([c.customer_id, forms.csv_safe(c.name), c.card or "", c.reached,
+                                 c.required or "", _day(c.period_start_day),
+                                 _day(c.period_end_day)])
+            offset += len(batch)
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+        yield out.getvalue()
+
+    return StreamingResponse(rows(), media_type="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="club-{status}.csv"'})
+
+
+def _day(day: int | None) -> str:
+    return date_of(day).isoformat() if day is not None else ""
+
+
+@router.get("/settings")
+def settings_page(request: Request, db: DB, me: Owner) -> Response:
+    return render(request, "club/settings.html", me, s=service.settings(db))
+
+
+@router.post("/settings")
+def save_settings(db: DB, me: Owner, form: Form) -> Response:
+    service.save_settings(
+        db, actor=me.label, enabled=forms.checked(form, "enabled"),
+        automatic=forms.checked(form, "automatic"),
+        discount_percent=forms.decimal(form, "discount_percent", "Club discount"),
+        accumulation_amount=forms.money(form, "accumulation_amount", "Accumulation amount"),
+        accumulation_days=forms.integer(form, "accumulation_days", "Accumulation period"),
+        confirmation_amount=forms.money(form, "confirmation_amount", "Confirmation amount"),
+        confirmation_days=forms.integer(form, "confirmation_days", "Confirmation period"))
+    return redirect("/club/settings", "Club settings saved.")

@@ -1,0 +1,47 @@
+"""Runs the daily club review inside the server: at start-up and then every few minutes it
+checks whether today has been reviewed. Several workers or servers may all try; the review
+itself makes sure only one of them does the work."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from wordofmouth import db as database
+from wordofmouth.calendar import today
+from wordofmouth.club import service
+from wordofmouth.errors import DomainError
+
+log = logging.getLogger("wordofmouth.club")
+CHECK_EVERY_SECONDS = 300
+
+
+def review_if_due() -> None:
+    try:
+        with database.transaction() as session:
+            if not service.settings(session).enabled or service.reviewed(session, today()):
+                return
+            result = service.run_review(session, actor="scheduler")
+        log.info("club review of day %s: %s", result.day, result.counts)
+    except DomainError as exc:
+        log.info("club review skipped: %s", exc.detail)
+    except Exception:  # the server keeps serving; the next check tries again
+        log.exception("club review failed")
+
+
+class Scheduler:
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="club-review", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            review_if_due()
+            self._stop.wait(CHECK_EVERY_SECONDS)

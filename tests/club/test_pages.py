@@ -1,0 +1,104 @@
+"""Club pages: settings, the three lists, decisions from the browser form, CSV export."""
+
+from decimal import Decimal
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tests.club.helpers import BASE, buy, member_card, switch_on
+from tests.web.pages import login
+from wordofmouth.club import service as club
+from wordofmouth.club.models import ClubDecision
+from wordofmouth.club.models import ClubStatus as S
+
+D = Decimal
+
+
+def test_the_owner_sets_up_the_club(client: TestClient, db: Session) -> None:
+    csrf = login(client, "owner")
+    r = client.post("/club/settings", data={
+        "csrf_token": csrf, "enabled": "on", "discount_percent": "7,5",
+        "accumulation_amount": "5000", "accumulation_days": "30",
+        "confirmation_amount": "3000", "confirmation_days": "60"})
+    assert r.status_code == 200 and "Club settings saved" in r.text
+    s = club.settings(db)
+    assert (s.enabled, s.discount_percent, s.confirmation_days) == (True, D("7.5"), 60)
+    assert s.started_day > 0
+
+
+def test_bad_club_settings_get_a_readable_message(client: TestClient) -> None:
+    csrf = login(client, "owner")
+    r = client.post("/club/settings", data={
+        "csrf_token": csrf, "enabled": "on", "discount_percent": "120",
+        "accumulation_amount": "5000", "accumulation_days": "30",
+        "confirmation_amount": "3000", "confirmation_days": "60"})
+    assert r.status_code == 422 and "at most 100" in r.text
+
+
+def test_a_manager_grants_candidates_from_the_list(client: TestClient, db: Session) -> None:
+    switch_on(db)
+    a, b = member_card(), member_card()
+    buy(db, a, "5000.00", BASE + 1)
+    buy(db, b, "7000.00", BASE + 2)
+    club.run_review(db, day=BASE + 2)
+    csrf = login(client, "manager")
+    page = client.get("/club")
+    assert page.status_code == 200 and "7\u202f000.00" in page.text
+    r = client.post("/club/decide", data={"csrf_token": csrf, "action": "grant",
+                                          "customer_id": [str(a.customer_id)]})
+    assert r.status_code == 200 and "Grant: 1 customer." in r.text
+    assert club.membership(db, a.customer_id).status == S.MEMBER  # type: ignore[union-attr]
+    r = client.post("/club/decide", data={"csrf_token": csrf, "action": "decline",
+                                          "all": "on"})
+    assert "Decline: 1 customer." in r.text
+
+
+def test_deciding_twice_from_two_browsers_records_one_decision(
+        client: TestClient, db: Session) -> None:
+    switch_on(db)
+    a = member_card()
+    buy(db, a, "5000.00", BASE + 1)
+    club.run_review(db, day=BASE + 1)
+    csrf = login(client, "owner")
+    form = {"csrf_token": csrf, "action": "grant", "customer_id": [str(a.customer_id)]}
+    assert client.post("/club/decide", data=form).status_code == 200
+    second = client.post("/club/decide", data=form)
+    assert second.status_code == 409
+    assert "Reload the list" in second.text
+    assert db.scalar(select(func.count(ClubDecision.id)).where(
+        ClubDecision.action == "grant")) == 1
+
+
+def test_a_list_exports_as_csv_with_formula_cells_neutralised(
+        client: TestClient, db: Session) -> None:
+    switch_on(db)
+    card = member_card()
+    card.customer.first_name = "=HYPERLINK(1)"
+    buy(db, card, "5000.00", BASE + 1)
+    club.run_review(db, day=BASE + 1)
+    login(client, "manager")
+    r = client.get("/club/export/candidate_join.csv")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    lines = r.text.strip().splitlines()
+    assert lines[0].startswith("customer_id,customer,card,reached")
+    assert lines[1].split(",")[1].startswith("'=HYPERLINK(1)")
+
+
+def test_cashiers_do_not_manage_the_club(client: TestClient) -> None:
+    login(client, "cashier")
+    assert client.get("/club").status_code == 403
+    assert client.get("/club/settings").status_code == 403
+
+
+def test_the_customer_card_shows_the_club_history(client: TestClient, db: Session) -> None:
+    switch_on(db)
+    card = member_card()
+    buy(db, card, "5000.00", BASE + 1)
+    club.run_review(db, day=BASE + 1)
+    club.decide(db, customer_ids=[card.customer_id], action="grant", actor="olena",
+                day=BASE + 2)
+    login(client, "cashier")
+    r = client.get(f"/customers/{card.customer_id}")
+    assert "club discount 7 %" in r.text
+    assert "candidate join → member" in r.text and "olena" in r.text
