@@ -46,7 +46,7 @@ def decide(db: DB, me: Manager, form: Form) -> Response:
     if forms.checked(form, "all"):
         ids = service.candidates_ids(db, rules.ACTIONS[action][0])
     else:
-        ids = [int(v) for v in form.getlist("customer_id") if str(v).isdigit()]
+        ids = [int(str(v)) for v in form.getlist("customer_id") if str(v).isdigit()]
     n = service.decide(db, customer_ids=ids, action=action, actor=me.label)
     return redirect("/club", f"{action.capitalize()}: {n} customer{'s' if n != 1 else ''}.")
 
