@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 
 from wordofmouth.auth.models import User
 from wordofmouth.catalog.models import Product, ProductGroup
+from wordofmouth.club import service as club
 from wordofmouth.demo import service as demo
 from wordofmouth.ledger import service as ledger
 from wordofmouth.sales.models import Sale, SaleReturn
@@ -21,3 +22,4 @@ def test_the_demo_store_has_every_role_a_catalog_tree_sales_and_returns(db: Sess
     assert db.scalar(select(func.count(SaleReturn.id))) > 0
     assert ledger.verify(db) == []
     assert not demo.is_empty(db)
+    assert club.settings(db).enabled and sum(club.counts(db).values()) > 0

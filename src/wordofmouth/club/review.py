@@ -10,6 +10,7 @@ in club_decisions by an INSERT … SELECT over the same rows, before they change
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, exists, func, insert, literal, select, update
@@ -56,8 +57,10 @@ def _log(session: Session, where: ColumnElement[bool], *, day: int, actor: str, 
                M.required_amount, M.period_start_day, M.period_end_day).where(where)))
 
 
-def _change(session: Session, where: ColumnElement[bool], values: dict[str, Any]) -> int:
-    result = session.execute(update(M).where(where).values(updated_at=utcnow(), **values)
+def _change(session: Session, where: ColumnElement[bool], values: dict[str, Any],
+            stamp: datetime | None = None) -> int:
+    result = session.execute(update(M).where(where).values(updated_at=stamp or utcnow(),
+                                                           **values)
                              .execution_options(synchronize_session=False))
     return int(result.rowcount)  # type: ignore[attr-defined]
 
@@ -68,13 +71,15 @@ def enrol(session: Session, *, day: int, since_day: int, s: ClubSettings) -> int
     buyers = (select(Sale.customer_id).where(
         Sale.customer_id.is_not(None), Sale.paid_day >= first_day, Sale.paid_day <= day,
         ~exists().where(M.customer_id == Sale.customer_id)).distinct())
-    result = session.execute(insert(M).from_select(
+    before = session.scalar(select(func.count()).select_from(M)) or 0
+    session.execute(insert(M).from_select(
         ["customer_id", "status", "cycle_start_day", "reached_amount", "discount_percent",
          "updated_at"],
         select(buyers.subquery().c.customer_id, literal(S.REGULAR.value), literal(s.started_day),
                literal(ZERO, M.reached_amount.type), literal(ZERO, M.discount_percent.type),
                literal(utcnow(), M.updated_at.type))))
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    # (INSERT … SELECT reports no row count through SQLAlchemy: count the table instead.)
+    return int(session.scalar(select(func.count()).select_from(M)) or 0) - before
 
 
 def run(session: Session, *, day: int, since_day: int, s: ClubSettings,
@@ -89,20 +94,25 @@ def run(session: Session, *, day: int, since_day: int, s: ClubSettings,
                       .where(Sale.customer_id == M.customer_id,
                              Sale.paid_day >= M.cycle_start_day, Sale.paid_day <= day)
                       .scalar_subquery())
-    for _ in range(MAX_PASSES):
+    began = utcnow()
+    for n in range(MAX_PASSES):
+        # Rows touched in this pass carry this pass's stamp: after the first pass (which looks
+        # at every open period) only the periods that have just started need measuring.
+        stamp = began + timedelta(microseconds=n)
         started = _change(session, and_(regular, M.period_start_day.is_(None),
                                         first_purchase.is_not(None)), {
             "period_start_day": first_purchase,
             "period_end_day": first_purchase + (s.accumulation_days - 1),
             "required_amount": s.accumulation_amount,
-        })
-        _change(session, with_period, {
-            "reached_amount": _purchases(M.period_start_day, _until_today(day))})
-        reached = and_(with_period, M.reached_amount >= M.required_amount)
+        }, stamp)
+        scope = with_period if n == 0 else and_(with_period, M.updated_at == stamp)
+        _change(session, scope, {
+            "reached_amount": _purchases(M.period_start_day, _until_today(day))}, stamp)
+        reached = and_(scope, M.reached_amount >= M.required_amount)
         _log(session, reached, day=day, actor=actor, action="candidate_join",
              to_status=S.CANDIDATE_JOIN)
         joined = _change(session, reached, {"status": S.CANDIDATE_JOIN})
-        ended_short = and_(with_period, M.period_end_day < day)
+        ended_short = and_(scope, M.period_end_day < day)
         _log(session, ended_short, day=day, actor=actor, action="period_reset",
              to_status=S.REGULAR)
         reset = _change(session, ended_short, {

@@ -13,8 +13,11 @@ from sqlalchemy.orm import Session
 
 from wordofmouth.auth import service as auth
 from wordofmouth.auth.models import User
+from wordofmouth.calendar import day_of, today
 from wordofmouth.catalog import service as catalog
 from wordofmouth.catalog.models import Product
+from wordofmouth.club import service as club
+from wordofmouth.club.models import ClubStatus
 from wordofmouth.customers import service as customers
 from wordofmouth.customers.models import Customer
 from wordofmouth.demo.catalog import GROUPS, STAFF
@@ -113,4 +116,20 @@ def seed_store(session: Session, *, customers_count: int = 200, days: int = 120,
         if progress:
             progress("sales", 1)
     session.flush()
+    _seed_club(session, first_day=day_of(start))
     return logins
+
+
+def _seed_club(session: Session, *, first_day: int) -> None:
+    """Switch the club on from the first demo day, grant the candidates of two earlier
+    reviews, then review today: members, and someone on every list of the club page."""
+    club.save_settings(session, actor="demo", enabled=True, discount_percent=Decimal("7"),
+                       accumulation_amount=Decimal("3000"), accumulation_days=30,
+                       confirmation_amount=Decimal("2000"), confirmation_days=45,
+                       started_day=first_day)
+    for earlier in (today() - 70, today() - 30):
+        club.run_review(session, day=earlier, actor="demo")
+        ids = club.candidates_ids(session, ClubStatus.CANDIDATE_JOIN)
+        if ids:
+            club.decide(session, customer_ids=ids, action="grant", actor="owner", day=earlier)
+    club.run_review(session, day=today(), actor="demo")
