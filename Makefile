@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench-checkout install clean
+.PHONY: demo test lint bench-checkout bench-club install clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ lint: $(STAMP)
 
 bench-checkout: $(STAMP)
 	$(BIN)/python -m bench.checkout
+
+bench-club: $(STAMP)
+	$(BIN)/python -m bench.club
 
 clean:
 	rm -rf $(VENV) wordofmouth.db wordofmouth.db-wal wordofmouth.db-shm

@@ -27,18 +27,57 @@ S = ClubStatus
 MAX_PASSES = 1000
 
 
-def _purchases(first: Any, last: Any) -> ColumnElement[Any]:
-    """Net purchases minus returns of the membership's customer in [first, last] days."""
-    bought = (select(func.coalesce(func.sum(Sale.net_total), ZERO))
-              .where(Sale.customer_id == M.customer_id, Sale.paid_day >= first,
-                     Sale.paid_day <= last)
-              .scalar_subquery())
-    returned = (select(func.coalesce(func.sum(SaleReturn.net_amount), ZERO))
-                .join(Sale, Sale.id == SaleReturn.sale_id)
-                .where(Sale.customer_id == M.customer_id, SaleReturn.day >= first,
-                       SaleReturn.day <= last)
-                .scalar_subquery())
-    return bought - returned
+def _subtract_returns(session: Session, scope: ColumnElement[bool], day: int) -> None:
+    """Take the returns made inside each period in `scope` off its reached amount."""
+    returned = (select(M.customer_id.label("cid"),
+                       func.sum(SaleReturn.net_amount).label("total"))
+                .join(Sale, Sale.customer_id == M.customer_id)
+                .join(SaleReturn, and_(SaleReturn.sale_id == Sale.id,
+                                       SaleReturn.day >= M.period_start_day,
+                                       SaleReturn.day <= _until_today(day)))
+                .where(scope).group_by(M.customer_id).subquery())
+    session.execute(update(M).where(M.customer_id == returned.c.cid)
+                    .values(reached_amount=M.reached_amount - returned.c.total)
+                    .execution_options(synchronize_session=False))
+
+
+def _measure(session: Session, scope: ColumnElement[bool], day: int,
+             stamp: datetime) -> None:
+    """reached_amount = purchases minus returns inside each running period in `scope`, up to
+    `day`: joined aggregates (UPDATE … FROM), not a sub-select per customer."""
+    bought = (select(M.customer_id.label("cid"), func.sum(Sale.net_total).label("total"))
+              .join(Sale, and_(Sale.customer_id == M.customer_id,
+                               Sale.paid_day >= M.period_start_day,
+                               Sale.paid_day <= _until_today(day)))
+              .where(scope).group_by(M.customer_id).subquery())
+    session.execute(update(M).where(M.customer_id == bought.c.cid)
+                    .values(reached_amount=bought.c.total, updated_at=stamp)
+                    .execution_options(synchronize_session=False))
+    _subtract_returns(session, scope, day)
+
+
+def _start_periods(session: Session, *, day: int, s: ClubSettings, stamp: datetime) -> int:
+    """Start an accumulation period at each waiting customer's first purchase since their
+    (re)start, and measure it, in one UPDATE … FROM."""
+    waiting = and_(M.status == S.REGULAR, M.period_start_day.is_(None))
+    first = (select(M.customer_id.label("cid"), func.min(Sale.paid_day).label("day"))
+             .join(Sale, and_(Sale.customer_id == M.customer_id,
+                              Sale.paid_day >= M.cycle_start_day, Sale.paid_day <= day))
+             .where(waiting).group_by(M.customer_id).subquery())
+    last = first.c.day + (s.accumulation_days - 1)
+    measured = (select(first.c.cid, first.c.day, func.sum(Sale.net_total).label("total"))
+                .join(Sale, and_(Sale.customer_id == first.c.cid, Sale.paid_day >= first.c.day,
+                                 Sale.paid_day <= case((last < day, last), else_=literal(day))))
+                .group_by(first.c.cid, first.c.day).subquery())
+    started = _change(session, M.customer_id == measured.c.cid, {
+        "period_start_day": measured.c.day,
+        "period_end_day": measured.c.day + (s.accumulation_days - 1),
+        "required_amount": s.accumulation_amount,
+        "reached_amount": measured.c.total,
+    }, stamp)
+    if started:
+        _subtract_returns(session, and_(M.status == S.REGULAR, M.updated_at == stamp), day)
+    return started
 
 
 def _until_today(day: int) -> ColumnElement[Any]:
@@ -90,42 +129,29 @@ def run(session: Session, *, day: int, since_day: int, s: ClubSettings,
               "candidate_extend": 0, "candidate_exclude": 0}
     regular = M.status == S.REGULAR
     with_period = and_(regular, M.period_start_day.is_not(None))
-    first_purchase = (select(func.min(Sale.paid_day))
-                      .where(Sale.customer_id == M.customer_id,
-                             Sale.paid_day >= M.cycle_start_day, Sale.paid_day <= day)
-                      .scalar_subquery())
     began = utcnow()
-    for n in range(MAX_PASSES):
-        # Rows touched in this pass carry this pass's stamp: after the first pass (which looks
-        # at every open period) only the periods that have just started need measuring.
-        stamp = began + timedelta(microseconds=n)
-        started = _change(session, and_(regular, M.period_start_day.is_(None),
-                                        first_purchase.is_not(None)), {
-            "period_start_day": first_purchase,
-            "period_end_day": first_purchase + (s.accumulation_days - 1),
-            "required_amount": s.accumulation_amount,
-        }, stamp)
-        scope = with_period if n == 0 else and_(with_period, M.updated_at == stamp)
-        _change(session, scope, {
-            "reached_amount": _purchases(M.period_start_day, _until_today(day))}, stamp)
+    _measure(session, with_period, day, began)  # the periods already running
+    scope = with_period
+    for n in range(1, MAX_PASSES):
         reached = and_(scope, M.reached_amount >= M.required_amount)
         _log(session, reached, day=day, actor=actor, action="candidate_join",
              to_status=S.CANDIDATE_JOIN)
-        joined = _change(session, reached, {"status": S.CANDIDATE_JOIN})
+        counts["candidate_join"] += _change(session, reached, {"status": S.CANDIDATE_JOIN})
         ended_short = and_(scope, M.period_end_day < day)
         _log(session, ended_short, day=day, actor=actor, action="period_reset",
              to_status=S.REGULAR)
-        reset = _change(session, ended_short, {
+        counts["period_reset"] += _change(session, ended_short, {
             "cycle_start_day": M.period_end_day + 1, "period_start_day": None,
             "period_end_day": None, "required_amount": None, "reached_amount": ZERO})
+        # The next pass looks only at the periods this pass starts (they carry its stamp).
+        stamp = began + timedelta(microseconds=n)
+        started = _start_periods(session, day=day, s=s, stamp=stamp)
         counts["period_start"] += started
-        counts["candidate_join"] += joined
-        counts["period_reset"] += reset
-        if not started and not reset:
+        if not started:
             break
+        scope = and_(with_period, M.updated_at == stamp)
     members = M.status == S.MEMBER
-    _change(session, and_(members, M.period_start_day.is_not(None)), {
-        "reached_amount": _purchases(M.period_start_day, _until_today(day))})
+    _measure(session, and_(members, M.period_start_day.is_not(None)), day, utcnow())
     ended = and_(members, M.period_end_day < day)
     outcome = case((M.reached_amount >= M.required_amount, literal(S.CANDIDATE_EXTEND.value)),
                    else_=literal(S.CANDIDATE_EXCLUDE.value))

@@ -38,6 +38,7 @@ class Sale(Base):
     __table_args__ = (
         Index("ix_sales_customer_paid", "customer_id", "paid_at"),
         Index("ix_sales_customer_paid_day", "customer_id", "paid_day"),
+        Index("ix_sales_paid_day", "paid_day"),
         Index("ix_sales_status_created", "status", "created_at"),
     )
 
