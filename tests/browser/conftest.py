@@ -61,3 +61,19 @@ def browser() -> Iterator[object]:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
+
+
+SETTLED = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+
+
+def settled(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until HTMX has finished swapping, so a field is not filled just before a swap."""
+    page.wait_for_function(SETTLED)
+
+
+def log_in(page, server: str, login: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{server}/login")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", password)
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url(lambda url: "/login" not in url)

@@ -9,11 +9,11 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from tests import factories
+from tests.browser.conftest import log_in, settled
 from tests.factories import UserFactory
 from tests.sales.helpers import card, product
 
 pytestmark = pytest.mark.browser
-SETTLED = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
 
 
 @pytest.fixture(scope="module")
@@ -32,21 +32,13 @@ def shop(committed_url: str) -> dict[str, str]:
     return data
 
 
-def log_in(page, server: str, login: str, password: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{server}/login")
-    page.fill("input[name=login]", login)
-    page.fill("input[name=password]", password)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_url(lambda url: "/login" not in url)
-
-
 def sell(page, server: str, codes: list[str], lines: int) -> str:  # type: ignore[no-untyped-def]
     page.goto(f"{server}/pos")
     for code in codes:
         page.type("#scan", code, delay=5)
         page.keyboard.press("Enter")
     expect(page.locator("#pos-lines tr[data-line]")).to_have_count(lines)
-    page.wait_for_function(SETTLED)
+    settled(page)
     total = page.inner_text("#pos-total")
     page.fill("#pay-cash", total.replace("\u202f", ""))
     page.press("#pay-cash", "Enter")

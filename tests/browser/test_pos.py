@@ -10,17 +10,12 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from tests import factories
+from tests.browser.conftest import log_in, settled
 from tests.factories import UserFactory
 from tests.sales.helpers import bonus, card, give_bonus, product
 from wordofmouth.sales.models import Sale
 
 pytestmark = pytest.mark.browser
-SETTLED = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
-
-
-def settled(page) -> None:  # type: ignore[no-untyped-def]
-    """Wait until HTMX has finished swapping, so a field is not filled just before a swap."""
-    page.wait_for_function(SETTLED)
 D = Decimal
 
 
@@ -41,11 +36,7 @@ def shop(committed_url: str) -> dict[str, object]:
 
 def test_cashier_sells_with_bonuses_and_takes_a_return(server: str, browser, shop) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page()
-    page.goto(f"{server}/login")
-    page.fill("input[name=login]", "anna")
-    page.fill("input[name=password]", "till-password-1")
-    page.press("input[name=password]", "Enter")
-    page.wait_for_url(f"{server}/pos")
+    log_in(page, server, "anna", "till-password-1")
 
     # A scanner types each code and presses Enter without waiting for the screen.
     for code in (shop["card"], shop["cream"], shop["serum"]):
