@@ -6,6 +6,7 @@ from wordofmouth.catalog.models import Product, ProductGroup
 from wordofmouth.club.models import ClubDecision, ClubMembership, ClubReview
 from wordofmouth.customers.models import Customer, DiscountCard
 from wordofmouth.db import Base
+from wordofmouth.friends.models import FriendCampaign, FriendCode, FriendReferral
 from wordofmouth.idempotency.models import IdempotencyRecord
 from wordofmouth.ledger.models import LedgerAccount, LedgerEntry
 from wordofmouth.sales.models import Payment, ReturnLine, Sale, SaleLine, SaleReturn
@@ -14,7 +15,8 @@ from wordofmouth.settings.models import StoreSetting
 
 __all__ = [
     "ApiToken", "AuditEvent", "Base", "ClubDecision", "ClubMembership", "ClubReview",
-    "Customer", "DiscountCard", "IdempotencyRecord",
+    "Customer", "DiscountCard", "FriendCampaign", "FriendCode", "FriendReferral",
+    "IdempotencyRecord",
     "LedgerAccount", "LedgerEntry", "LoginAttempt", "Payment", "Product", "ProductGroup",
     "ReturnLine", "Sale", "SaleLine", "SaleReturn", "ScanCode", "StoreSetting", "User",
     "UserSession",

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wordofmouth.customers.models import DiscountCard
@@ -60,6 +60,9 @@ class Sale(Base):
     paid_total: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     returned_net: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     note: Mapped[str] = mapped_column(String(300), default="")
+    # Promo codes presented at the till for this sale (friend and partner codes); the
+    # capabilities that own the codes look here before they look anything up.
+    presented_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     card: Mapped[DiscountCard | None] = relationship(lazy="select")
     lines: Mapped[list[SaleLine]] = relationship(

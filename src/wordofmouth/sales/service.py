@@ -91,7 +91,7 @@ def _new_sale(session: Session, *, actor: str, channel: str, kind: SaleKind,
     sale = Sale(kind=kind, status=SaleStatus.OPEN, created_by=actor, channel=channel,
                 created_at=created_at or utcnow(), due_date=due_date, note=note.strip()[:300],
                 gross_total=ZERO, discount_total=ZERO, net_total=ZERO, paid_total=ZERO,
-                returned_net=ZERO, lines=[], payments=[])
+                returned_net=ZERO, lines=[], payments=[], presented_codes=[])
     if card_number:
         card = customers.card_by_number(session, card_number)
         sale.card, sale.customer_id = card, card.customer_id

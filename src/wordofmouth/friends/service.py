@@ -1,0 +1,332 @@
+"""Refer a Friend use cases: campaigns, issuing codes, holding and using them at the till."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.orm import Session
+
+from wordofmouth.calendar import day_of, today
+from wordofmouth.catalog import service as catalog
+from wordofmouth.customers import service as customers
+from wordofmouth.db import utcnow
+from wordofmouth.errors import InvalidInput
+from wordofmouth.friends import errors, rules
+from wordofmouth.friends.models import (
+    BonusRule,
+    CodeStatus,
+    FriendCampaign,
+    FriendCode,
+    FriendReferral,
+)
+from wordofmouth.money import ZERO
+from wordofmouth.sales.models import Sale, SaleLine
+from wordofmouth.scancodes import service as scancodes
+from wordofmouth.scancodes.rules import random_instore_ean13
+
+CODE_PREFIX = "29"
+KIND = "friend_code"
+
+
+# ---- campaigns --------------------------------------------------------------------------
+
+def _check_campaign(values: dict[str, Any]) -> None:
+    if not str(values.get("name", "")).strip():
+        raise InvalidInput("A campaign needs a name.")
+    if not 1 <= int(values["validity_days"]) <= 3660:
+        raise InvalidInput("Validity is 1–3660 days.")
+    if not Decimal(0) < values["friend_discount_percent"] <= Decimal(100):
+        raise InvalidInput("The friend's discount must be more than 0 and at most 100 %.")
+    rule = values["bonus_rule"]
+    if rule not in {r.value for r in BonusRule}:
+        raise InvalidInput(f"Unknown bonus rule '{rule}'.")
+    if rule == BonusRule.FIXED and values.get("bonus_amount", ZERO) <= 0:
+        raise InvalidInput("A fixed bonus needs an amount above zero.")
+    if rule != BonusRule.FIXED and not Decimal(0) < values.get("bonus_percent", ZERO) <= 100:
+        raise InvalidInput("A percentage bonus needs a percentage above 0 and at most 100.")
+    if rule == BonusRule.PERCENT_MAX and not values.get("bonus_max"):
+        raise InvalidInput("A percentage with a maximum needs the maximum.")
+    for name in ("bonus_amount", "bonus_max", "min_purchase"):
+        value = values.get(name)
+        if value is not None and value < 0:
+            raise InvalidInput(f"{name.replace('_', ' ').capitalize()} cannot be negative.")
+
+
+def create_campaign(session: Session, **values: Any) -> FriendCampaign:
+    """A campaign: start (issue) date, validity, friend's discount, bonus rule, minimum,
+    product group, active."""
+    values.setdefault("start_day", today())
+    values.setdefault("bonus_amount", ZERO)
+    values.setdefault("bonus_percent", ZERO)
+    _check_campaign(values)
+    if values.get("group_id") is not None:
+        catalog.get_group(session, values["group_id"])
+    campaign = FriendCampaign(**values)
+    session.add(campaign)
+    session.flush()
+    return campaign
+
+
+def update_campaign(session: Session, campaign_id: int, **values: Any) -> FriendCampaign:
+    campaign = get_campaign(session, campaign_id)
+    merged = {c: getattr(campaign, c) for c in (
+        "name", "start_day", "validity_days", "friend_discount_percent", "bonus_rule",
+        "bonus_amount", "bonus_percent", "bonus_max", "min_purchase", "group_id", "active")}
+    merged.update(values)
+    _check_campaign(merged)
+    if merged.get("group_id") is not None:
+        catalog.get_group(session, merged["group_id"])
+    for key, value in merged.items():
+        setattr(campaign, key, value)
+    session.flush()
+    return campaign
+
+
+def get_campaign(session: Session, campaign_id: int) -> FriendCampaign:
+    campaign = session.get(FriendCampaign, campaign_id)
+    if campaign is None:
+        raise errors.CampaignNotFound(f"Campaign {campaign_id} does not exist.")
+    return campaign
+
+
+def campaigns(session: Session, *, active_only: bool = False) -> list[FriendCampaign]:
+    stmt = select(FriendCampaign).order_by(FriendCampaign.id.desc())
+    if active_only:
+        stmt = stmt.where(FriendCampaign.active.is_(True))
+    return list(session.scalars(stmt))
+
+
+def terms(c: FriendCampaign) -> rules.CampaignTerms:
+    return rules.CampaignTerms(
+        start_day=c.start_day, validity_days=c.validity_days,
+        friend_discount_percent=c.friend_discount_percent, bonus_rule=BonusRule(c.bonus_rule),
+        bonus_amount=c.bonus_amount, bonus_percent=c.bonus_percent, bonus_max=c.bonus_max,
+        min_purchase=c.min_purchase)
+
+
+# ---- issuing codes ----------------------------------------------------------------------
+
+MAX_CODES = 100
+
+
+def issue_codes(session: Session, *, customer_id: int, campaign_id: int, count: int,
+                actor: str) -> list[FriendCode]:
+    """N (1–100) one-time codes for a customer to hand to friends: scannable in-store EAN-13
+    numbers that no card, product or other code uses."""
+    if not 1 <= count <= MAX_CODES:
+        raise InvalidInput(f"Issue 1–{MAX_CODES} codes at a time.")
+    customer = customers.get_customer(session, customer_id)
+    if customer.main_card is None:
+        raise errors.NeedsMainCard()
+    campaign = get_campaign(session, campaign_id)
+    if not campaign.active:
+        raise errors.CampaignInactive()
+    batch = secrets.token_hex(8)
+    issued: list[FriendCode] = []
+    while len(issued) < count:
+        wanted = {random_instore_ean13(CODE_PREFIX) for _ in range(count - len(issued))}
+        for code in sorted(wanted - scancodes.taken(session, sorted(wanted))):
+            fc = FriendCode(code=code, campaign_id=campaign.id, referrer_id=customer.id,
+                            batch=batch, issued_by=actor, status=CodeStatus.ISSUED)
+            session.add(fc)
+            session.flush()
+            scancodes.register(session, code, KIND, fc.id)
+            issued.append(fc)
+    return issued
+
+
+def codes_of(session: Session, *, referrer_id: int | None = None, batch: str | None = None,
+             limit: int = 500) -> list[FriendCode]:
+    stmt = select(FriendCode).order_by(FriendCode.id.desc()).limit(limit)
+    if referrer_id is not None:
+        stmt = stmt.where(FriendCode.referrer_id == referrer_id)
+    if batch is not None:
+        stmt = stmt.where(FriendCode.batch == batch)
+    return list(session.scalars(stmt))
+
+
+# ---- checking a code against a buyer and a basket ---------------------------------------
+
+@dataclass(frozen=True)
+class Basket:
+    """What a code is checked against: the buyer and the lines (group, gross, net)."""
+
+    customer_id: int | None
+    day: int
+    lines: list[tuple[int, int, Decimal, Decimal]]  # (line_no, group_id, gross, net)
+    sale_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Fit:
+    code: FriendCode
+    campaign: FriendCampaign
+    qualifying: frozenset[int]  # line numbers
+    qualifying_gross: Decimal
+    qualifying_net: Decimal
+
+
+def find(session: Session, code: str) -> FriendCode:
+    fc = session.scalars(select(FriendCode).where(FriendCode.code == code.strip())).one_or_none()
+    if fc is None:
+        raise errors.FriendCodeUnknown(f"There is no friend code {code.strip()}.")
+    return fc
+
+
+def check(session: Session, fc: FriendCode, basket: Basket, *, basket_rules: bool = True,
+          holding_sale: int | None = None) -> Fit:
+    """Every rejection of PRODUCT.md, each with its own error; returns the qualifying lines."""
+    if fc.status == CodeStatus.USED:
+        raise errors.FriendCodeUsed(f"Friend code {fc.code} has already been used.")
+    if fc.status == CodeStatus.HELD and fc.held_sale_id != holding_sale:
+        raise errors.FriendCodeHeld(f"Friend code {fc.code} is on another open sale.")
+    campaign = get_campaign(session, fc.campaign_id)
+    if not campaign.active:
+        raise errors.CampaignInactive(f"Campaign '{campaign.name}' is switched off.")
+    t = terms(campaign)
+    if rules.is_expired(t, basket.day):
+        raise errors.FriendCodeExpired(f"Friend code {fc.code} was valid until "
+                                       f"{_date(rules.last_valid_day(t))}.")
+    if basket.customer_id is not None:
+        _check_buyer(session, fc, basket)
+    groups = (set(catalog.subtree_ids(session, campaign.group_id))
+              if campaign.group_id is not None else None)
+    chosen = [ln for ln in basket.lines if groups is None or ln[1] in groups]
+    gross = sum((ln[2] for ln in chosen), ZERO)
+    net = sum((ln[3] for ln in chosen), ZERO)
+    if basket_rules and basket.lines:
+        if not chosen:
+            raise errors.NoQualifyingGoods()
+        if rules.below_minimum(t, gross):
+            raise errors.BelowMinimum(f"The campaign's goods come to {gross}; the minimum is "
+                                      f"{t.min_purchase}.")
+    return Fit(fc, campaign, frozenset(ln[0] for ln in chosen), gross, net)
+
+
+def _check_buyer(session: Session, fc: FriendCode, basket: Basket) -> None:
+    buyer = basket.customer_id
+    if buyer == fc.referrer_id:
+        raise errors.OwnCode()
+    if session.scalar(select(exists().where(FriendReferral.friend_id == buyer))):
+        raise errors.AlreadyReferred()
+    bought = exists().where(Sale.customer_id == buyer, Sale.paid_at.is_not(None))
+    if basket.sale_id is not None:
+        bought = bought.where(Sale.id != basket.sale_id)
+    if session.scalar(select(bought)):
+        raise errors.NotANewBuyer()
+
+
+def _date(day: int) -> str:
+    from wordofmouth.calendar import date_of
+
+    return date_of(day).isoformat()
+
+
+def basket_of(sale: Sale, *, day: int | None = None) -> Basket:
+    moment: datetime = sale.paid_at or (sale.created_at if sale.channel == "import" else utcnow())
+    return Basket(customer_id=sale.customer_id, day=day if day is not None else day_of(moment),
+                  lines=[(ln.line_no, ln.group_id, ln.gross, ln.net) for ln in sale.lines],
+                  sale_id=sale.id)
+
+
+def validate(session: Session, *, code: str, customer_id: int | None,
+             lines: list[SaleLine], day: int | None = None) -> Fit:
+    """Check a code against a basket without changing anything (the API's validate)."""
+    fc = find(session, code)
+    basket = Basket(customer_id=customer_id, day=today() if day is None else day,
+                    lines=[(ln.line_no, ln.group_id, ln.gross, ln.gross) for ln in lines])
+    if not lines:
+        raise errors.NoQualifyingGoods()
+    return check(session, fc, basket)
+
+
+# ---- holding, using and releasing -------------------------------------------------------
+
+def attach(session: Session, sale: Sale, code: str) -> str:
+    """Put a friend code on an open sale. It is held for this sale, so no other till can use
+    it until this sale is paid (used) or voided (released)."""
+    fc = find(session, code)
+    fit = check(session, fc, basket_of(sale), holding_sale=sale.id)
+    held = session.execute(
+        update(FriendCode)
+        .where(FriendCode.id == fc.id,
+               (FriendCode.status == CodeStatus.ISSUED)
+               | ((FriendCode.status == CodeStatus.HELD) & (FriendCode.held_sale_id == sale.id)))
+        .values(status=CodeStatus.HELD, held_sale_id=sale.id)
+        .execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]
+    if held != 1:  # another till took it between the check and now
+        session.refresh(fc)
+        raise (errors.FriendCodeUsed() if fc.status == CodeStatus.USED
+               else errors.FriendCodeHeld())
+    session.refresh(fc)
+    if fc.code not in sale.presented_codes:
+        sale.presented_codes = [*sale.presented_codes, fc.code]
+    from wordofmouth.sales import service as sales
+
+    sales.recompute(session, sale)
+    pct = f"{fit.campaign.friend_discount_percent.normalize():f} %"
+    if sale.customer_id is None:
+        return f"Friend code {fc.code} held: {pct} off once the friend's card is scanned."
+    if not sale.lines:
+        return f"Friend code {fc.code} held: {pct} off the campaign's goods."
+    return f"Friend code {fc.code}: {pct} off {len(fit.qualifying)} line(s)."
+
+
+def held_by(session: Session, sale: Sale) -> FriendCode | None:
+    if not sale.presented_codes:
+        return None
+    return session.scalars(select(FriendCode).where(
+        FriendCode.code.in_(sale.presented_codes), FriendCode.held_sale_id == sale.id,
+        FriendCode.status == CodeStatus.HELD)).first()
+
+
+def used_by(session: Session, sale: Sale) -> FriendCode | None:
+    if not sale.presented_codes:
+        return None
+    return session.scalars(select(FriendCode).where(
+        FriendCode.code.in_(sale.presented_codes), FriendCode.used_sale_id == sale.id)).first()
+
+
+def release(session: Session, sale: Sale) -> None:
+    session.execute(update(FriendCode)
+                    .where(FriendCode.held_sale_id == sale.id,
+                           FriendCode.status == CodeStatus.HELD)
+                    .values(status=CodeStatus.ISSUED, held_sale_id=None)
+                    .execution_options(synchronize_session="fetch"))
+
+
+def fit_for_sale(session: Session, sale: Sale) -> Fit | None:
+    """The held code's fit for this sale as it stands, or None if it no longer applies."""
+    fc = held_by(session, sale)
+    if fc is None or sale.customer_id is None:
+        return None
+    try:
+        return check(session, fc, basket_of(sale), holding_sale=sale.id)
+    except (errors.NoQualifyingGoods, errors.BelowMinimum, errors.FriendCodeExpired,
+            errors.CampaignInactive, errors.OwnCode, errors.NotANewBuyer,
+            errors.AlreadyReferred):
+        return None
+
+
+def use(session: Session, sale: Sale, fit: Fit) -> Decimal:
+    """Mark the code used exactly once (a conditional update), make the friend referred by
+    the code's owner; returns the referrer's bonus."""
+    used = session.execute(
+        update(FriendCode)
+        .where(FriendCode.id == fit.code.id, FriendCode.status == CodeStatus.HELD,
+               FriendCode.held_sale_id == sale.id)
+        .values(status=CodeStatus.USED, used_sale_id=sale.id, friend_id=sale.customer_id,
+                used_at=sale.paid_at, purchase_amount=fit.qualifying_net, held_sale_id=None)
+        .execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]
+    if used != 1:
+        raise errors.FriendCodeUsed()
+    session.expire(fit.code)
+    assert sale.customer_id is not None
+    session.add(FriendReferral(friend_id=sale.customer_id, referrer_id=fit.code.referrer_id,
+                               code_id=fit.code.id, sale_id=sale.id, at=sale.paid_at))
+    return rules.referrer_bonus(terms(fit.campaign), fit.qualifying_net)

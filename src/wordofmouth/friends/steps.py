@@ -1,0 +1,93 @@
+"""Refer a Friend at the till: the friend's discount, the referrer's bonus, the code handler."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wordofmouth.catalog import service as catalog
+from wordofmouth.friends import service
+from wordofmouth.ledger import service as ledger
+from wordofmouth.ledger.models import AccountKind
+from wordofmouth.money import ZERO
+from wordofmouth.sales.extensions import EXTENSIONS
+from wordofmouth.sales.models import ReturnLine, Sale, SaleReturn
+from wordofmouth.sales.rules import DiscountCandidate
+
+STEP = "friend_bonus"
+
+
+class FriendDiscount:
+    """The friend's discount on the campaign's lines, while the held code still fits."""
+
+    name = "friend_code"
+
+    def candidates(self, session: Session, sale: Sale) -> dict[int, list[DiscountCandidate]]:
+        fit = service.fit_for_sale(session, sale) if sale.presented_codes else None
+        if fit is None:
+            return {}
+        offer = DiscountCandidate("friend_code", fit.campaign.friend_discount_percent,
+                                  fit.code.code)
+        return {line_no: [offer] for line_no in fit.qualifying}
+
+
+class FriendBonus:
+    """On payment: the code is used, the friend becomes referred, the referrer gets a bonus.
+    A code that no longer fits the paid sale is released instead."""
+
+    name = STEP
+
+    def accrue(self, session: Session, sale: Sale) -> None:
+        if not sale.presented_codes:
+            return
+        fit = service.fit_for_sale(session, sale)
+        if fit is None:
+            service.release(session, sale)
+            return
+        bonus = service.use(session, sale, fit)
+        ledger.accrue_for_sale(
+            session, step=STEP, account_kind=AccountKind.CUSTOMER_BONUS,
+            owner_id=fit.code.referrer_id, sale_id=sale.id, amount=bonus, at=sale.paid_at,
+            memo=f"friend code {fit.code.code}")
+
+    def reverse(self, session: Session, sale: Sale, sale_return: SaleReturn,
+                returned_before: Decimal) -> None:
+        code = service.used_by(session, sale)
+        if code is None or not code.purchase_amount:
+            return
+        campaign = service.get_campaign(session, code.campaign_id)
+        groups = (set(catalog.subtree_ids(session, campaign.group_id))
+                  if campaign.group_id is not None else None)
+        qualifying = {ln.id for ln in sale.lines if groups is None or ln.group_id in groups}
+        rows = session.execute(select(ReturnLine.return_id, ReturnLine.sale_line_id,
+                                      ReturnLine.net)
+                               .join(SaleReturn, SaleReturn.id == ReturnLine.return_id)
+                               .where(SaleReturn.sale_id == sale.id)).all()
+        now = sum((net for rid, lid, net in rows
+                   if rid == sale_return.id and lid in qualifying), ZERO)
+        before = sum((net for rid, lid, net in rows
+                      if rid != sale_return.id and lid in qualifying), ZERO)
+        ledger.reverse_for_return(
+            session, step=STEP, account_kind=AccountKind.CUSTOMER_BONUS,
+            owner_id=code.referrer_id, sale_id=sale.id, return_id=sale_return.id,
+            sale_net=code.purchase_amount, returned_before=before, returned_now=now,
+            at=sale_return.created_at)
+
+    def on_void(self, session: Session, sale: Sale) -> None:
+        if sale.presented_codes:
+            service.release(session, sale)
+
+
+class FriendCodeHandler:
+    kind = service.KIND
+
+    def apply(self, session: Session, sale: Sale, target_id: int, code: str) -> str:
+        return service.attach(session, sale, code)
+
+
+def install() -> None:
+    EXTENSIONS.add_discount_provider(FriendDiscount())
+    EXTENSIONS.add_accrual_step(FriendBonus())
+    EXTENSIONS.add_code_handler(FriendCodeHandler())
