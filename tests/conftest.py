@@ -26,6 +26,7 @@ from wordofmouth.migrate import upgrade
 from wordofmouth.web.deps import get_db
 
 PG_URL = os.environ.get("WOM_TEST_DATABASE_URL", "")
+plugins.install()  # every capability's till extensions, as the app and the CLI have them
 
 
 def create_database(tmp_dir: Path, revision: str = "head") -> str:

@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse, Response
 from swagger_ui_bundle import swagger_ui_path
 
 from wordofmouth import __version__, plugins
+from wordofmouth.analysis import pages as analysis_pages
 from wordofmouth.catalog import api as catalog_api
 from wordofmouth.catalog import pages as catalog_pages
 from wordofmouth.club import pages as club_pages
@@ -19,6 +20,8 @@ from wordofmouth.club.scheduler import Scheduler
 from wordofmouth.config import get_settings
 from wordofmouth.customers import api as customers_api
 from wordofmouth.customers import pages as customers_pages
+from wordofmouth.friends import api as friends_api
+from wordofmouth.friends import pages as friends_pages
 from wordofmouth.ledger import api as ledger_api
 from wordofmouth.sales import api as sales_api
 from wordofmouth.sales import pages as sales_pages
@@ -55,7 +58,8 @@ def create_app() -> FastAPI:
     errors.install(app)
     for router in (catalog_api.router, customers_api.router, sales_api.router,
                    ledger_api.router, office.router, catalog_pages.router,
-                   customers_pages.router, sales_pages.router, pos.router, club_pages.router):
+                   customers_pages.router, sales_pages.router, pos.router, club_pages.router,
+                   friends_api.router, friends_pages.router, analysis_pages.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/docs-assets", StaticFiles(directory=str(swagger_ui_path)), name="swagger")

@@ -19,7 +19,8 @@ SCOPES = {
 }
 
 # Back-office permissions beyond the API scopes.
-PAGE_PERMISSIONS = ("pos", "settings", "users", "audit", "payout_override", "club")
+PAGE_PERMISSIONS = ("pos", "settings", "users", "audit", "payout_override", "club",
+                    "analysis")
 
 _ALL = frozenset(SCOPES) | frozenset(PAGE_PERMISSIONS)
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {

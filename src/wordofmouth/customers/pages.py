@@ -9,6 +9,7 @@ from wordofmouth.auth.permissions import Principal
 from wordofmouth.calendar import date_of
 from wordofmouth.club import service as club
 from wordofmouth.customers import service
+from wordofmouth.friends import service as friends
 from wordofmouth.ledger import service as ledger
 from wordofmouth.ledger.models import AccountKind
 from wordofmouth.sales import service as sales
@@ -58,6 +59,8 @@ def customer_page(customer_id: int, request: Request, db: DB, me: Reader) -> Res
         entries=ledger.entries(db, AccountKind.CUSTOMER_BONUS, customer_id, limit=30),
         sales=sales.list_sales(db, customer_id=customer_id, limit=20),
         club=club.membership(db, customer_id), club_history=club.history(db, customer_id),
+        friend_codes=friends.codes_of(db, referrer_id=customer_id, limit=100),
+        friend_campaigns=friends.campaigns(db, active_only=True),
         date_of=date_of,
     )
 

@@ -109,7 +109,7 @@ def create_sale(session: Session, draft: SaleDraft, *, actor: str, channel: str)
         raise EmptySale()
     if len(draft.lines) > MAX_LINES:
         raise InvalidInput(f"A sale has at most {MAX_LINES} lines.")
-    products = _products_for(session, draft.lines)
+    products = products_for(session, draft.lines)
     sale = _new_sale(session, actor=actor, channel=channel, kind=draft.kind,
                      customer_id=draft.customer_id, card_number=draft.card_number,
                      created_at=draft.created_at, due_date=draft.due_date, note=draft.note)
@@ -119,7 +119,7 @@ def create_sale(session: Session, draft: SaleDraft, *, actor: str, channel: str)
     return sale
 
 
-def _products_for(session: Session, lines: list[LineDraft]) -> list[Product]:
+def products_for(session: Session, lines: list[LineDraft]) -> list[Product]:
     """The products of the drafted lines, found with one query for all ids."""
     ids = {ln.product_id for ln in lines if ln.product_id is not None}
     by_id = catalog.products_by_id(session, ids)

@@ -1,0 +1,75 @@
+"""Analysis → Bonus movement (every movement, filtered) and its Refer a Friend view."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from wordofmouth.analysis import bonus
+from wordofmouth.analysis.exports import download
+from wordofmouth.auth.permissions import Principal
+from wordofmouth.errors import InvalidInput
+from wordofmouth.friends import service as friends
+from wordofmouth.web.deps import DB, page_permission
+from wordofmouth.web.templating import render
+
+router = APIRouter(prefix="/analysis", include_in_schema=False)
+Analyst = Annotated[Principal, Depends(page_permission("analysis"))]
+PAGE = 100
+
+
+def _date(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError as exc:
+        raise InvalidInput(f"'{raw}' is not a date (YYYY-MM-DD).") from exc
+
+
+def _format(fmt: str) -> str:
+    if fmt not in ("", "csv", "xlsx"):
+        raise InvalidInput("Export as csv or xlsx.")
+    return fmt
+
+
+@router.get("/bonus")
+def movements(request: Request, db: DB, me: Analyst, customer: str = "", date_from: str = "",
+              date_to: str = "", kind: str = "", source: str = "", page: int = 1,
+              fmt: str = "") -> Response:
+    page = max(page, 1)
+    filters = {"customer_id": int(customer) if customer.isdigit() else None,
+               "date_from": _date(date_from), "date_to": _date(date_to),
+               "kind": kind or None, "source": source or None}
+    if _format(fmt):
+        rows = bonus.movements(db, **filters, limit=100_000)  # type: ignore[arg-type]
+        return download("bonus-movements", fmt, [
+            "id", "at", "customer_id", "customer", "kind", "source", "source_id", "sale_id",
+            "amount", "memo"], ([m.id, m.at, m.customer_id, m.customer, m.kind, m.source_type,
+                                 m.source_id, m.sale_id, m.amount, m.memo] for m in rows))
+    rows = bonus.movements(db, **filters, limit=PAGE, offset=(page - 1) * PAGE)  # type: ignore[arg-type]
+    return render(request, "analysis/bonus.html", me, rows=rows, kinds=bonus.kinds(db),
+                  customer=customer, date_from=date_from, date_to=date_to, kind=kind,
+                  source=source, page=page, page_size=PAGE)
+
+
+@router.get("/friends")
+def friends_view(request: Request, db: DB, me: Analyst, campaign: str = "",
+                 date_from: str = "", date_to: str = "", fmt: str = "") -> Response:
+    campaign_id = int(campaign) if campaign.isdigit() else None
+    if _format(fmt):
+        codes = bonus.code_results(db, campaign_id=campaign_id, limit=1_000_000)
+        return download("refer-a-friend", fmt, [
+            "code", "campaign", "referrer_id", "referrer", "issued", "status", "friend_id",
+            "used", "purchase", "bonus_accrued", "bonus_reversed"],
+            ([c.code, c.campaign, c.referrer_id, c.referrer, c.issued_at, c.status,
+              c.friend_id, c.used_at, c.purchase, c.bonus_accrued, c.bonus_reversed]
+             for c in codes))
+    results = bonus.campaign_results(db, date_from=_date(date_from), date_to=_date(date_to))
+    series = bonus.new_buyers_per_week(db)
+    peak = max([1, *(v for values in series.values() for v in values)])
+    return render(request, "analysis/friends.html", me, results=results,
+                  codes=bonus.code_results(db, campaign_id=campaign_id, limit=200),
+                  campaigns=friends.campaigns(db), campaign=campaign, date_from=date_from,
+                  date_to=date_to, series=series, peak=peak)

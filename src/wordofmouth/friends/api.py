@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from wordofmouth.auth.permissions import Principal
+from wordofmouth.calendar import date_of
+from wordofmouth.customers import service as customers
+from wordofmouth.friends import rules, service
+from wordofmouth.friends.schemas import (
+    CampaignOut,
+    CodeIn,
+    FriendCodeOut,
+    IssueIn,
+    ValidateIn,
+    ValidateOut,
+)
+from wordofmouth.sales import service as sales
+from wordofmouth.sales.models import SaleLine
+from wordofmouth.sales.schemas import SaleOut
+from wordofmouth.schemas import ErrorOut
+from wordofmouth.web.deps import DB, api_permission
+from wordofmouth.web.idempotent import idempotent
+
+ERRORS = {code: {"model": ErrorOut} for code in (401, 403, 404, 409, 422)}
+router = APIRouter(prefix="/api", tags=["refer a friend"], responses=ERRORS)  # type: ignore[arg-type]
+Till = Annotated[Principal, Depends(api_permission("sales:write"))]
+Issuer = Annotated[Principal, Depends(api_permission("customers:write"))]
+
+
+@router.get("/friend-campaigns", response_model=list[CampaignOut])
+def list_campaigns(db: DB, _: Till) -> list[CampaignOut]:
+    return [CampaignOut.model_validate(c) for c in service.campaigns(db)]
+
+
+@router.post("/friend-codes/validate", response_model=ValidateOut)
+def validate(body: ValidateIn, db: DB, _: Till) -> ValidateOut:
+    """Check a friend code against a buyer and a basket, without changing anything. Each
+    reason for refusal has its own error code (friend_code_used, friend_code_expired, …)."""
+    buyer = body.customer_id
+    if body.card_number:
+        buyer = customers.card_by_number(db, body.card_number).customer_id
+    drafts = [sales.LineDraft(product_id=ln.product_id, code=ln.barcode, qty=ln.qty,
+                              unit_price=ln.unit_price) for ln in body.lines]
+    lines = []
+    for n, (draft, product) in enumerate(zip(drafts, sales.products_for(db, drafts),
+                                             strict=True), start=1):
+        price = product.price if draft.unit_price is None else draft.unit_price
+        gross = (price * draft.qty).quantize(Decimal("0.01"))
+        lines.append(SaleLine(line_no=n, group_id=product.group_id, gross=gross, net=gross))
+    fit = service.validate(db, code=body.code, customer_id=buyer, lines=lines)
+    return ValidateOut(code=fit.code.code, campaign_id=fit.campaign.id,
+                       discount_percent=fit.campaign.friend_discount_percent,
+                       qualifying_lines=sorted(fit.qualifying),
+                       qualifying_amount=fit.qualifying_gross,
+                       valid_until=date_of(rules.last_valid_day(service.terms(fit.campaign)))
+                       .isoformat())
+
+
+@router.post("/sales/{sale_id}/codes", response_model=SaleOut)
+def attach_code(sale_id: int, body: CodeIn, request: Request, db: DB,
+                principal: Till) -> Response:
+    """Put a friend code on an open sale: it is held for this sale until it is paid (the
+    code is used) or voided (released)."""
+    def attach() -> SaleOut:
+        sale = sales.get_sale(db, sale_id, lock=True)
+        sales.require_open(sale)
+        service.attach(db, sale, body.code)
+        return SaleOut.of(sale)
+
+    return idempotent(request, db, principal, body, attach)
+
+
+@router.post("/customers/{customer_id}/friend-codes", response_model=list[FriendCodeOut],
+             status_code=201)
+def issue(customer_id: int, body: IssueIn, request: Request, db: DB,
+          principal: Issuer) -> Response:
+    """Issue 1–100 friend codes to a customer who has a main card."""
+    from pydantic import RootModel
+
+    def run() -> RootModel[list[FriendCodeOut]]:
+        issued = service.issue_codes(db, customer_id=customer_id, campaign_id=body.campaign_id,
+                                     count=body.count, actor=principal.label)
+        return RootModel[list[FriendCodeOut]]([FriendCodeOut.model_validate(c) for c in issued])
+
+    return idempotent(request, db, principal, body, run, 201)

@@ -1,0 +1,110 @@
+"""Back office: Refer a Friend campaigns, issuing codes from the customer card, labels."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from wordofmouth.auth.permissions import Principal
+from wordofmouth.calendar import date_of, day_of_date
+from wordofmouth.catalog import service as catalog
+from wordofmouth.errors import InvalidInput
+from wordofmouth.friends import labels, rules, service
+from wordofmouth.friends.models import BonusRule
+from wordofmouth.money import ZERO
+from wordofmouth.settings import service as store_settings
+from wordofmouth.web import forms
+from wordofmouth.web.deps import DB, Form, page_permission
+from wordofmouth.web.office import redirect
+from wordofmouth.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Owner = Annotated[Principal, Depends(page_permission("settings"))]
+Issuer = Annotated[Principal, Depends(page_permission("customers:write"))]
+Reader = Annotated[Principal, Depends(page_permission("customers:read"))]
+
+
+def _campaign_fields(form: forms.FormData) -> dict[str, object]:
+    from datetime import date
+
+    raw_start = forms.text(form, "start_date")
+    try:
+        start = day_of_date(date.fromisoformat(raw_start))
+    except ValueError as exc:
+        raise InvalidInput(f"'{raw_start}' is not a date (YYYY-MM-DD).") from exc
+    rule = forms.text(form, "bonus_rule")
+    value = forms.money(form, "bonus_value", "Bonus", default="0")
+    return {
+        "name": forms.text(form, "name"), "start_day": start,
+        "validity_days": forms.integer(form, "validity_days", "Validity"),
+        "friend_discount_percent": forms.decimal(form, "friend_discount_percent",
+                                                 "Friend's discount"),
+        "bonus_rule": rule,
+        "bonus_amount": value if rule == BonusRule.FIXED else ZERO,
+        "bonus_percent": ZERO if rule == BonusRule.FIXED else value,
+        "bonus_max": forms.money(form, "bonus_max", "Maximum bonus")
+        if forms.text(form, "bonus_max") else None,
+        "min_purchase": forms.money(form, "min_purchase", "Minimum purchase")
+        if forms.text(form, "min_purchase") else None,
+        "group_id": forms.optional_int(form, "group_id"),
+        "active": forms.checked(form, "active"),
+    }
+
+
+@router.get("/friends")
+def campaigns(request: Request, db: DB, me: Owner) -> Response:
+    return render(request, "friends/campaigns.html", me, campaigns=service.campaigns(db),
+                  groups=catalog.group_tree(db), rules=[r.value for r in BonusRule],
+                  date_of=date_of, last_day=lambda c: rules.last_valid_day(service.terms(c)))
+
+
+@router.post("/friends")
+def add_campaign(db: DB, me: Owner, form: Form) -> Response:
+    c = service.create_campaign(db, **_campaign_fields(form))
+    return redirect("/friends", f"Campaign {c.name} created.")
+
+
+@router.post("/friends/{campaign_id}")
+def save_campaign(campaign_id: int, db: DB, me: Owner, form: Form) -> Response:
+    service.update_campaign(db, campaign_id, **_campaign_fields(form))
+    return redirect("/friends", "Campaign saved.")
+
+
+@router.post("/customers/{customer_id}/friend-codes")
+def issue(customer_id: int, db: DB, me: Issuer, form: Form) -> Response:
+    issued = service.issue_codes(db, customer_id=customer_id,
+                                 campaign_id=forms.integer(form, "campaign_id", "Campaign"),
+                                 count=forms.integer(form, "count", "Number of codes"),
+                                 actor=me.label)
+    return redirect(f"/friends/batch/{issued[0].batch}", f"{len(issued)} codes issued.")
+
+
+def _labels(db: DB, batch: str) -> list[labels.Label]:
+    issued = list(reversed(service.codes_of(db, batch=batch)))
+    if not issued:
+        raise InvalidInput("No codes in this batch.")
+    campaign = service.get_campaign(db, issued[0].campaign_id)
+    until = date_of(rules.last_valid_day(service.terms(campaign))).isoformat()
+    pct = f"{campaign.friend_discount_percent.normalize():f} %"
+    store = store_settings.get(db).store_name
+    return [labels.Label(c.code, pct, until, store) for c in issued]
+
+
+@router.get("/friends/batch/{batch}")
+def batch_page(batch: str, request: Request, db: DB, me: Reader) -> Response:
+    issued = list(reversed(service.codes_of(db, batch=batch)))
+    if not issued:
+        raise InvalidInput("No codes in this batch.")
+    return render(request, "friends/batch.html", me, codes=issued, batch=batch,
+                  labels=_labels(db, batch))
+
+
+@router.get("/friends/batch/{batch}.pdf")
+def batch_pdf(batch: str, db: DB, me: Reader, layout: str = "a4") -> Response:
+    if layout not in ("a4", "single"):
+        raise InvalidInput("Layout is a4 or single.")
+    return Response(labels.sheet(_labels(db, batch), layout=layout),
+                    media_type="application/pdf", headers={
+                        "Content-Disposition": f'inline; filename="friend-codes-{batch}.pdf"'})
