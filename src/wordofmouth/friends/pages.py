@@ -101,7 +101,7 @@ def batch_page(batch: str, request: Request, db: DB, me: Reader) -> Response:
                   labels=_labels(db, batch))
 
 
-@router.get("/friends/batch/{batch}.pdf")
+@router.get("/friends/labels/{batch}.pdf")
 def batch_pdf(batch: str, db: DB, me: Reader, layout: str = "a4") -> Response:
     if layout not in ("a4", "single"):
         raise InvalidInput("Layout is a4 or single.")
