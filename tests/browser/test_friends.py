@@ -1,0 +1,83 @@
+"""The owner runs a Refer a Friend campaign, a friend buys with a code, the referrer sees the
+bonus — in Chromium."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+from tests import factories
+from tests.browser.conftest import log_in, settled
+from tests.factories import UserFactory
+from tests.sales.helpers import card, product
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def shop(committed_url: str) -> dict[str, str]:
+    engine = create_engine(committed_url)
+    with Session(engine) as s:
+        factories.bind(s)
+        UserFactory(login="olena", role="owner", password="owner-password-1")
+        UserFactory(login="iryna", role="cashier", password="till-password-1")
+        referrer = card()
+        referrer.customer.first_name, referrer.customer.last_name = "Oksana", "Lysenko"
+        serum = product("600.00")
+        s.commit()
+        data = {"referrer": str(referrer.customer_id), "serum": serum.barcode or ""}
+    engine.dispose()
+    return data
+
+
+def test_a_friend_buys_with_a_code_and_the_referrer_gets_the_bonus(server: str, browser,  # type: ignore[no-untyped-def]
+                                                                  shop) -> None:
+    owner = browser.new_page()
+    log_in(owner, server, "olena", "owner-password-1")
+    owner.goto(f"{server}/friends")
+    form = owner.locator("#new-campaign")
+    form.locator("input[name=name]").fill("Bring a friend")
+    form.locator("input[name=start_date]").fill("2026-11-01")
+    form.locator("input[name=validity_days]").fill("365")
+    form.locator("input[name=friend_discount_percent]").fill("10")
+    form.locator("select[name=bonus_rule]").select_option("fixed")
+    form.locator("input[name=bonus_value]").fill("75")
+    form.locator("button[type=submit]").click()
+    expect(owner.locator("[role=status]")).to_contain_text("Campaign Bring a friend created")
+
+    owner.goto(f"{server}/customers/{shop['referrer']}")
+    owner.locator("#issue-codes input[name=count]").fill("3")
+    owner.locator("#issue-codes button[type=submit]").click()
+    expect(owner.locator("[role=status]")).to_contain_text("3 codes issued")
+    codes = owner.locator("#codes-text").input_value().split()
+    friend_code = codes[0]
+    pdf = owner.request.get(owner.locator("#labels-a4").get_attribute("href")
+                            .replace("/friends", f"{server}/friends", 1))
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body()[:5] == b"%PDF-" and pdf.body().count(b"off your first purchase") == 3
+
+    till = browser.new_page()
+    log_in(till, server, "iryna", "till-password-1")
+    till.goto(f"{server}/customers")
+    till.fill("input[name=first_name]", "Daryna")
+    till.fill("input[name=last_name]", "Koval")
+    till.click("form[action='/customers'] button[type=submit]")
+    expect(till.locator("[role=status]")).to_contain_text("Daryna Koval added")
+    new_card = till.locator("table code").first.inner_text()
+
+    till.goto(f"{server}/pos")
+    for code in (new_card, shop["serum"], friend_code):
+        till.type("#scan", code, delay=5)
+        till.keyboard.press("Enter")
+    expect(till.locator("#pos-message")).to_contain_text(f"Friend code {friend_code}")
+    expect(till.locator("#pos-total")).to_have_text("540.00")
+    settled(till)
+    till.fill("#pay-cash", "540")
+    till.press("#pay-cash", "Enter")
+    till.wait_for_selector("#pos-done")
+
+    owner.goto(f"{server}/customers/{shop['referrer']}")
+    expect(owner.locator("#bonus-balance")).to_have_text("75.00")
+    expect(owner.locator("#friend-codes")).to_contain_text("used")
