@@ -6,7 +6,7 @@ import secrets
 def ean13_check_digit(first12: str) -> str:
     if len(first12) != 12 or not first12.isdigit():
         raise ValueError("EAN-13 needs 12 digits before the check digit")
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(first12))
+    total = sum(map(int, first12[0::2])) + 3 * sum(map(int, first12[1::2]))
     return str((10 - total % 10) % 10)
 
 
@@ -18,5 +18,6 @@ def random_instore_ean13(prefix: str) -> str:
     """A random EAN-13 starting with `prefix` (which must start with 2), with its check digit."""
     if not prefix.startswith("2") or not prefix.isdigit() or len(prefix) > 6:
         raise ValueError("in-store prefixes start with 2")
-    body = prefix + "".join(str(secrets.randbelow(10)) for _ in range(12 - len(prefix)))
+    digits = 12 - len(prefix)
+    body = f"{prefix}{secrets.randbelow(10**digits):0{digits}d}"
     return body + ean13_check_digit(body)

@@ -54,7 +54,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('friend_codes', schema=None) as batch_op:
         batch_op.create_index('ix_friend_codes_campaign_status', ['campaign_id', 'status'], unique=False)
-        batch_op.create_index('ix_friend_codes_held_sale', ['held_sale_id'], unique=False)
+        batch_op.create_index('ix_friend_codes_held_sale', ['held_sale_id'], unique=False, postgresql_where=sa.text('held_sale_id IS NOT NULL'), sqlite_where=sa.text('held_sale_id IS NOT NULL'))
         batch_op.create_index('ix_friend_codes_referrer', ['referrer_id', 'campaign_id'], unique=False)
 
     op.create_table('friend_referrals',
