@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench-checkout bench-club install clean
+.PHONY: demo test lint bench-checkout bench-club bench-codes install clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ bench-checkout: $(STAMP)
 
 bench-club: $(STAMP)
 	$(BIN)/python -m bench.club
+
+bench-codes: $(STAMP)
+	$(BIN)/python -m bench.codes
 
 clean:
 	rm -rf $(VENV) wordofmouth.db wordofmouth.db-wal wordofmouth.db-shm
