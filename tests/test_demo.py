@@ -7,6 +7,7 @@ from wordofmouth.auth.models import User
 from wordofmouth.catalog.models import Product, ProductGroup
 from wordofmouth.club import service as club
 from wordofmouth.demo import service as demo
+from wordofmouth.friends.models import FriendCode
 from wordofmouth.ledger import service as ledger
 from wordofmouth.sales.models import Sale, SaleReturn
 
@@ -23,3 +24,5 @@ def test_the_demo_store_has_every_role_a_catalog_tree_sales_and_returns(db: Sess
     assert ledger.verify(db) == []
     assert not demo.is_empty(db)
     assert club.settings(db).enabled and sum(club.counts(db).values()) > 0
+    used = db.scalar(select(func.count(FriendCode.id)).where(FriendCode.status == "used"))
+    assert used and used > 0

@@ -21,6 +21,8 @@ from wordofmouth.club.models import ClubStatus
 from wordofmouth.customers import service as customers
 from wordofmouth.customers.models import Customer
 from wordofmouth.demo.catalog import GROUPS, STAFF
+from wordofmouth.friends import service as friends
+from wordofmouth.friends.models import FriendCode
 from wordofmouth.ledger import service as ledger
 from wordofmouth.ledger.models import AccountKind
 from wordofmouth.money import ZERO
@@ -90,6 +92,9 @@ def seed_store(session: Session, *, customers_count: int = 200, days: int = 120,
                              bonus_percent=Decimal(rng.choice([0, 2, 3, 5])))
         if progress:
             progress("customers", 1)
+    referrers = rng.sample(people, min(20, len(people)))
+    friend_codes = _seed_friend_codes(session, referrers, first_day=day_of(start))
+    bought: set[int] = set()
     for i in range(sales_count):
         at = start + timedelta(seconds=int(days * 86400 * i / sales_count))
         buyer = rng.choice(people) if rng.random() < 0.75 else None
@@ -98,6 +103,13 @@ def seed_store(session: Session, *, customers_count: int = 200, days: int = 120,
         sale = service.create_sale(session, service.SaleDraft(
             lines=lines, customer_id=buyer.id if buyer else None, created_at=at),
             actor="cashier", channel="import")
+        if buyer is not None and buyer.id not in bought and rng.random() < 0.3:
+            code = next((c for c in friend_codes if c.referrer_id != buyer.id), None)
+            if code is not None:  # a friend's first purchase with a code from a regular
+                friend_codes.remove(code)
+                friends.attach(session, sale, code.code)
+        if buyer is not None:
+            bought.add(buyer.id)
         drafts = []
         if buyer is not None and rng.random() < 0.2:
             balance = ledger.balance(session, AccountKind.CUSTOMER_BONUS, buyer.id)
@@ -118,6 +130,18 @@ def seed_store(session: Session, *, customers_count: int = 200, days: int = 120,
     session.flush()
     _seed_club(session, first_day=day_of(start))
     return logins
+
+
+def _seed_friend_codes(session: Session, referrers: list[Customer], *,
+                       first_day: int) -> list[FriendCode]:
+    campaign = friends.create_campaign(
+        session, name="Bring a friend", start_day=first_day, validity_days=365,
+        friend_discount_percent=Decimal("10"), bonus_rule="fixed", bonus_amount=Decimal("100"))
+    issued: list[FriendCode] = []
+    for referrer in referrers:
+        issued += friends.issue_codes(session, customer_id=referrer.id,
+                                      campaign_id=campaign.id, count=3, actor="owner")
+    return issued
 
 
 def _seed_club(session: Session, *, first_day: int) -> None:
