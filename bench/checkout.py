@@ -19,15 +19,13 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bench.common import WrkResult, fresh_database, need, pgbench_tps, server, wrk
+from bench.common import WrkResult, need, pgbench_tps, prepare_database, server, wrk
 from wordofmouth import db as database
-from wordofmouth import plugins
 from wordofmouth.auth import service as auth
 from wordofmouth.catalog.models import Product
 from wordofmouth.customers.models import DiscountCard
 from wordofmouth.demo import bulk
 from wordofmouth.ledger.models import AccountKind, LedgerAccount
-from wordofmouth.migrate import upgrade
 from wordofmouth.sales.models import Sale
 
 LUA = """
@@ -68,9 +66,6 @@ def _lua(items: list[object]) -> str:
 
 def prepare(url: str, customers: int) -> Path:
     """Catalog, customers with cards, a first history (for bonus balances), a token."""
-    database.configure(url)
-    upgrade(url)
-    plugins.install()
     bulk.generate(customers=customers, lines=30_000)  # 10 k sales of history
     with database.transaction() as s:
         products = list(s.scalars(select(Product.id)))
@@ -119,7 +114,7 @@ def main() -> None:
                         help="sales of history for the second measurement")
     args = parser.parse_args()
     need("wrk", "wrk")
-    url = fresh_database("wom_bench_checkout")
+    url = prepare_database("wom_bench_checkout")
     script = prepare(url, args.customers)
 
     tps = pgbench_tps(args.clients, args.seconds)

@@ -19,13 +19,11 @@ from decimal import Decimal
 
 from sqlalchemy import text
 
-from bench.common import fresh_database
+from bench.common import prepare_database
 from wordofmouth import db as database
-from wordofmouth import plugins
 from wordofmouth.calendar import today
 from wordofmouth.club import service as club
 from wordofmouth.demo import bulk
-from wordofmouth.migrate import upgrade
 
 REFERENCE = """
 WITH RECURSIVE periods AS (
@@ -62,10 +60,7 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--lines", type=int, default=3_000_000)
     args = parser.parse_args()
-    url = fresh_database("wom_bench_club")
-    database.configure(url)
-    upgrade(url)
-    plugins.install()
+    prepare_database("wom_bench_club")
     t = time.perf_counter()
     bulk.generate(customers=args.customers, lines=args.lines)
     print(f"data: {args.customers:,} customers, {args.lines // 3:,} sales in "

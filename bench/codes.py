@@ -14,16 +14,14 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from bench.common import fresh_database
+from bench.common import prepare_database
 from wordofmouth import db as database
-from wordofmouth import plugins
 from wordofmouth.calendar import today
 from wordofmouth.catalog.models import ProductGroup
 from wordofmouth.customers import service as customers
 from wordofmouth.friends import bulk
 from wordofmouth.friends import service as friends
 from wordofmouth.friends.models import FriendCode
-from wordofmouth.migrate import upgrade
 from wordofmouth.sales.models import SaleLine
 from wordofmouth.scancodes.models import ScanCode
 
@@ -50,10 +48,7 @@ def main() -> None:
     parser.add_argument("--codes", type=int, default=1_000_000)
     parser.add_argument("--checks", type=int, default=1000)
     args = parser.parse_args()
-    url = fresh_database("wom_bench_codes")
-    database.configure(url)
-    upgrade(url)
-    plugins.install()
+    prepare_database("wom_bench_codes")
     with database.transaction() as s:
         group = ProductGroup(name="All", path="/")
         s.add(group)

@@ -38,6 +38,19 @@ def fresh_database(name: str) -> str:
     return make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False)
 
 
+def prepare_database(name: str) -> str:
+    """A fresh, migrated database with every capability installed; the process uses it."""
+    from wordofmouth import db as database
+    from wordofmouth import plugins
+    from wordofmouth.migrate import upgrade
+
+    url = fresh_database(name)
+    database.configure(url)
+    upgrade(url)
+    plugins.install()
+    return url
+
+
 def libpq_args(url: str) -> list[str]:
     u = make_url(url)
     return ["-h", u.host or "127.0.0.1", "-p", str(u.port or 5432), "-U", u.username or "postgres"]

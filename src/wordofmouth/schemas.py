@@ -27,6 +27,10 @@ class ErrorOut(BaseModel):
     detail: str = Field(description="A human message")
 
 
+API_ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorOut} for code in (401, 403, 404, 409, 422)}
+
+
 class Page(BaseModel):
     limit: int
     offset: int

@@ -9,10 +9,16 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx2 as httpx
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+from tests import factories
+from tests.factories import UserFactory
 
 CHROMIUM = os.environ.get("WOM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -77,3 +83,20 @@ def log_in(page, server: str, login: str, password: str) -> None:  # type: ignor
     page.fill("input[name=password]", password)
     page.press("input[name=password]", "Enter")
     page.wait_for_url(lambda url: "/login" not in url)
+
+
+@contextmanager
+def seeding(url: str) -> Iterator[Session]:
+    """A committed session on the server's database, for a module's shop."""
+    engine = create_engine(url)
+    with Session(engine) as session:
+        factories.bind(session)
+        yield session
+        session.commit()
+    engine.dispose()
+
+
+def staff() -> None:
+    """The owner Olena and the cashier Iryna."""
+    UserFactory(login="olena", role="owner", password="owner-password-1")
+    UserFactory(login="iryna", role="cashier", password="till-password-1")

@@ -5,12 +5,8 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import create_engine
-from sqlalchemy.orm import Session
 
-from tests import factories
-from tests.browser.conftest import log_in, settled
-from tests.factories import UserFactory
+from tests.browser.conftest import log_in, seeding, settled, staff
 from tests.sales.helpers import card, product
 
 pytestmark = pytest.mark.browser
@@ -18,18 +14,12 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def shop(committed_url: str) -> dict[str, str]:
-    engine = create_engine(committed_url)
-    with Session(engine) as s:
-        factories.bind(s)
-        UserFactory(login="olena", role="owner", password="owner-password-1")
-        UserFactory(login="iryna", role="cashier", password="till-password-1")
+    with seeding(committed_url):
+        staff()
         c = card()
         c.customer.first_name, c.customer.last_name = "Sofiia", "Marchenko"
         dryer, brush = product("2450.00"), product("890.00")
-        s.commit()
-        data = {"card": c.number, "dryer": dryer.barcode or "", "brush": brush.barcode or ""}
-    engine.dispose()
-    return data
+        return {"card": c.number, "dryer": dryer.barcode or "", "brush": brush.barcode or ""}
 
 
 def sell(page, server: str, codes: list[str], lines: int) -> str:  # type: ignore[no-untyped-def]

@@ -5,12 +5,8 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import create_engine
-from sqlalchemy.orm import Session
 
-from tests import factories
-from tests.browser.conftest import log_in, settled
-from tests.factories import UserFactory
+from tests.browser.conftest import log_in, seeding, settled, staff
 from tests.sales.helpers import card, product
 
 pytestmark = pytest.mark.browser
@@ -18,18 +14,12 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def shop(committed_url: str) -> dict[str, str]:
-    engine = create_engine(committed_url)
-    with Session(engine) as s:
-        factories.bind(s)
-        UserFactory(login="olena", role="owner", password="owner-password-1")
-        UserFactory(login="iryna", role="cashier", password="till-password-1")
+    with seeding(committed_url):
+        staff()
         referrer = card()
         referrer.customer.first_name, referrer.customer.last_name = "Oksana", "Lysenko"
         serum = product("600.00")
-        s.commit()
-        data = {"referrer": str(referrer.customer_id), "serum": serum.barcode or ""}
-    engine.dispose()
-    return data
+        return {"referrer": str(referrer.customer_id), "serum": serum.barcode or ""}
 
 
 def test_a_friend_buys_with_a_code_and_the_referrer_gets_the_bonus(server: str, browser,  # type: ignore[no-untyped-def]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -13,19 +12,13 @@ from wordofmouth.analysis.exports import download
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.errors import InvalidInput
 from wordofmouth.friends import service as friends
+from wordofmouth.web import forms
 from wordofmouth.web.deps import DB, page_permission
 from wordofmouth.web.templating import render
 
 router = APIRouter(prefix="/analysis", include_in_schema=False)
 Analyst = Annotated[Principal, Depends(page_permission("analysis"))]
 PAGE = 100
-
-
-def _date(raw: str) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError as exc:
-        raise InvalidInput(f"'{raw}' is not a date (YYYY-MM-DD).") from exc
 
 
 def _format(fmt: str) -> str:
@@ -40,7 +33,7 @@ def movements(request: Request, db: DB, me: Analyst, customer: str = "", date_fr
               fmt: str = "") -> Response:
     page = max(page, 1)
     filters = {"customer_id": int(customer) if customer.isdigit() else None,
-               "date_from": _date(date_from), "date_to": _date(date_to),
+               "date_from": forms.parse_date(date_from), "date_to": forms.parse_date(date_to),
                "kind": kind or None, "source": source or None}
     if _format(fmt):
         rows = bonus.movements(db, **filters, limit=100_000)  # type: ignore[arg-type]
@@ -66,7 +59,8 @@ def friends_view(request: Request, db: DB, me: Analyst, campaign: str = "",
             ([c.code, c.campaign, c.referrer_id, c.referrer, c.issued_at, c.status,
               c.friend_id, c.used_at, c.purchase, c.bonus_accrued, c.bonus_reversed]
              for c in codes))
-    results = bonus.campaign_results(db, date_from=_date(date_from), date_to=_date(date_to))
+    results = bonus.campaign_results(db, date_from=forms.parse_date(date_from),
+                                     date_to=forms.parse_date(date_to))
     series = bonus.new_buyers_per_week(db)
     peak = max([1, *(v for values in series.values() for v in values)])
     return render(request, "analysis/friends.html", me, results=results,

@@ -21,12 +21,11 @@ from wordofmouth.friends.schemas import (
 from wordofmouth.sales import service as sales
 from wordofmouth.sales.models import SaleLine
 from wordofmouth.sales.schemas import SaleOut
-from wordofmouth.schemas import ErrorOut
+from wordofmouth.schemas import API_ERRORS
 from wordofmouth.web.deps import DB, api_permission
 from wordofmouth.web.idempotent import idempotent
 
-ERRORS = {code: {"model": ErrorOut} for code in (401, 403, 404, 409, 422)}
-router = APIRouter(prefix="/api", tags=["refer a friend"], responses=ERRORS)  # type: ignore[arg-type]
+router = APIRouter(prefix="/api", tags=["refer a friend"], responses=API_ERRORS)
 Till = Annotated[Principal, Depends(api_permission("sales:write"))]
 Issuer = Annotated[Principal, Depends(api_permission("customers:write"))]
 

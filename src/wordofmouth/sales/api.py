@@ -19,12 +19,11 @@ from wordofmouth.sales.schemas import (
     SaleIn,
     SaleOut,
 )
-from wordofmouth.schemas import ErrorOut
+from wordofmouth.schemas import API_ERRORS
 from wordofmouth.web.deps import DB, api_permission
 from wordofmouth.web.idempotent import idempotent
 
-ERRORS = {code: {"model": ErrorOut} for code in (401, 403, 404, 409, 422)}
-router = APIRouter(prefix="/api", tags=["sales"], responses=ERRORS)  # type: ignore[arg-type]
+router = APIRouter(prefix="/api", tags=["sales"], responses=API_ERRORS)
 Reader = Annotated[Principal, Depends(api_permission("sales:read"))]
 Writer = Annotated[Principal, Depends(api_permission("sales:write"))]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
@@ -25,13 +24,6 @@ Writer = Annotated[Principal, Depends(page_permission("sales:write"))]
 PAGE = 50
 
 
-def _date(raw: str) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError as exc:
-        raise InvalidInput(f"'{raw}' is not a date (YYYY-MM-DD).") from exc
-
-
 @router.get("/sales")
 def sales_list(request: Request, db: DB, me: Reader, status: str = "", kind: str = "",
                date_from: str = "", date_to: str = "", customer: str = "",
@@ -39,7 +31,8 @@ def sales_list(request: Request, db: DB, me: Reader, status: str = "", kind: str
     page = max(page, 1)
     found = service.list_sales(db, status=status or None, kind=kind or None,
                                customer_id=int(customer) if customer.isdigit() else None,
-                               date_from=_date(date_from), date_to=_date(date_to), limit=PAGE,
+                               date_from=forms.parse_date(date_from),
+                               date_to=forms.parse_date(date_to), limit=PAGE,
                                offset=(page - 1) * PAGE)
     return render(request, "sales/list.html", me, recent=found, status=status, kind=kind,
                   date_from=date_from, date_to=date_to, customer=customer, page=page,
@@ -106,7 +99,7 @@ def issue_invoice(db: DB, me: Writer, form: Form) -> Response:
                    else customers.card_by_number(db, card_or_id).customer_id)
     draft = service.SaleDraft(lines=_invoice_lines(forms.text(form, "lines")),
                               customer_id=customer_id, kind=SaleKind.INVOICE,
-                              due_date=_date(forms.text(form, "due_date")),
+                              due_date=forms.parse_date(forms.text(form, "due_date")),
                               note=forms.text(form, "note"))
     sale = service.create_sale(db, draft, actor=me.label, channel="office")
     return redirect(f"/sales/{sale.id}", f"Invoice {sale.number} issued for {sale.net_total}.")

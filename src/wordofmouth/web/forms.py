@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from starlette.datastructures import FormData
@@ -50,6 +51,14 @@ def optional_int(form: FormData, name: str) -> int | None:
     if not raw.isdigit():
         raise InvalidInput(f"'{raw}' is not an id.")
     return int(raw)
+
+
+def parse_date(raw: str) -> date | None:
+    """'' → None; 'YYYY-MM-DD' → a date; anything else is a clear error."""
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError as exc:
+        raise InvalidInput(f"'{raw}' is not a date (YYYY-MM-DD).") from exc
 
 
 def checked(form: FormData, name: str) -> bool:
