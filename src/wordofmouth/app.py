@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
@@ -72,9 +73,42 @@ def create_app() -> FastAPI:
     def health(request: Request) -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
+    _document_errors(app)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, max_bytes=get_settings().max_body_bytes)
     return app
+
+
+def _document_errors(app: FastAPI) -> None:
+    """The API answers every 422 in its own error shape; say so in the OpenAPI document."""
+    from fastapi.openapi.utils import get_openapi
+
+    from wordofmouth.schemas import ValidationErrorOut
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(title=app.title, version=app.version,
+                             description=app.description, routes=app.routes)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for name, definition in ValidationErrorOut.model_json_schema(
+                ref_template="#/components/schemas/{model}").get("$defs", {}).items():
+            components[name] = definition
+        own = ValidationErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        own.pop("$defs", None)
+        components["ValidationErrorOut"] = own
+        for name in ("HTTPValidationError", "ValidationError"):
+            components.pop(name, None)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                answer = operation.get("responses", {}).get("422")
+                if answer is not None:
+                    answer["content"] = {"application/json": {"schema": {
+                        "$ref": "#/components/schemas/ValidationErrorOut"}}}
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 DOCS_HTML = """<!doctype html>

@@ -27,6 +27,16 @@ class ErrorOut(BaseModel):
     detail: str = Field(description="A human message")
 
 
+class FieldProblem(BaseModel):
+    field: str
+    problem: str
+
+
+class ValidationErrorOut(ErrorOut):
+    fields: list[FieldProblem] = Field(default_factory=list,
+                                       description="Which inputs were wrong, and how")
+
+
 API_ERRORS: dict[int | str, dict[str, object]] = {
     code: {"model": ErrorOut} for code in (401, 403, 404, 409, 422)}
 

@@ -205,3 +205,14 @@ def test_ids_out_of_the_integer_range_are_a_clear_4xx(
                     json={"lines": [{"product_id": 10**20}]})
     assert r.status_code in (404, 422) and r.json()["error"] in ("product_not_found",
                                                                  "invalid_input")
+
+
+def test_the_api_document_describes_the_error_shape_it_answers_with(
+        client: TestClient, writer: dict[str, str]) -> None:
+    doc = client.get("/openapi.json").json()
+    answer = doc["paths"]["/api/sales"]["post"]["responses"]["422"]
+    assert answer["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/ValidationErrorOut")
+    shape = doc["components"]["schemas"]["ValidationErrorOut"]
+    r = client.post("/api/sales", headers=writer, json={"lines": "none"})
+    assert set(r.json()) <= set(shape["properties"]) and r.json()["fields"][0]["field"]
