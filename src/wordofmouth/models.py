@@ -9,15 +9,55 @@ from wordofmouth.db import Base
 from wordofmouth.friends.models import FriendCampaign, FriendCode, FriendReferral
 from wordofmouth.idempotency.models import IdempotencyRecord
 from wordofmouth.ledger.models import LedgerAccount, LedgerEntry
+from wordofmouth.partners.models import (
+    CommissionRate,
+    CommissionTerms,
+    CustomerLink,
+    CustomerLinkChange,
+    Partner,
+    PartnerCode,
+    PartnerEmployee,
+    Payout,
+    SaleAttribution,
+)
 from wordofmouth.sales.models import Payment, ReturnLine, Sale, SaleLine, SaleReturn
 from wordofmouth.scancodes.models import ScanCode
 from wordofmouth.settings.models import StoreSetting
 
 __all__ = [
-    "ApiToken", "AuditEvent", "Base", "ClubDecision", "ClubMembership", "ClubReview",
-    "Customer", "DiscountCard", "FriendCampaign", "FriendCode", "FriendReferral",
+    "ApiToken",
+    "AuditEvent",
+    "Base",
+    "ClubDecision",
+    "ClubMembership",
+    "ClubReview",
+    "CommissionRate",
+    "CommissionTerms",
+    "Customer",
+    "CustomerLink",
+    "CustomerLinkChange",
+    "DiscountCard",
+    "FriendCampaign",
+    "FriendCode",
+    "FriendReferral",
     "IdempotencyRecord",
-    "LedgerAccount", "LedgerEntry", "LoginAttempt", "Payment", "Product", "ProductGroup",
-    "ReturnLine", "Sale", "SaleLine", "SaleReturn", "ScanCode", "StoreSetting", "User",
+    "LedgerAccount",
+    "LedgerEntry",
+    "LoginAttempt",
+    "Partner",
+    "PartnerCode",
+    "PartnerEmployee",
+    "Payment",
+    "Payout",
+    "Product",
+    "ProductGroup",
+    "ReturnLine",
+    "Sale",
+    "SaleAttribution",
+    "SaleLine",
+    "SaleReturn",
+    "ScanCode",
+    "StoreSetting",
+    "User",
     "UserSession",
 ]

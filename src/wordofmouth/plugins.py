@@ -2,6 +2,7 @@
 
 from wordofmouth.club import steps as club_steps
 from wordofmouth.friends import steps as friend_steps
+from wordofmouth.partners import steps as partner_steps
 from wordofmouth.sales import core_steps
 
 
@@ -9,3 +10,4 @@ def install() -> None:
     core_steps.install()
     club_steps.install()
     friend_steps.install()
+    partner_steps.install()

@@ -175,11 +175,14 @@ def accrue_for_sale(session: Session, *, step: str, account_kind: AccountKind, o
 def reverse_for_return(session: Session, *, step: str, account_kind: AccountKind, owner_id: int,
                        sale_id: int, return_id: int, sale_net: Decimal,
                        returned_before: Decimal, returned_now: Decimal,
-                       at: datetime | None = None) -> LedgerEntry | None:
-    """Take back, in proportion to the returned net amount, what `step` accrued on the sale.
+                       at: datetime | None = None,
+                       post_to: AccountKind | None = None) -> LedgerEntry | None:
+    """Take back, in proportion to the returned net amount, what `step` accrued on the sale
+    (to `post_to` when the accrual has moved on, e.g. commission that matured to payable).
     Never fails for a spent bonus: the balance may go negative and later accruals repay it."""
     accrued = sale_total(session, sale_id=sale_id, kinds=[step], account_kind=account_kind)
     amount = reversal_for_return(accrued, sale_net, returned_before, returned_now)
+    account_kind = post_to or account_kind
     return post(session, Posting(
         account_kind=account_kind, owner_id=owner_id, amount=-amount,
         kind=f"{step}_reversal", source_type="return", source_id=return_id,

@@ -234,7 +234,7 @@ def scan(session: Session, sale: Sale, code: str) -> str:
             qty = Decimal(head.replace(",", "."))
         except ArithmeticError as exc:
             raise InvalidQuantity(f"'{head}' is not a quantity.") from exc
-    found = scancodes.resolve(session, code)
+    found = scancodes.resolve(session, code) or scancodes.resolve(session, code.upper())
     if found is not None and found.kind == "card":
         card = customers.get_card(session, found.target_id)
         attach_card(session, sale, customers.card_by_number(session, card.number))

@@ -1,0 +1,177 @@
+"""Commission: terms and rates, accrual on paid sales (pending), maturing after the hold
+period (payable), reversal on returns, payouts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import delete, exists, func, select
+from sqlalchemy.orm import Session
+
+from wordofmouth.audit import service as audit
+from wordofmouth.catalog import service as catalog
+from wordofmouth.catalog.models import ProductGroup
+from wordofmouth.db import utcnow
+from wordofmouth.errors import InvalidInput
+from wordofmouth.ledger import service as ledger
+from wordofmouth.ledger.errors import InsufficientBonus
+from wordofmouth.ledger.models import AccountKind, LedgerAccount, LedgerEntry
+from wordofmouth.money import ZERO
+from wordofmouth.partners import rules
+from wordofmouth.partners.errors import PayoutAbovePayable
+from wordofmouth.partners.models import CommissionRate, CommissionTerms, Payout
+from wordofmouth.partners.service import get_partner
+from wordofmouth.sales.models import Sale
+from wordofmouth.settings import service as store_settings
+
+STEP = "partner_commission"
+PENDING, PAYABLE, PAID = (AccountKind.PARTNER_COMMISSION_PENDING,
+                          AccountKind.PARTNER_COMMISSION_PAYABLE,
+                          AccountKind.PARTNER_COMMISSION_PAID)
+
+
+def _percent(value: Decimal) -> Decimal:
+    if not Decimal(0) <= value <= Decimal(100) or value != value.quantize(Decimal("0.01")):
+        raise InvalidInput(f"A rate is 0–100 % with at most two decimals, not {value}.")
+    return value
+
+
+def set_terms(session: Session, partner_id: int, *, default_rate: Decimal,
+              months: int | None, rates: dict[int, Decimal], actor: str) -> CommissionTerms:
+    """The partner's default rate, rates per product group, lifetime or N months."""
+    get_partner(session, partner_id)
+    if months is not None and not 1 <= months <= 600:
+        raise InvalidInput("The commission term is 1–600 months (or lifetime).")
+    _percent(default_rate)
+    for group_id, rate in rates.items():
+        catalog.get_group(session, group_id)
+        _percent(rate)
+    terms = session.get(CommissionTerms, partner_id) or CommissionTerms(partner_id=partner_id)
+    before = {"default": str(terms.default_rate), "months": terms.months}
+    terms.default_rate, terms.months = default_rate, months
+    session.add(terms)
+    session.execute(delete(CommissionRate).where(CommissionRate.partner_id == partner_id))
+    for group_id, rate in rates.items():
+        session.add(CommissionRate(partner_id=partner_id, group_id=group_id, rate=rate))
+    audit.record(session, actor=actor, action="partner.rates", target_type="partner",
+                 target_id=partner_id, before=before,
+                 after={"default": str(default_rate), "months": months,
+                        "groups": {str(g): str(r) for g, r in rates.items()}})
+    session.flush()
+    return terms
+
+
+def terms_of(session: Session, partner_id: int) -> tuple[CommissionTerms | None,
+                                                          dict[int, Decimal]]:
+    terms = session.get(CommissionTerms, partner_id)
+    rates = dict(session.execute(select(CommissionRate.group_id, CommissionRate.rate)
+                                 .where(CommissionRate.partner_id == partner_id)).all())
+    return terms, rates
+
+
+def commission_for(session: Session, sale: Sale, partner_id: int) -> Decimal:
+    """The commission the partner earns on a sale, from net line amounts and group rates."""
+    terms, rates = terms_of(session, partner_id)
+    if terms is None:
+        return ZERO
+    paths = dict(session.execute(select(ProductGroup.id, ProductGroup.path).where(
+        ProductGroup.id.in_({ln.group_id for ln in sale.lines}))).all())
+    lines = [([int(p) for p in paths.get(ln.group_id, "").strip("/").split("/") if p], ln.net)
+             for ln in sale.lines]
+    return rules.commission(lines, rates, terms.default_rate)
+
+
+def accrue(session: Session, sale: Sale, partner_id: int, amount: Decimal) -> None:
+    ledger.accrue_for_sale(session, step=STEP, account_kind=PENDING, owner_id=partner_id,
+                           sale_id=sale.id, amount=amount, at=sale.paid_at,
+                           memo=f"commission on {sale.number}")
+
+
+def matured(session: Session, sale_id: int) -> bool:
+    return session.scalar(select(exists().where(
+        LedgerEntry.source_key == f"mature:{sale_id}:{PAYABLE}"))) is True
+
+
+def mature(session: Session, *, now: datetime | None = None) -> int:
+    """Move the commission of sales paid before the hold period into payable (net of the
+    returns made meanwhile). Each sale matures once: the movements' source keys name it."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=store_settings.get(session).hold_days)
+    pending = (select(LedgerAccount.owner_id, LedgerEntry.sale_id,
+                      func.sum(LedgerEntry.amount).label("net"))
+               .join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
+               .where(LedgerAccount.kind == PENDING, LedgerEntry.sale_id.is_not(None))
+               .group_by(LedgerAccount.owner_id, LedgerEntry.sale_id)
+               .having(func.min(LedgerEntry.created_at) <= cutoff)
+               .subquery())
+    done = select(LedgerEntry.sale_id).where(LedgerEntry.kind == "commission_matured")
+    rows = session.execute(select(pending).where(pending.c.sale_id.not_in(done))).all()
+    for partner_id, sale_id, net in rows:
+        for kind, amount in ((PENDING, -net), (PAYABLE, net)):
+            ledger.post(session, ledger.Posting(
+                account_kind=kind, owner_id=partner_id, amount=amount,
+                kind="commission_matured", source_type="maturity", source_id=sale_id,
+                source_key=f"mature:{sale_id}:{kind}", sale_id=sale_id), at=now)
+    session.flush()
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class Balance:
+    pending: Decimal
+    payable: Decimal
+    reversed: Decimal
+    paid: Decimal
+
+    @property
+    def due(self) -> Decimal:
+        return self.payable
+
+
+def balance(session: Session, partner_id: int) -> Balance:
+    reversed_ = session.scalar(
+        select(func.sum(LedgerEntry.amount))
+        .join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
+        .where(LedgerAccount.owner_id == partner_id,
+               LedgerAccount.kind.in_([PENDING, PAYABLE]),
+               LedgerEntry.kind == f"{STEP}_reversal")) or ZERO
+    return Balance(pending=ledger.balance(session, PENDING, partner_id),
+                   payable=ledger.balance(session, PAYABLE, partner_id),
+                   reversed=-reversed_, paid=ledger.balance(session, PAID, partner_id))
+
+
+def pay_out(session: Session, partner_id: int, *, amount: Decimal, method: str, actor: str,
+            role: str, override_reason: str = "") -> Payout:
+    """Record a payout. It cannot exceed what is payable — one conditional update, so two
+    payouts at once cannot both take the same money — unless an owner overrides it with a
+    reason."""
+    get_partner(session, partner_id)
+    if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        raise InvalidInput("A payout is a positive amount with at most two decimals.")
+    if method not in ("cash", "bank_transfer", "bonus_cash_out"):
+        raise InvalidInput("Pay out in cash or by bank transfer.")
+    override = bool(override_reason.strip())
+    if override and role != "owner":
+        raise InvalidInput("Only an owner can pay more than is payable.")
+    payout = Payout(partner_id=partner_id, amount=amount, method=method, actor=actor,
+                    override_reason=override_reason.strip()[:300])
+    session.add(payout)
+    session.flush()
+    try:
+        ledger.post(session, ledger.Posting(
+            account_kind=PAYABLE, owner_id=partner_id, amount=-amount, kind="payout",
+            source_type="payout", source_id=payout.id, source_key=f"payout:{payout.id}:out"),
+            require_funds=not override)
+    except InsufficientBonus as exc:
+        raise PayoutAbovePayable(
+            f"Only {ledger.balance(session, PAYABLE, partner_id)} is payable; an owner can "
+            "pay more with a reason.") from exc
+    ledger.post(session, ledger.Posting(
+        account_kind=PAID, owner_id=partner_id, amount=amount, kind="payout",
+        source_type="payout", source_id=payout.id, source_key=f"payout:{payout.id}:paid"))
+    audit.record(session, actor=actor, action="partner.payout", target_type="partner",
+                 target_id=partner_id, amount=str(amount), method=method,
+                 override=override_reason.strip())
+    return payout

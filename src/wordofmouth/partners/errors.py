@@ -1,0 +1,58 @@
+from wordofmouth.errors import Conflict, DomainError, InvalidInput, NotFound
+
+
+class PartnerNotFound(NotFound):
+    code = "partner_not_found"
+    message = "No such partner."
+
+
+class EmployeeNotFound(NotFound):
+    code = "employee_not_found"
+    message = "No such partner employee."
+
+
+class EmployeeOfAnotherPartner(InvalidInput):
+    code = "employee_of_another_partner"
+    message = "This employee belongs to another partner."
+
+
+class PartnerInactive(InvalidInput):
+    code = "partner_inactive"
+    message = "This partner is not active."
+
+
+class AlreadyLinked(Conflict):
+    code = "customer_already_linked"
+    message = ("This customer is already linked to a partner; only an owner or a manager can "
+               "re-link, with a reason.")
+
+
+class RelinkNeedsReason(InvalidInput):
+    code = "relink_needs_reason"
+    message = "Say why the customer is re-linked."
+
+
+class DuplicatePartnerCode(Conflict):
+    code = "duplicate_partner_code"
+    message = "This promo code exists already (codes match whatever the letter case)."
+
+
+class MalformedPartnerCode(InvalidInput):
+    code = "malformed_partner_code"
+    message = "A promo code is 3–32 characters: letters A–Z, digits and '-'."
+
+
+class PartnerCodeNotUsable(InvalidInput):
+    code = "partner_code_not_usable"
+    message = "This promo code is switched off or outside its dates."
+
+
+class PayoutAbovePayable(DomainError):
+    code = "payout_above_payable"
+    status = 409
+    message = "The payout is more than the partner's payable balance."
+
+
+class OverrideNeedsReason(InvalidInput):
+    code = "override_needs_reason"
+    message = "Paying more than is payable needs the owner's reason."

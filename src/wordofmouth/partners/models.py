@@ -1,0 +1,139 @@
+"""Referrer partners, their employees, who brought each customer, partner promo codes,
+commission terms and payouts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from wordofmouth.db import Base, Money, Percent, UTCDateTime, utcnow
+
+
+class PartnerKind(StrEnum):
+    BLOGGER = "blogger"
+    SPECIALIST = "specialist"
+    MEDIA = "media"
+    COMPANY = "company"
+    STORE = "store"
+    OTHER = "other"
+
+
+class Partner(Base):
+    __tablename__ = "partners"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(160))
+    kind: Mapped[str] = mapped_column(String(20), default=PartnerKind.OTHER)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    contacts: Mapped[str] = mapped_column(Text, default="")
+    payment_details: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PartnerEmployee(Base):
+    __tablename__ = "partner_employees"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
+    name: Mapped[str] = mapped_column(String(160))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class CustomerLink(Base):
+    """Who brought the customer: one partner (and maybe one of its employees) per customer."""
+
+    __tablename__ = "customer_links"
+    __table_args__ = (Index("ix_customer_links_partner", "partner_id", "employee_id"),)
+
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("partner_employees.id"))
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    source: Mapped[str] = mapped_column(String(20))  # manual | partner_code | storefront | import
+
+
+class CustomerLinkChange(Base):
+    """The history of links: every link, and every re-link with who did it and why."""
+
+    __tablename__ = "customer_link_changes"
+    __table_args__ = (Index("ix_customer_link_changes_customer", "customer_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    partner_id: Mapped[int] = mapped_column(Integer)
+    employee_id: Mapped[int | None] = mapped_column(Integer)
+    previous_partner_id: Mapped[int | None] = mapped_column(Integer)
+    previous_employee_id: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(120))
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PartnerCode(Base):
+    """A promo code for a blogger's followers: matched case-insensitively (stored upper)."""
+
+    __tablename__ = "partner_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("partner_employees.id"))
+    discount_percent: Mapped[Decimal] = mapped_column(Percent, default=Decimal("0"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("product_groups.id"))
+    valid_from_day: Mapped[int | None] = mapped_column(Integer)
+    valid_to_day: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class CommissionTerms(Base):
+    __tablename__ = "commission_terms"
+
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), primary_key=True)
+    default_rate: Mapped[Decimal] = mapped_column(Percent, default=Decimal("0"))
+    months: Mapped[int | None] = mapped_column(Integer)  # None: for the customer's lifetime
+
+
+class CommissionRate(Base):
+    """A partner's rate for a product group (the most specific group of the tree wins)."""
+
+    __tablename__ = "commission_rates"
+
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("product_groups.id"), primary_key=True)
+    rate: Mapped[Decimal] = mapped_column(Percent)
+
+
+class SaleAttribution(Base):
+    """Why a sale was (or was not) credited to a partner."""
+
+    __tablename__ = "sale_attributions"
+    __table_args__ = (Index("ix_sale_attributions_partner", "partner_id", "sale_id"),)
+
+    sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), primary_key=True)
+    partner_id: Mapped[int | None] = mapped_column(Integer)
+    employee_id: Mapped[int | None] = mapped_column(Integer)
+    # linked_customer | partner_code | invoice_intermediary | none
+    reason: Mapped[str] = mapped_column(String(30))
+    code: Mapped[str] = mapped_column(String(32), default="")
+    commission: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+
+
+class Payout(Base):
+    __tablename__ = "partner_payouts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    method: Mapped[str] = mapped_column(String(20))  # cash | bank_transfer
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(120))
+    override_reason: Mapped[str] = mapped_column(String(300), default="")

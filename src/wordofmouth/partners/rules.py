@@ -1,0 +1,65 @@
+"""Partner rules: commission rates down the group tree, the commission term, first link
+wins, milestones."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+
+from wordofmouth.money import ZERO, round_money
+
+CODE = re.compile(r"^[A-Z0-9-]{3,32}$")
+AUTOMATIC_SOURCES = ("partner_code", "storefront", "invoice")
+
+
+def normal_code(raw: str) -> str:
+    """Partner codes match case-insensitively: they are kept and compared upper-case."""
+    return raw.strip().upper()
+
+
+def is_valid_code(raw: str) -> bool:
+    return bool(CODE.match(normal_code(raw)))
+
+
+def rate_for(group_path: Sequence[int], rates: Mapping[int, Decimal],
+             default: Decimal) -> Decimal:
+    """The rate of the most specific group on the path (root … leaf) that has one, else the
+    partner's default rate. A 0 % rate excludes that group (and its sub-groups without a
+    rate of their own)."""
+    for group_id in reversed(group_path):
+        if group_id in rates:
+            return rates[group_id]
+    return default
+
+
+def commission(lines: Iterable[tuple[Sequence[int], Decimal]], rates: Mapping[int, Decimal],
+               default: Decimal) -> Decimal:
+    """Commission on net line amounts, each at its group's rate, rounded once."""
+    total = sum((net * rate_for(path, rates, default) for path, net in lines), ZERO)
+    return round_money(total / 100)
+
+
+def add_months(start: date, months: int) -> date:
+    year, month = divmod(start.month - 1 + months, 12)
+    year, month = start.year + year, month + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def within_term(linked_on: date, sale_on: date, months: int | None) -> bool:
+    """Lifetime terms always hold; N-month terms hold before the same day N months later."""
+    return months is None or sale_on < add_months(linked_on, months)
+
+
+def may_link(current_partner: int | None, source: str) -> bool:
+    """The first link wins: an automatic path never re-links a linked customer."""
+    return current_partner is None or source not in AUTOMATIC_SOURCES
+
+
+def milestones(count_before: int, count_after: int, every: int) -> int:
+    """How many times the count of qualifying new customers crossed a multiple of `every`."""
+    if every <= 0:
+        return 0
+    return count_after // every - count_before // every

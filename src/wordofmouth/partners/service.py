@@ -1,0 +1,148 @@
+"""The partner directory, employees, and who brought each customer (with its history)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from wordofmouth.audit import service as audit
+from wordofmouth.customers import service as customers
+from wordofmouth.errors import InvalidInput
+from wordofmouth.partners import rules
+from wordofmouth.partners.errors import (
+    AlreadyLinked,
+    EmployeeNotFound,
+    EmployeeOfAnotherPartner,
+    PartnerInactive,
+    PartnerNotFound,
+    RelinkNeedsReason,
+)
+from wordofmouth.partners.models import (
+    CustomerLink,
+    CustomerLinkChange,
+    Partner,
+    PartnerEmployee,
+    PartnerKind,
+)
+
+PARTNER_FIELDS = ("name", "kind", "phone", "email", "contacts", "payment_details", "active")
+
+
+def _check(values: dict[str, object]) -> None:
+    if not str(values.get("name", "")).strip():
+        raise InvalidInput("A partner needs a name.")
+    if values.get("kind", PartnerKind.OTHER) not in {k.value for k in PartnerKind}:
+        raise InvalidInput(f"Kind is one of {', '.join(k.value for k in PartnerKind)}.")
+
+
+def create_partner(session: Session, *, actor: str, **values: object) -> Partner:
+    _check(values)
+    partner = Partner(**{k: v for k, v in values.items() if k in PARTNER_FIELDS})
+    session.add(partner)
+    session.flush()
+    audit.record(session, actor=actor, action="partner.create", target_type="partner",
+                 target_id=partner.id, name=partner.name)
+    return partner
+
+
+def update_partner(session: Session, partner_id: int, *, actor: str,
+                   **values: object) -> Partner:
+    partner = get_partner(session, partner_id)
+    merged = {k: getattr(partner, k) for k in PARTNER_FIELDS} | values
+    _check(merged)
+    for key in PARTNER_FIELDS:
+        setattr(partner, key, merged[key])
+    session.flush()
+    return partner
+
+
+def get_partner(session: Session, partner_id: int) -> Partner:
+    partner = session.get(Partner, partner_id)
+    if partner is None:
+        raise PartnerNotFound(f"Partner {partner_id} does not exist.")
+    return partner
+
+
+def partners(session: Session, *, active_only: bool = False) -> list[Partner]:
+    stmt = select(Partner).order_by(func.lower(Partner.name))
+    if active_only:
+        stmt = stmt.where(Partner.active.is_(True))
+    return list(session.scalars(stmt))
+
+
+def add_employee(session: Session, partner_id: int, *, name: str, phone: str = "",
+                 email: str = "") -> PartnerEmployee:
+    get_partner(session, partner_id)
+    if not name.strip():
+        raise InvalidInput("An employee needs a name.")
+    employee = PartnerEmployee(partner_id=partner_id, name=name.strip(), phone=phone.strip(),
+                               email=email.strip(), active=True)
+    session.add(employee)
+    session.flush()
+    return employee
+
+
+def employees(session: Session, partner_id: int) -> list[PartnerEmployee]:
+    return list(session.scalars(select(PartnerEmployee)
+                                .where(PartnerEmployee.partner_id == partner_id)
+                                .order_by(PartnerEmployee.name)))
+
+
+def employee_of(session: Session, partner_id: int, employee_id: int | None) -> int | None:
+    """Check that the employee (if any) belongs to the partner."""
+    if employee_id is None:
+        return None
+    employee = session.get(PartnerEmployee, employee_id)
+    if employee is None:
+        raise EmployeeNotFound(f"Partner employee {employee_id} does not exist.")
+    if employee.partner_id != partner_id:
+        raise EmployeeOfAnotherPartner()
+    return employee.id
+
+
+def link_of(session: Session, customer_id: int) -> CustomerLink | None:
+    return session.get(CustomerLink, customer_id)
+
+
+def link(session: Session, customer_id: int, partner_id: int, *, employee_id: int | None = None,
+         source: str = "manual", actor: str, role: str = "", reason: str = "") -> bool:
+    """Link a customer to the partner who brought them. The first link wins: an automatic
+    path (a partner code, a storefront key) never re-links; by hand, re-linking is for an
+    owner or a manager, with a reason. Returns whether the link changed."""
+    customers.get_customer(session, customer_id)
+    partner = get_partner(session, partner_id)
+    employee_id = employee_of(session, partner.id, employee_id)
+    current = session.get(CustomerLink, customer_id)
+    if current is not None and (current.partner_id, current.employee_id) == (partner.id,
+                                                                              employee_id):
+        return False
+    if not rules.may_link(current.partner_id if current else None, source):
+        return False
+    if current is None and not partner.active:
+        raise PartnerInactive(f"{partner.name} is not active.")
+    if current is not None:
+        if role not in ("owner", "manager"):
+            raise AlreadyLinked()
+        if not reason.strip():
+            raise RelinkNeedsReason()
+    session.add(CustomerLinkChange(
+        customer_id=customer_id, partner_id=partner.id, employee_id=employee_id,
+        previous_partner_id=current.partner_id if current else None,
+        previous_employee_id=current.employee_id if current else None,
+        source=source, actor=actor, reason=reason.strip()[:300]))
+    if current is None:
+        session.add(CustomerLink(customer_id=customer_id, partner_id=partner.id,
+                                 employee_id=employee_id, source=source))
+    else:
+        audit.record(session, actor=actor, action="customer.relink", target_type="customer",
+                     target_id=customer_id, partner=[current.partner_id, partner.id],
+                     employee=[current.employee_id, employee_id], reason=reason.strip())
+        current.partner_id, current.employee_id, current.source = partner.id, employee_id, source
+    session.flush()
+    return True
+
+
+def link_history(session: Session, customer_id: int) -> list[CustomerLinkChange]:
+    return list(session.scalars(select(CustomerLinkChange)
+                                .where(CustomerLinkChange.customer_id == customer_id)
+                                .order_by(CustomerLinkChange.id.desc())))

@@ -1,0 +1,127 @@
+"""Partners at the till: partner promo codes, the sale's attribution and the commission."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wordofmouth.calendar import day_of
+from wordofmouth.catalog import service as catalog
+from wordofmouth.db import utcnow
+from wordofmouth.partners import codes, commission, rules
+from wordofmouth.partners import service as partners
+from wordofmouth.partners.errors import PartnerCodeNotUsable, PartnerInactive
+from wordofmouth.partners.models import CustomerLink, PartnerCode, SaleAttribution
+from wordofmouth.sales.extensions import EXTENSIONS
+from wordofmouth.sales.models import Sale, SaleReturn
+from wordofmouth.sales.rules import DiscountCandidate
+
+
+def _day(sale: Sale) -> int:
+    return day_of(sale.paid_at or (sale.created_at if sale.channel == "import" else utcnow()))
+
+
+def presented(session: Session, sale: Sale) -> PartnerCode | None:
+    """The usable partner code presented on this sale, if any (no query without codes)."""
+    if not sale.presented_codes:
+        return None
+    found = session.scalars(select(PartnerCode)
+                            .where(PartnerCode.code.in_(sale.presented_codes))).all()
+    return next((pc for pc in found if codes.usable(pc, _day(sale))), None)
+
+
+class PartnerCodeHandler:
+    kind = codes.KIND
+
+    def apply(self, session: Session, sale: Sale, target_id: int, code: str) -> str:
+        pc = session.get(PartnerCode, target_id)
+        if pc is None or not codes.usable(pc, _day(sale)):
+            raise PartnerCodeNotUsable()
+        partner = partners.get_partner(session, pc.partner_id)
+        if not partner.active:
+            raise PartnerInactive(f"{partner.name} is not active.")
+        if pc.code not in sale.presented_codes:
+            sale.presented_codes = [*sale.presented_codes, pc.code]
+        from wordofmouth.sales import service as sales
+
+        sales.recompute(session, sale)
+        offer = (f": {pc.discount_percent.normalize():f} % off"
+                 if pc.discount_percent else "")
+        return f"Promo code {pc.code} of {partner.name}{offer}."
+
+
+class PartnerCodeDiscount:
+    name = "partner_code"
+
+    def candidates(self, session: Session, sale: Sale) -> dict[int, list[DiscountCandidate]]:
+        pc = presented(session, sale)
+        if pc is None or not pc.discount_percent:
+            return {}
+        groups = (set(catalog.subtree_ids(session, pc.group_id))
+                  if pc.group_id is not None else None)
+        offer = DiscountCandidate("partner_code", pc.discount_percent, pc.code)
+        return {ln.line_no: [offer] for ln in sale.lines
+                if groups is None or ln.group_id in groups}
+
+
+class PartnerCommission:
+    """Decide who the sale is credited to and why; accrue the partner's commission."""
+
+    name = commission.STEP
+
+    def accrue(self, session: Session, sale: Sale) -> None:
+        row = session.get(SaleAttribution, sale.id) or SaleAttribution(sale_id=sale.id,
+                                                                       reason="none")
+        link = session.get(CustomerLink, sale.customer_id) if sale.customer_id else None
+        pc = presented(session, sale)
+        since = sale.paid_at
+        if row.reason == "invoice_intermediary":
+            pass  # the invoice named the partner who earns on it
+        elif link is not None:
+            row.partner_id, row.employee_id, row.reason = (link.partner_id, link.employee_id,
+                                                           "linked_customer")
+            since = link.linked_at
+        elif pc is not None:
+            row.partner_id, row.employee_id, row.reason = (pc.partner_id, pc.employee_id,
+                                                           "partner_code")
+            row.code = pc.code
+            if sale.customer_id is not None:
+                partners.link(session, sale.customer_id, pc.partner_id,
+                              employee_id=pc.employee_id, source="partner_code",
+                              actor="till")
+        session.add(row)
+        if row.partner_id is None or since is None or sale.paid_at is None:
+            return
+        partner = partners.get_partner(session, row.partner_id)
+        terms, _rates = commission.terms_of(session, partner.id)
+        if not partner.active or terms is None or not rules.within_term(
+                since.date(), sale.paid_at.date(), terms.months):
+            return
+        row.commission = commission.commission_for(session, sale, partner.id)
+        commission.accrue(session, sale, partner.id, row.commission)
+
+    def reverse(self, session: Session, sale: Sale, sale_return: SaleReturn,
+                returned_before: Decimal) -> None:
+        row = session.get(SaleAttribution, sale.id)
+        if row is None or row.partner_id is None or not row.commission:
+            return
+        commission_kind = commission.PENDING
+        from wordofmouth.ledger import service as ledger
+
+        ledger.reverse_for_return(
+            session, step=commission.STEP, account_kind=commission_kind,
+            owner_id=row.partner_id, sale_id=sale.id, return_id=sale_return.id,
+            sale_net=sale.net_total, returned_before=returned_before,
+            returned_now=sale_return.net_amount, at=sale_return.created_at,
+            post_to=commission.PAYABLE if commission.matured(session, sale.id) else None)
+
+    def on_void(self, session: Session, sale: Sale) -> None:
+        return None
+
+
+def install() -> None:
+    EXTENSIONS.add_discount_provider(PartnerCodeDiscount())
+    EXTENSIONS.add_accrual_step(PartnerCommission())
+    EXTENSIONS.add_code_handler(PartnerCodeHandler())
