@@ -1,0 +1,62 @@
+"""Two payouts for the same partner at once never exceed the payable amount (PostgreSQL)."""
+
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+from tests import factories
+from tests.conftest import requires_postgres
+from tests.factories import CardFactory
+from tests.partners.helpers import partner
+from tests.sales.helpers import product, sell
+from wordofmouth.db import utcnow
+from wordofmouth.errors import DomainError
+from wordofmouth.ledger import service as ledger
+from wordofmouth.partners import commission
+from wordofmouth.partners import service as partners
+
+D = Decimal
+
+
+@requires_postgres
+def test_two_payouts_at_once_never_exceed_payable(committed_url: str) -> None:
+    engine = create_engine(committed_url, pool_size=4)
+    with Session(engine) as s:
+        factories.bind(s)
+        anna = partner(s, rate="10")
+        card = CardFactory()
+        partners.link(s, card.customer_id, anna.id, actor="cashier")
+        sell(s, [(product("1000.00"), "1")], card_number=card.number)
+        commission.mature(s, now=utcnow() + timedelta(days=15))
+        s.commit()
+        partner_id = anna.id
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def pay() -> None:
+        with Session(engine) as s:
+            commission.balance(s, partner_id)  # both read 100.00 payable first
+            barrier.wait()
+            try:
+                commission.pay_out(s, partner_id, amount=D("70.00"), method="cash",
+                                   actor="manager", role="manager")
+                s.commit()
+                outcomes.append("paid")
+            except DomainError as exc:
+                s.rollback()
+                outcomes.append(exc.code)
+
+    threads = [threading.Thread(target=pay) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with Session(engine) as s:
+        b = commission.balance(s, partner_id)
+        assert ledger.verify(s) == []
+    engine.dispose()
+    assert sorted(outcomes) == ["paid", "payout_above_payable"]
+    assert (b.payable, b.paid) == (D("30.00"), D("70.00"))
