@@ -17,12 +17,12 @@ from wordofmouth.analysis import pages as analysis_pages
 from wordofmouth.catalog import api as catalog_api
 from wordofmouth.catalog import pages as catalog_pages
 from wordofmouth.club import pages as club_pages
-from wordofmouth.club.scheduler import Scheduler
 from wordofmouth.config import get_settings
 from wordofmouth.customers import api as customers_api
 from wordofmouth.customers import pages as customers_pages
 from wordofmouth.friends import api as friends_api
 from wordofmouth.friends import pages as friends_pages
+from wordofmouth.jobs import Scheduler
 from wordofmouth.ledger import api as ledger_api
 from wordofmouth.sales import api as sales_api
 from wordofmouth.sales import pages as sales_pages

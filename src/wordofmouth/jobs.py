@@ -1,6 +1,7 @@
-"""Runs the daily club review inside the server: at start-up and then every few minutes it
-checks whether today has been reviewed. Several workers or servers may all try; the review
-itself makes sure only one of them does the work."""
+"""The server's background jobs. At start-up and then every few minutes: the daily club
+review if today has not been reviewed (several workers may try; the review's claim on the
+day lets one do it), and the maturing of partner commission whose hold has passed (each
+sale matures once: its movements' source keys are unique)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,18 @@ def review_if_due() -> None:
         log.exception("club review failed")
 
 
+def mature_commission() -> None:
+    from wordofmouth.partners import commission
+
+    try:
+        with database.transaction() as session:
+            n = commission.mature(session)
+        if n:
+            log.info("commission of %s sales matured", n)
+    except Exception:  # the server keeps serving; the next check tries again
+        log.exception("commission maturing failed")
+
+
 class Scheduler:
     def __init__(self) -> None:
         self._stop = threading.Event()
@@ -44,4 +57,5 @@ class Scheduler:
     def _loop(self) -> None:
         while not self._stop.is_set():
             review_if_due()
+            mature_commission()
             self._stop.wait(CHECK_EVERY_SECONDS)
