@@ -24,6 +24,7 @@ from wordofmouth.friends import api as friends_api
 from wordofmouth.friends import pages as friends_pages
 from wordofmouth.jobs import Scheduler
 from wordofmouth.ledger import api as ledger_api
+from wordofmouth.partners import pages as partners_pages
 from wordofmouth.sales import api as sales_api
 from wordofmouth.sales import pages as sales_pages
 from wordofmouth.sales import pos
@@ -60,7 +61,8 @@ def create_app() -> FastAPI:
     for router in (catalog_api.router, customers_api.router, sales_api.router,
                    ledger_api.router, office.router, catalog_pages.router,
                    customers_pages.router, sales_pages.router, pos.router, club_pages.router,
-                   friends_api.router, friends_pages.router, analysis_pages.router):
+                   friends_api.router, friends_pages.router, analysis_pages.router,
+                   partners_pages.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/docs-assets", StaticFiles(directory=str(swagger_ui_path)), name="swagger")

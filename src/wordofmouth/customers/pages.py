@@ -12,6 +12,7 @@ from wordofmouth.customers import service
 from wordofmouth.friends import service as friends
 from wordofmouth.ledger import service as ledger
 from wordofmouth.ledger.models import AccountKind
+from wordofmouth.partners import service as partners
 from wordofmouth.sales import service as sales
 from wordofmouth.web import forms
 from wordofmouth.web.deps import DB, Form, page_permission
@@ -61,6 +62,9 @@ def customer_page(customer_id: int, request: Request, db: DB, me: Reader) -> Res
         club=club.membership(db, customer_id), club_history=club.history(db, customer_id),
         friend_codes=friends.codes_of(db, referrer_id=customer_id, limit=100),
         friend_campaigns=friends.campaigns(db, active_only=True),
+        link=partners.link_of(db, customer_id), link_history=partners.link_history(db, customer_id),
+        partner_list=partners.partners(db, active_only=True),
+        partner_names={p.id: p.name for p in partners.partners(db)},
         date_of=date_of,
     )
 

@@ -1,0 +1,129 @@
+"""Back office: referrer partners, their employees, terms and promo codes; the balance with
+intermediaries and payouts; linking a customer in the customer card."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from wordofmouth.auth.permissions import Principal
+from wordofmouth.calendar import day_of_date
+from wordofmouth.catalog import service as catalog
+from wordofmouth.partners import codes, commission
+from wordofmouth.partners import service as partners
+from wordofmouth.partners.models import PartnerKind
+from wordofmouth.web import forms
+from wordofmouth.web.deps import DB, Form, page_permission
+from wordofmouth.web.office import redirect
+from wordofmouth.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Manager = Annotated[Principal, Depends(page_permission("analysis"))]
+Linker = Annotated[Principal, Depends(page_permission("customers:write"))]
+
+
+def _partner_fields(form: forms.FormData) -> dict[str, object]:
+    return {"name": forms.text(form, "name"), "kind": forms.text(form, "kind", "other"),
+            "phone": forms.text(form, "phone"), "email": forms.text(form, "email"),
+            "contacts": forms.text(form, "contacts"),
+            "payment_details": forms.text(form, "payment_details"),
+            "active": forms.checked(form, "active")}
+
+
+@router.get("/partners")
+def directory(request: Request, db: DB, me: Manager) -> Response:
+    rows = [(p, commission.balance(db, p.id)) for p in partners.partners(db)]
+    return render(request, "partners/list.html", me, rows=rows,
+                  kinds=[k.value for k in PartnerKind])
+
+
+@router.post("/partners")
+def add_partner(db: DB, me: Manager, form: Form) -> Response:
+    p = partners.create_partner(db, actor=me.label, **_partner_fields(form))
+    return redirect(f"/partners/{p.id}", f"Partner {p.name} added.")
+
+
+def _detail(request: Request, db: Session, me: Principal, partner_id: int) -> Response:
+    partner = partners.get_partner(db, partner_id)
+    terms, rates = commission.terms_of(db, partner_id)
+    return render(request, "partners/detail.html", me, partner=partner,
+                  employees=partners.employees(db, partner_id), terms=terms, rates=rates,
+                  codes=codes.codes_of(db, partner_id), groups=catalog.group_tree(db),
+                  kinds=[k.value for k in PartnerKind],
+                  balance=commission.balance(db, partner_id))
+
+
+@router.get("/partners/{partner_id}")
+def detail(partner_id: int, request: Request, db: DB, me: Manager) -> Response:
+    return _detail(request, db, me, partner_id)
+
+
+@router.post("/partners/{partner_id}")
+def save_partner(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
+    partners.update_partner(db, partner_id, actor=me.label, **_partner_fields(form))
+    return redirect(f"/partners/{partner_id}", "Saved.")
+
+
+@router.post("/partners/{partner_id}/employees")
+def add_employee(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
+    e = partners.add_employee(db, partner_id, name=forms.text(form, "name"),
+                              phone=forms.text(form, "phone"), email=forms.text(form, "email"))
+    return redirect(f"/partners/{partner_id}", f"Employee {e.name} added.")
+
+
+@router.post("/partners/{partner_id}/terms")
+def save_terms(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
+    rates: dict[int, Decimal] = {}
+    for group in catalog.group_tree(db):
+        raw = forms.text(form, f"rate_{group.id}")
+        if raw:
+            rates[group.id] = forms.decimal(form, f"rate_{group.id}", group.name)
+    months = forms.text(form, "months")
+    commission.set_terms(db, partner_id,
+                         default_rate=forms.decimal(form, "default_rate", "Default rate"),
+                         months=forms.integer(form, "months", "Months") if months else None,
+                         rates=rates, actor=me.label)
+    return redirect(f"/partners/{partner_id}", "Commission terms saved.")
+
+
+@router.post("/partners/{partner_id}/codes")
+def add_code(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
+    start, end = forms.parse_date(forms.text(form, "valid_from")), forms.parse_date(
+        forms.text(form, "valid_to"))
+    pc = codes.create_code(
+        db, partner_id=partner_id, code=forms.text(form, "code"),
+        employee_id=forms.optional_int(form, "employee_id"),
+        discount_percent=forms.decimal(form, "discount_percent", "Discount"),
+        group_id=forms.optional_int(form, "group_id"),
+        valid_from_day=day_of_date(start) if start else None,
+        valid_to_day=day_of_date(end) if end else None)
+    return redirect(f"/partners/{partner_id}", f"Promo code {pc.code} added.")
+
+
+@router.get("/partners-balance")
+def balances(request: Request, db: DB, me: Manager) -> Response:
+    rows = [(p, commission.balance(db, p.id)) for p in partners.partners(db)]
+    return render(request, "partners/balances.html", me, rows=rows)
+
+
+@router.post("/partners/{partner_id}/payouts")
+def pay_out(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
+    payout = commission.pay_out(
+        db, partner_id, amount=forms.money(form, "amount", "Amount"),
+        method=forms.text(form, "method"), actor=me.label, role=me.role,
+        override_reason=forms.text(form, "override_reason"))
+    return redirect("/partners-balance", f"Paid {payout.amount} to the partner.")
+
+
+@router.post("/customers/{customer_id}/partner")
+def link_customer(customer_id: int, db: DB, me: Linker, form: Form) -> Response:
+    changed = partners.link(
+        db, customer_id, forms.integer(form, "partner_id", "Partner"),
+        employee_id=forms.optional_int(form, "employee_id"), source="manual",
+        actor=me.label, role=me.role, reason=forms.text(form, "reason"))
+    return redirect(f"/customers/{customer_id}",
+                    "Linked to the partner." if changed else "No change.")

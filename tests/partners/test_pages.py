@@ -1,0 +1,81 @@
+"""Partner pages: the directory, terms, codes, linking in the customer card, payouts."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests.factories import CardFactory, GroupFactory
+from tests.partners.helpers import partner
+from tests.sales.helpers import product, sell
+from tests.web.pages import login
+from wordofmouth.db import utcnow
+from wordofmouth.partners import commission
+from wordofmouth.partners import service as partners
+from wordofmouth.partners.models import Partner
+
+D = Decimal
+
+
+def test_the_owner_sets_up_a_partner_with_employees_rates_and_a_code(
+        client: TestClient, db: Session) -> None:
+    hair = GroupFactory(name="Hair")
+    csrf = login(client, "owner")
+    r = client.post("/partners", data={"csrf_token": csrf, "name": "Salon Lily",
+                                       "kind": "company", "active": "on"})
+    assert r.status_code == 200 and "Partner Salon Lily added" in r.text
+    pid = db.query(Partner).filter_by(name="Salon Lily").one().id
+    for name in ("Anna", "Iryna"):
+        client.post(f"/partners/{pid}/employees", data={"csrf_token": csrf, "name": name})
+    r = client.post(f"/partners/{pid}/terms", data={"csrf_token": csrf, "default_rate": "3",
+                                                    "months": "12", f"rate_{hair.id}": "10"})
+    assert "Commission terms saved" in r.text
+    terms, rates = commission.terms_of(db, pid)
+    assert terms is not None and (terms.default_rate, terms.months, rates) == (
+        D("3"), 12, {hair.id: D("10")})
+    r = client.post(f"/partners/{pid}/codes", data={"csrf_token": csrf, "code": "lily5",
+                                                    "discount_percent": "5"})
+    assert "Promo code LILY5 added" in r.text
+    r = client.post(f"/partners/{pid}/codes", data={"csrf_token": csrf, "code": "LILY5",
+                                                    "discount_percent": "5"})
+    assert r.status_code == 409 and "exists already" in r.text
+    r = client.post(f"/partners/{pid}/terms", data={"csrf_token": csrf, "default_rate": "120"})
+    assert r.status_code == 422
+
+
+def test_a_cashier_links_a_customer_but_only_a_manager_relinks(
+        client: TestClient, db: Session) -> None:
+    anna, gym = partner(db), partner(db, "Gym")
+    customer = CardFactory().customer_id
+    csrf = login(client, "cashier")
+    r = client.post(f"/customers/{customer}/partner", data={"csrf_token": csrf,
+                                                           "partner_id": str(anna.id)})
+    assert "Linked to the partner" in r.text and "Stylist Anna" in r.text
+    r = client.post(f"/customers/{customer}/partner", data={"csrf_token": csrf,
+                                                           "partner_id": str(gym.id)})
+    assert r.status_code == 409
+    client.cookies.clear()
+    csrf = login(client, "manager")
+    r = client.post(f"/customers/{customer}/partner", data={
+        "csrf_token": csrf, "partner_id": str(gym.id), "reason": "the gym sent her"})
+    assert r.status_code == 200 and "the gym sent her" in r.text
+    assert partners.link_of(db, customer).partner_id == gym.id  # type: ignore[union-attr]
+
+
+def test_the_balance_page_pays_out_up_to_payable(client: TestClient, db: Session) -> None:
+    anna = partner(db, rate="10")
+    card = CardFactory()
+    partners.link(db, card.customer_id, anna.id, actor="cashier")
+    sell(db, [(product("500.00"), "1")], card_number=card.number)
+    commission.mature(db, now=utcnow() + timedelta(days=15))
+    csrf = login(client, "manager")
+    page = client.get("/partners-balance")
+    assert page.status_code == 200 and "50.00" in page.text
+    r = client.post(f"/partners/{anna.id}/payouts", data={"csrf_token": csrf,
+                                                          "amount": "60", "method": "cash"})
+    assert r.status_code == 409 and "Only 50.00 is payable" in r.text
+    r = client.post(f"/partners/{anna.id}/payouts", data={"csrf_token": csrf,
+                                                          "amount": "50", "method": "cash"})
+    assert "Paid 50.00" in r.text
+    assert commission.balance(db, anna.id).paid == D("50.00")
