@@ -169,3 +169,22 @@ def test_a_payout_above_payable_needs_the_owner_and_a_reason(db: Session) -> Non
                        role="owner", override_reason="advance agreed by phone")
     b = commission.balance(db, anna.id)
     assert (b.payable, b.paid) == (D("-5.00"), D("5.00"))
+
+
+def test_an_invoice_through_an_intermediary_pays_that_partner(db: Session) -> None:
+    from wordofmouth.sales import payments
+    from wordofmouth.sales.models import PaymentMethod, SaleKind
+
+    anna, foreman = partner(db, rate="10"), partner(db, "Foreman Petro", rate="4")
+    card = CardFactory()
+    partners.link(db, card.customer_id, anna.id, actor="cashier")
+    invoice = service.create_sale(db, service.SaleDraft(
+        lines=[service.LineDraft(product_id=product("1000.00").id)],
+        customer_id=card.customer_id, kind=SaleKind.INVOICE), actor="m", channel="office")
+    partners.set_intermediary(db, invoice.id, foreman.id)
+    payments.pay_invoice(db, invoice.id, [payments.PaymentDraft(PaymentMethod.BANK,
+                                                                D("1000.00"))])
+    row = db.get(SaleAttribution, invoice.id)
+    assert row is not None and (row.reason, row.partner_id, row.commission) == (
+        "invoice_intermediary", foreman.id, D("40.00"))
+    assert commission.balance(db, anna.id).pending == D("0.00")

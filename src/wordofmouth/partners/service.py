@@ -142,6 +142,25 @@ def link(session: Session, customer_id: int, partner_id: int, *, employee_id: in
     return True
 
 
+def set_intermediary(session: Session, sale_id: int, partner_id: int, *,
+                     employee_id: int | None = None) -> None:
+    """An invoice "to the customer through an intermediary": that partner earns the
+    commission of this invoice when it is paid, whoever the customer is linked to."""
+    from wordofmouth.partners.models import SaleAttribution
+    from wordofmouth.sales import service as sales
+
+    sale = sales.get_sale(session, sale_id)
+    sales.require_open(sale)
+    partner = get_partner(session, partner_id)
+    if not partner.active:
+        raise PartnerInactive(f"{partner.name} is not active.")
+    row = session.get(SaleAttribution, sale.id) or SaleAttribution(sale_id=sale.id)
+    row.partner_id, row.reason = partner.id, "invoice_intermediary"
+    row.employee_id = employee_of(session, partner.id, employee_id)
+    session.add(row)
+    session.flush()
+
+
 def link_history(session: Session, customer_id: int) -> list[CustomerLinkChange]:
     return list(session.scalars(select(CustomerLinkChange)
                                 .where(CustomerLinkChange.customer_id == customer_id)

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import InvalidInput
+from wordofmouth.partners import service as partners
 from wordofmouth.sales import payments, returns, service
 from wordofmouth.sales.models import PaymentMethod, SaleKind
 from wordofmouth.web import forms
@@ -72,7 +73,7 @@ def invoices(request: Request, db: DB, me: Reader, status: str = "", page: int =
     found = service.list_sales(db, kind=SaleKind.INVOICE, status=status or None, limit=PAGE,
                                offset=(page - 1) * PAGE)
     return render(request, "sales/invoices.html", me, recent=found, status=status, page=page,
-                  page_size=PAGE)
+                  page_size=PAGE, intermediaries=partners.partners(db, active_only=True))
 
 
 def _invoice_lines(raw: str) -> list[service.LineDraft]:
@@ -102,6 +103,9 @@ def issue_invoice(db: DB, me: Writer, form: Form) -> Response:
                               due_date=forms.parse_date(forms.text(form, "due_date")),
                               note=forms.text(form, "note"))
     sale = service.create_sale(db, draft, actor=me.label, channel="office")
+    intermediary = forms.optional_int(form, "intermediary_id")
+    if intermediary is not None:
+        partners.set_intermediary(db, sale.id, intermediary)
     return redirect(f"/sales/{sale.id}", f"Invoice {sale.number} issued for {sale.net_total}.")
 
 
