@@ -146,9 +146,12 @@ def serve(
 
 
 @user_app.command("add")
-def user_add(login: str, role: Annotated[str, typer.Option(help="owner|manager|cashier")],
+def user_add(login: str,
+             role: Annotated[str, typer.Option(help="owner|manager|cashier|partner")],
              password: Annotated[str, typer.Option(prompt=True, hide_input=True)],
-             name: str = "") -> None:
+             name: str = "",
+             partner_id: Annotated[int | None, typer.Option(
+                 help="For a partner user: the partner whose portal it sees")] = None) -> None:
     """Add a back-office user."""
     from wordofmouth.auth import service as auth
     from wordofmouth.errors import DomainError
@@ -156,7 +159,7 @@ def user_add(login: str, role: Annotated[str, typer.Option(help="owner|manager|c
     try:
         with database.transaction() as session:
             auth.create_user(session, login=login, name=name or login, role=role,
-                             password=password, actor="cli")
+                             password=password, actor="cli", partner_id=partner_id)
     except DomainError as exc:
         _fail(exc.detail)
     console.print(f"User {login} ({role}) added.")

@@ -28,6 +28,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A partner user sees the portal of this partner only.
+    partner_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class UserSession(Base):

@@ -28,7 +28,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.MANAGER: _ALL - {"settings", "users", "payout_override"},
     Role.CASHIER: frozenset({"pos", "catalog:read", "customers:read", "customers:write",
                              "sales:read", "sales:write", "ledger:read"}),
-    Role.PARTNER: frozenset(),
+    Role.PARTNER: frozenset({"portal"}),
 }
 
 
@@ -42,6 +42,7 @@ class Principal:
     role: str = ""
     scopes: frozenset[str] = field(default_factory=frozenset)
     csrf_token: str = ""
+    partner_id: int | None = None
 
     @property
     def key(self) -> str:

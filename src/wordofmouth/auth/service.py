@@ -35,7 +35,7 @@ def _digest(token: str) -> str:
 
 
 def create_user(session: Session, *, login: str, name: str, role: str, password: str,
-                actor: str = "system") -> User:
+                actor: str = "system", partner_id: int | None = None) -> User:
     login = login.strip().lower()
     if not login or len(login) > 60:
         raise InvalidInput("A login is 1–60 characters.")
@@ -43,10 +43,12 @@ def create_user(session: Session, *, login: str, name: str, role: str, password:
         raise InvalidInput(f"Unknown role '{role}'.")
     if len(password) < 8:
         raise WeakPassword()
+    if (role == Role.PARTNER) != (partner_id is not None):
+        raise InvalidInput("A partner user needs its partner, and only a partner user has one.")
     if session.scalar(select(User.id).where(User.login == login)) is not None:
         raise DuplicateLogin(f"Login '{login}' is taken.")
     user = User(login=login, name=name.strip() or login, role=role,
-                password_hash=_hasher.hash(password), active=True)
+                password_hash=_hasher.hash(password), active=True, partner_id=partner_id)
     session.add(user)
     session.flush()
     audit.record(session, actor=actor, action="user.create", target_type="user",
@@ -114,7 +116,7 @@ def session_principal(session: Session, token: str) -> Principal | None:
     if user_session.expires_at < utcnow() or not user.active:
         return None
     return Principal(kind="user", id=user.id, label=user.login, role=user.role,
-                     csrf_token=user_session.csrf_token)
+                     csrf_token=user_session.csrf_token, partner_id=user.partner_id)
 
 
 def logout(session: Session, token: str) -> None:

@@ -89,6 +89,8 @@ def logout(request: Request, db: DB, _: Form) -> Response:
 
 @router.get("/")
 def home(request: Request, db: DB, me: Anyone) -> Response:
+    if me.role == Role.PARTNER:
+        return RedirectResponse("/portal", status_code=303)
     if not me.can("sales:read") or me.role == Role.CASHIER:
         return RedirectResponse("/pos" if me.can("pos") else "/login", status_code=303)
     today = datetime.combine(datetime.now(UTC).date(), time.min, tzinfo=UTC)
@@ -137,9 +139,10 @@ def users_page(request: Request, db: DB, me: UsersAdmin, new_token: str = "") ->
 
 @router.post("/users")
 def add_user(request: Request, db: DB, me: UsersAdmin, form: Form) -> Response:
+    partner = str(form.get("partner_id", "")).strip()
     auth.create_user(db, login=str(form.get("login", "")), name=str(form.get("name", "")),
                      role=str(form.get("role", "")), password=str(form.get("password", "")),
-                     actor=me.label)
+                     actor=me.label, partner_id=int(partner) if partner.isdigit() else None)
     return redirect("/users", "User added.")
 
 
