@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import BigInteger, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
 
 from wordofmouth.config import get_settings
@@ -74,6 +75,15 @@ class _ScaledDecimal(TypeDecorator[Decimal]):
 
     def coerce_compared_value(self, op: Any, value: Any) -> Any:
         return self
+
+    class comparator_factory(TypeDecorator.Comparator):
+        """Sums and differences of two amounts are amounts (not bare minor units)."""
+
+        def _adapt_expression(self, op: Any, other_comparator: Any) -> Any:
+            if op in (operators.add, operators.sub) and type(other_comparator.type) is type(
+                    self.type):
+                return op, self.type
+            return super()._adapt_expression(op, other_comparator)
 
 
 class Money(_ScaledDecimal):

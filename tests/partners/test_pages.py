@@ -79,3 +79,28 @@ def test_the_balance_page_pays_out_up_to_payable(client: TestClient, db: Session
                                                           "amount": "50", "method": "cash"})
     assert "Paid 50.00" in r.text
     assert commission.balance(db, anna.id).paid == D("50.00")
+
+
+def test_the_referrer_report_counts_per_partner_and_employee_and_exports(
+        client: TestClient, db: Session) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    anna = partner(db, rate="10")
+    stylist = partners.add_employee(db, anna.id, name="Iryna")
+    for employee in (stylist.id, None):
+        card = CardFactory()
+        partners.link(db, card.customer_id, anna.id, employee_id=employee, actor="c")
+        sell(db, [(product("200.00"), "1")], card_number=card.number)
+    CardFactory()  # a customer nobody brought
+    login(client, "manager")
+    page = client.get("/partners/report")
+    assert page.status_code == 200
+    assert "Stylist Anna" in page.text and "Iryna" in page.text and "40.00" in page.text
+    sheet = load_workbook(io.BytesIO(client.get("/partners/report?fmt=xlsx").content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    total = next(r for r in rows if r[0] == "Stylist Anna" and not r[1])
+    assert total[2:8] == (2, 2, 2, D("400.00"), D("0.00"), D("40.00"))
+    drill = client.get(f"/partners/{anna.id}/customers?employee={stylist.id}")
+    assert drill.status_code == 200 and drill.text.count("/customers/") >= 1

@@ -3,6 +3,7 @@ intermediaries and payouts; linking a customer in the customer card."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -10,10 +11,12 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from wordofmouth.analysis.exports import download
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.calendar import day_of_date
 from wordofmouth.catalog import service as catalog
-from wordofmouth.partners import codes, commission
+from wordofmouth.errors import InvalidInput
+from wordofmouth.partners import codes, commission, report
 from wordofmouth.partners import service as partners
 from wordofmouth.partners.models import PartnerKind
 from wordofmouth.web import forms
@@ -45,6 +48,45 @@ def directory(request: Request, db: DB, me: Manager) -> Response:
 def add_partner(db: DB, me: Manager, form: Form) -> Response:
     p = partners.create_partner(db, actor=me.label, **_partner_fields(form))
     return redirect(f"/partners/{p.id}", f"Partner {p.name} added.")
+
+
+def _period(date_from: str, date_to: str) -> tuple[date, date]:
+    end = forms.parse_date(date_to) or datetime.now(UTC).date()
+    start = forms.parse_date(date_from) or end.replace(month=1, day=1)
+    if start > end:
+        raise InvalidInput("The period starts after it ends.")
+    return start, end
+
+
+@router.get("/partners/report")
+def referrer_report(request: Request, db: DB, me: Manager, date_from: str = "",
+                    date_to: str = "", fmt: str = "") -> Response:
+    start, end = _period(date_from, date_to)
+    rows = report.referrer_report(db, start, end)
+    if fmt in ("csv", "xlsx"):
+        flat = [(r, e) for r in rows for e in [None, *r.employees]]
+        return download("referrer-report", fmt, [
+            "partner", "employee", "customers_attracted", "customers_with_purchase",
+            "purchases", "revenue", "discounts", "commission_accrued", "paid", "due"],
+            ([r.partner, e.employee if e else "", *(
+                (e.attracted, e.buyers, e.purchases, e.revenue, e.discounts, e.accrued, "", "")
+                if e else (r.attracted, r.buyers, r.purchases, r.revenue, r.discounts,
+                           r.accrued, r.paid, r.due))] for r, e in flat))
+    series = report.attracted_per_month(db)
+    peak = max([1, *(v for values in series.values() for v in values)])
+    return render(request, "partners/report.html", me, rows=rows, date_from=start.isoformat(),
+                  date_to=end.isoformat(), series=series, peak=peak)
+
+
+@router.get("/partners/{partner_id}/customers")
+def drill_down(partner_id: int, request: Request, db: DB, me: Manager, date_from: str = "",
+               date_to: str = "", employee: str = "") -> Response:
+    start, end = _period(date_from, date_to)
+    partner = partners.get_partner(db, partner_id)
+    rows = report.customers(db, partner_id, start, end,
+                            employee_id=int(employee) if employee.isdigit() else None)
+    return render(request, "partners/customers.html", me, partner=partner, rows=rows,
+                  date_from=start.isoformat(), date_to=end.isoformat())
 
 
 def _detail(request: Request, db: Session, me: Principal, partner_id: int) -> Response:

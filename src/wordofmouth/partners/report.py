@@ -1,0 +1,150 @@
+"""The referrer report: for a period, per partner and per employee — set-wise queries that
+read the links, the sales' attributions and the ledger."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from wordofmouth.customers.models import Customer
+from wordofmouth.ledger.models import LedgerAccount, LedgerEntry
+from wordofmouth.money import ZERO
+from wordofmouth.partners.commission import PAYABLE, PENDING, STEP
+from wordofmouth.partners.models import CustomerLink, Partner, PartnerEmployee, Payout
+from wordofmouth.partners.models import SaleAttribution as A
+from wordofmouth.sales.models import Sale
+
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    return (datetime.combine(start, time.min, tzinfo=UTC),
+            datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC))
+
+
+@dataclass
+class Row:
+    partner_id: int
+    partner: str
+    employee_id: int | None = None
+    employee: str = ""
+    attracted: int = 0
+    buyers: int = 0
+    purchases: int = 0
+    revenue: Decimal = ZERO
+    discounts: Decimal = ZERO
+    accrued: Decimal = ZERO
+    paid: Decimal = ZERO
+    due: Decimal = ZERO
+    employees: list[Row] = field(default_factory=list)
+
+
+def referrer_report(session: Session, start: date, end: date) -> list[Row]:
+    """Per partner (and per employee): customers attracted, customers with a purchase,
+    purchases, revenue, discounts given, commission accrued, paid, and due now."""
+    lo, hi = _bounds(start, end)
+    names = dict(session.execute(select(Partner.id, Partner.name)).all())
+    staff = dict(session.execute(select(PartnerEmployee.id, PartnerEmployee.name)).all())
+    rows: dict[tuple[int, int | None], Row] = {}
+
+    def row(pid: int, eid: int | None) -> Row:
+        key = (pid, eid)
+        if key not in rows:
+            rows[key] = Row(pid, names.get(pid, "?"), eid, staff.get(eid, "") if eid else "")
+        return rows[key]
+
+    for pid, eid, n in session.execute(
+            select(CustomerLink.partner_id, CustomerLink.employee_id, func.count())
+            .where(CustomerLink.linked_at >= lo, CustomerLink.linked_at < hi)
+            .group_by(CustomerLink.partner_id, CustomerLink.employee_id)):
+        row(pid, eid).attracted = int(n or 0)
+    for pid, eid, buyers, n, revenue, discounts in session.execute(
+            select(A.partner_id, A.employee_id, func.count(func.distinct(Sale.customer_id)),
+                   func.count(Sale.id), func.sum(Sale.net_total - Sale.returned_net),
+                   func.sum(Sale.discount_total))
+            .join(Sale, Sale.id == A.sale_id)
+            .where(A.partner_id.is_not(None), Sale.paid_at >= lo, Sale.paid_at < hi)
+            .group_by(A.partner_id, A.employee_id)):
+        if pid is None:
+            continue
+        r = row(pid, eid)
+        r.buyers, r.purchases = int(buyers or 0), int(n or 0)
+        r.revenue, r.discounts = revenue or ZERO, discounts or ZERO
+    for pid, eid, accrued in session.execute(
+            select(A.partner_id, A.employee_id, func.sum(LedgerEntry.amount))
+            .join(LedgerEntry, LedgerEntry.sale_id == A.sale_id)
+            .join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
+            .where(LedgerAccount.kind == PENDING,
+                   LedgerEntry.kind.in_([STEP, f"{STEP}_reversal"]),
+                   LedgerEntry.created_at >= lo, LedgerEntry.created_at < hi)
+            .group_by(A.partner_id, A.employee_id)):
+        if pid is not None:
+            row(pid, eid).accrued = accrued or ZERO
+    paid = dict(session.execute(select(Payout.partner_id, func.sum(Payout.amount))
+                                .where(Payout.at >= lo, Payout.at < hi)
+                                .group_by(Payout.partner_id)).all())
+    due = dict(session.execute(select(LedgerAccount.owner_id, LedgerAccount.balance)
+                               .where(LedgerAccount.kind == PAYABLE)).all())
+    partners: dict[int, Row] = {}
+    for (pid, eid), r in sorted(rows.items(), key=lambda kv: (kv[1].partner, kv[1].employee)):
+        total = partners.setdefault(pid, Row(pid, r.partner))
+        for name in ("attracted", "buyers", "purchases", "revenue", "discounts", "accrued"):
+            setattr(total, name, getattr(total, name) + getattr(r, name))
+        if eid is not None:
+            total.employees.append(r)
+    for pid, total in partners.items():
+        total.paid, total.due = paid.get(pid, ZERO), due.get(pid, ZERO)
+    return sorted(partners.values(), key=lambda r: r.partner.lower())
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    customer_id: int
+    name: str
+    employee_id: int | None
+    linked_at: datetime
+    purchases: int
+    revenue: Decimal
+
+
+def customers(session: Session, partner_id: int, start: date, end: date, *,
+              employee_id: int | None = None, limit: int = 500,
+              offset: int = 0) -> list[CustomerRow]:
+    """The drill-down: the partner's customers with their purchases in the period."""
+    lo, hi = _bounds(start, end)
+    bought = (select(Sale.customer_id, func.count(Sale.id).label("n"),
+                     func.sum(Sale.net_total - Sale.returned_net).label("revenue"))
+              .where(Sale.paid_at >= lo, Sale.paid_at < hi)
+              .group_by(Sale.customer_id).subquery())
+    stmt = (select(Customer.id, Customer.first_name, Customer.last_name,
+                   CustomerLink.employee_id, CustomerLink.linked_at, bought.c.n,
+                   bought.c.revenue)
+            .join(CustomerLink, CustomerLink.customer_id == Customer.id)
+            .outerjoin(bought, bought.c.customer_id == Customer.id)
+            .where(CustomerLink.partner_id == partner_id)
+            .order_by(Customer.id).limit(limit).offset(offset))
+    if employee_id is not None:
+        stmt = stmt.where(CustomerLink.employee_id == employee_id)
+    return [CustomerRow(cid, f"{first} {last}".strip(), eid, linked, n or 0, revenue or ZERO)
+            for cid, first, last, eid, linked, n, revenue in session.execute(stmt)]
+
+
+def attracted_per_month(session: Session, months: int = 12) -> dict[str, list[int]]:
+    """Customers attracted per month per partner, the last `months` months, oldest first."""
+    today = datetime.now(UTC).date().replace(day=1)
+    first = today
+    for _ in range(months - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    rows = session.execute(select(Partner.name, CustomerLink.linked_at)
+                           .join(Partner, Partner.id == CustomerLink.partner_id)
+                           .where(CustomerLink.linked_at >= datetime.combine(
+                               first, time.min, tzinfo=UTC))).all()
+    series: dict[str, list[int]] = defaultdict(lambda: [0] * months)
+    for name, linked in rows:
+        index = (linked.year - first.year) * 12 + linked.month - first.month
+        if 0 <= index < months:
+            series[name][index] += 1
+    return dict(series)
