@@ -61,19 +61,19 @@ def referrer_report(session: Session, start: date, end: date) -> list[Row]:
             .where(CustomerLink.linked_at >= lo, CustomerLink.linked_at < hi)
             .group_by(CustomerLink.partner_id, CustomerLink.employee_id)):
         row(pid, eid).attracted = int(n or 0)
-    for pid, eid, buyers, n, revenue, discounts in session.execute(
+    for sold_to, eid, buyers, n, revenue, discounts in session.execute(
             select(A.partner_id, A.employee_id, func.count(func.distinct(Sale.customer_id)),
                    func.count(Sale.id), func.sum(Sale.net_total - Sale.returned_net),
                    func.sum(Sale.discount_total))
             .join(Sale, Sale.id == A.sale_id)
             .where(A.partner_id.is_not(None), Sale.paid_at >= lo, Sale.paid_at < hi)
             .group_by(A.partner_id, A.employee_id)):
-        if pid is None:
+        if sold_to is None:
             continue
-        r = row(pid, eid)
+        r = row(sold_to, eid)
         r.buyers, r.purchases = int(buyers or 0), int(n or 0)
         r.revenue, r.discounts = revenue or ZERO, discounts or ZERO
-    for pid, eid, accrued in session.execute(
+    for earner, eid, accrued in session.execute(
             select(A.partner_id, A.employee_id, func.sum(LedgerEntry.amount))
             .join(LedgerEntry, LedgerEntry.sale_id == A.sale_id)
             .join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
@@ -81,8 +81,8 @@ def referrer_report(session: Session, start: date, end: date) -> list[Row]:
                    LedgerEntry.kind.in_([STEP, f"{STEP}_reversal"]),
                    LedgerEntry.created_at >= lo, LedgerEntry.created_at < hi)
             .group_by(A.partner_id, A.employee_id)):
-        if pid is not None:
-            row(pid, eid).accrued = accrued or ZERO
+        if earner is not None:
+            row(earner, eid).accrued = accrued or ZERO
     paid = dict(session.execute(select(Payout.partner_id, func.sum(Payout.amount))
                                 .where(Payout.at >= lo, Payout.at < hi)
                                 .group_by(Payout.partner_id)).all())
