@@ -26,3 +26,8 @@ def test_the_demo_store_has_every_role_a_catalog_tree_sales_and_returns(db: Sess
     assert club.settings(db).enabled and sum(club.counts(db).values()) > 0
     used = db.scalar(select(func.count(FriendCode.id)).where(FriendCode.status == "used"))
     assert used and used > 0
+    from wordofmouth.partners import commission
+    from wordofmouth.partners import service as partners
+
+    earned = [commission.balance(db, p.id) for p in partners.partners(db)]
+    assert len(earned) == 3 and sum(b.pending + b.payable for b in earned) > 0

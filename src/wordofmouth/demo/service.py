@@ -26,6 +26,9 @@ from wordofmouth.friends.models import FriendCode
 from wordofmouth.ledger import service as ledger
 from wordofmouth.ledger.models import AccountKind
 from wordofmouth.money import ZERO
+from wordofmouth.partners import codes as partner_codes
+from wordofmouth.partners import commission
+from wordofmouth.partners import service as partners
 from wordofmouth.sales import payments, returns, service
 from wordofmouth.sales.models import PaymentMethod
 from wordofmouth.scancodes.rules import ean13_check_digit
@@ -92,6 +95,7 @@ def seed_store(session: Session, *, customers_count: int = 200, days: int = 120,
                              bonus_percent=Decimal(rng.choice([0, 2, 3, 5])))
         if progress:
             progress("customers", 1)
+    _seed_partners(session, people, rng, products)
     referrers = rng.sample(people, min(20, len(people)))
     friend_codes = _seed_friend_codes(session, referrers, first_day=day_of(start))
     bought: set[int] = set()
@@ -128,8 +132,35 @@ def seed_store(session: Session, *, customers_count: int = 200, days: int = 120,
         if progress:
             progress("sales", 1)
     session.flush()
+    commission.mature(session)
     _seed_club(session, first_day=day_of(start))
     return logins
+
+
+def _seed_partners(session: Session, people: list[Customer], rng: random.Random,
+                   products: list[Product]) -> None:
+    """A salon with two stylists, a blogger with a promo code, a gym; a third of the
+    customers linked to them, so the sales that follow earn commission."""
+    skin_care = products[0].group.parent_id or products[0].group_id
+    salon = partners.create_partner(session, actor="demo", name="Salon Lily", kind="company",
+                                    phone="+380442223344", payment_details="IBAN UA21 3223")
+    stylists = [partners.add_employee(session, salon.id, name=n).id
+                for n in ("Iryna Tkachenko", "Mariia Rudenko")]
+    blogger = partners.create_partner(session, actor="demo", name="Blogger Sofiia",
+                                      kind="blogger", email="sofiia@example.com")
+    gym = partners.create_partner(session, actor="demo", name="Gym Olymp", kind="company")
+    commission.set_terms(session, salon.id, default_rate=Decimal("5"), months=None,
+                         rates={skin_care: Decimal("10")}, actor="demo")
+    commission.set_terms(session, blogger.id, default_rate=Decimal("7"), months=12, rates={},
+                         actor="demo")
+    commission.set_terms(session, gym.id, default_rate=Decimal("3"), months=6, rates={},
+                         actor="demo")
+    partner_codes.create_code(session, partner_id=blogger.id, code="SOFIIA10",
+                              discount_percent=Decimal("10"))
+    for customer in rng.sample(people, len(people) // 3):
+        choice = rng.choice([salon.id, salon.id, blogger.id, gym.id])
+        partners.link(session, customer.id, choice, actor="demo",
+                      employee_id=rng.choice(stylists) if choice == salon.id else None)
 
 
 def _seed_friend_codes(session: Session, referrers: list[Customer], *,
