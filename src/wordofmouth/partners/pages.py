@@ -16,7 +16,7 @@ from wordofmouth.auth.permissions import Principal
 from wordofmouth.calendar import day_of_date
 from wordofmouth.catalog import service as catalog
 from wordofmouth.errors import InvalidInput
-from wordofmouth.partners import codes, commission, report
+from wordofmouth.partners import codes, commission, importing, report
 from wordofmouth.partners import service as partners
 from wordofmouth.partners.models import PartnerKind
 from wordofmouth.web import forms
@@ -87,6 +87,23 @@ def drill_down(partner_id: int, request: Request, db: DB, me: Manager, date_from
                             employee_id=int(employee) if employee.isdigit() else None)
     return render(request, "partners/customers.html", me, partner=partner, rows=rows,
                   date_from=start.isoformat(), date_to=end.isoformat())
+
+
+@router.get("/partners/import")
+def import_page(request: Request, db: DB, me: Manager) -> Response:
+    return render(request, "partners/import.html", me, report=None, what="")
+
+
+@router.post("/partners/import")
+async def import_file(request: Request, db: DB, me: Manager, form: Form) -> Response:
+    upload = form.get("file")
+    what = forms.text(form, "what")
+    if upload is None or isinstance(upload, str):
+        raise InvalidInput("Choose a CSV file.")
+    data = await upload.read(importing.MAX_BYTES + 1)
+    run = importing.import_partners if what == "partners" else importing.import_customers
+    report_ = run(db, data, actor=me.label)
+    return render(request, "partners/import.html", me, report=report_, what=what)
 
 
 def _detail(request: Request, db: Session, me: Principal, partner_id: int) -> Response:
