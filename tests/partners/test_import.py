@@ -12,7 +12,10 @@ from wordofmouth.partners import importing
 from wordofmouth.partners import service as partners
 from wordofmouth.partners.models import Partner, PartnerEmployee
 
-PARTNERS = "name;kind;phone;employee\nSalon Lily;company;+380441112233;Iryna\nSalon Lily;company;;Mariia\nGym Olymp;company;;\n"
+PARTNERS = ("name;kind;phone;employee\n"
+            "Salon Lily;company;+380441112233;Iryna\n"
+            "Salon Lily;company;;Mariia\n"
+            "Gym Olymp;company;;\n")
 
 
 def test_partners_with_employees_from_excel_utf8_with_bom_and_semicolons(db: Session) -> None:
