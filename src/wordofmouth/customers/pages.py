@@ -64,6 +64,7 @@ def customer_page(customer_id: int, request: Request, db: DB, me: Reader) -> Res
         friend_campaigns=friends.campaigns(db, active_only=True),
         link=partners.link_of(db, customer_id), link_history=partners.link_history(db, customer_id),
         partner_list=partners.partners(db, active_only=True),
+        partner_staff=partners.all_employees(db),
         partner_names={p.id: p.name for p in partners.partners(db)},
         date_of=date_of,
     )

@@ -169,6 +169,12 @@ def balances(request: Request, db: DB, me: Manager) -> Response:
     return render(request, "partners/balances.html", me, rows=rows)
 
 
+@router.post("/partners-balance/mature")
+def mature_now(db: DB, me: Manager, _: Form) -> Response:
+    n = commission.mature(db)
+    return redirect("/partners-balance", f"{n} sale(s) matured from pending to payable.")
+
+
 @router.post("/partners/{partner_id}/payouts")
 def pay_out(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
     payout = commission.pay_out(

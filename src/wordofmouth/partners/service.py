@@ -88,6 +88,15 @@ def employees(session: Session, partner_id: int) -> list[PartnerEmployee]:
                                 .order_by(PartnerEmployee.name)))
 
 
+def all_employees(session: Session) -> list[tuple[str, PartnerEmployee]]:
+    """Every active employee with their partner's name, for choosing in a form."""
+    return [(name, e) for e, name in session.execute(
+        select(PartnerEmployee, Partner.name)
+        .join(Partner, Partner.id == PartnerEmployee.partner_id)
+        .where(PartnerEmployee.active.is_(True), Partner.active.is_(True))
+        .order_by(func.lower(Partner.name), PartnerEmployee.name))]
+
+
 def employee_of(session: Session, partner_id: int, employee_id: int | None) -> int | None:
     """Check that the employee (if any) belongs to the partner."""
     if employee_id is None:
