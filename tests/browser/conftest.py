@@ -100,3 +100,16 @@ def staff() -> None:
     """The owner Olena and the cashier Iryna."""
     UserFactory(login="olena", role="owner", password="owner-password-1")
     UserFactory(login="iryna", role="cashier", password="till-password-1")
+
+
+def register_customer(page, server: str, first: str, last: str) -> str:  # type: ignore[no-untyped-def]
+    """A cashier registers a new customer with a card; returns the card number and stays on
+    the customer's card."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{server}/customers")
+    page.fill("input[name=first_name]", first)
+    page.fill("input[name=last_name]", last)
+    page.click("form[action='/customers'] button[type=submit]")
+    expect(page.locator("[role=status]")).to_contain_text(f"{first} {last} added")
+    return str(page.locator("table code").first.inner_text())

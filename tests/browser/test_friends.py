@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in, seeding, settled, staff
+from tests.browser.conftest import log_in, register_customer, seeding, settled, staff
 from tests.sales.helpers import card, product
 
 pytestmark = pytest.mark.browser
@@ -50,12 +50,7 @@ def test_a_friend_buys_with_a_code_and_the_referrer_gets_the_bonus(server: str, 
 
     till = browser.new_page()
     log_in(till, server, "iryna", "till-password-1")
-    till.goto(f"{server}/customers")
-    till.fill("input[name=first_name]", "Daryna")
-    till.fill("input[name=last_name]", "Koval")
-    till.click("form[action='/customers'] button[type=submit]")
-    expect(till.locator("[role=status]")).to_contain_text("Daryna Koval added")
-    new_card = till.locator("table code").first.inner_text()
+    new_card = register_customer(till, server, "Daryna", "Koval")
 
     till.goto(f"{server}/pos")
     for code in (new_card, shop["serum"], friend_code):

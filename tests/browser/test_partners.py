@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in, seeding, settled, staff
+from tests.browser.conftest import log_in, register_customer, seeding, settled, staff
 from tests.factories import GroupFactory, ProductFactory, UserFactory
 from wordofmouth.partners import service as partners
 from wordofmouth.settings import service as store_settings
@@ -48,12 +48,7 @@ def test_a_partner_earns_commission_on_a_linked_customer(server: str, browser,  
 
     till = browser.new_page()
     log_in(till, server, "iryna", "till-password-1")
-    till.goto(f"{server}/customers")
-    till.fill("input[name=first_name]", "Daryna")
-    till.fill("input[name=last_name]", "Koval")
-    till.click("form[action='/customers'] button[type=submit]")
-    expect(till.locator("[role=status]")).to_contain_text("Daryna Koval added")
-    card_number = till.locator("table code").first.inner_text()
+    card_number = register_customer(till, server, "Daryna", "Koval")
     link = till.locator("#link-partner")
     link.locator("select[name=partner_id]").select_option(label="Salon Lily")
     link.locator("select[name=employee_id]").select_option(label="Salon Lily: Mariia")
