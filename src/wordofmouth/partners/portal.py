@@ -47,16 +47,19 @@ class PortalCustomer:
     revenue: Decimal
 
 
-def customers_of(session: Session, partner_id: int, *, limit: int = 100,
-                 offset: int = 0) -> list[PortalCustomer]:
-    rows = session.execute(
+def customers_of(session: Session, partner_id: int, *, limit: int = 100, offset: int = 0,
+                 customer_id: int | None = None) -> list[PortalCustomer]:
+    stmt = (
         select(Customer.id, Customer.first_name, Customer.last_name, func.count(Sale.id),
                func.coalesce(func.sum(Sale.net_total - Sale.returned_net), ZERO))
         .join(CustomerLink, CustomerLink.customer_id == Customer.id)
         .outerjoin(Sale, (Sale.customer_id == Customer.id) & Sale.paid_at.is_not(None))
         .where(CustomerLink.partner_id == partner_id)
         .group_by(Customer.id, Customer.first_name, Customer.last_name)
-        .order_by(Customer.id.desc()).limit(limit).offset(offset)).all()
+        .order_by(Customer.id.desc()).limit(limit).offset(offset))
+    if customer_id is not None:
+        stmt = stmt.where(Customer.id == customer_id)
+    rows = session.execute(stmt).all()
     return [PortalCustomer(cid, masked(first, last), n, revenue)
             for cid, first, last, n, revenue in rows]
 
@@ -93,8 +96,8 @@ def home(request: Request, db: DB, me: Me) -> Response:
 def customer(customer_id: int, request: Request, db: DB, me: Me) -> Response:
     assert me.partner_id is not None
     c = _mine(db, me.partner_id, customer_id)
-    mine = [row for row in customers_of(db, me.partner_id, limit=1_000_000) if row.id == c.id]
-    return render(request, "partners/portal_customer.html", me, customer=mine[0])
+    (mine,) = customers_of(db, me.partner_id, customer_id=c.id)
+    return render(request, "partners/portal_customer.html", me, customer=mine)
 
 
 @router.get("/codes/{code_id}")
