@@ -15,7 +15,7 @@ from tests.sales.helpers import product, sell
 from wordofmouth.db import utcnow
 from wordofmouth.errors import DomainError
 from wordofmouth.ledger import service as ledger
-from wordofmouth.partners import commission
+from wordofmouth.partners import commission, payouts
 from wordofmouth.partners import service as partners
 
 D = Decimal
@@ -41,7 +41,7 @@ def test_two_payouts_at_once_never_exceed_payable(committed_url: str) -> None:
             commission.balance(s, partner_id)  # both read 100.00 payable first
             barrier.wait()
             try:
-                commission.pay_out(s, partner_id, amount=D("70.00"), method="cash",
+                payouts.pay_out(s, partner_id, amount=D("70.00"), method="cash",
                                    actor="manager", role="manager")
                 s.commit()
                 outcomes.append("paid")

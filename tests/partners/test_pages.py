@@ -104,3 +104,45 @@ def test_the_referrer_report_counts_per_partner_and_employee_and_exports(
     assert total[2:8] == (2, 2, 2, D("400.00"), D("0.00"), D("40.00"))
     drill = client.get(f"/partners/{anna.id}/customers?employee={stylist.id}")
     assert drill.status_code == 200 and drill.text.count("/customers/") >= 1
+
+
+def test_the_owner_sets_a_milestone_records_an_invoice_expense_and_cashes_out_bonuses(
+        client: TestClient, db: Session) -> None:
+    from tests.sales.helpers import give_bonus
+    from wordofmouth.sales import service
+    from wordofmouth.sales.models import SaleKind
+
+    anna = partner(db)
+    csrf = login(client, "owner")
+    r = client.post(f"/partners/{anna.id}/milestone", data={
+        "csrf_token": csrf, "every": "5", "minimum": "100", "amount": "250"})
+    assert "Milestone reward saved" in r.text and "0 new customer(s) counted" in r.text
+    assert client.post(f"/partners/{anna.id}/milestone", data={
+        "csrf_token": csrf, "every": "0", "amount": "1"}).status_code == 422
+
+    item = product("100.00", cost_price=D("40.00"))
+    buyer = CardFactory()
+    inv = service.create_sale(db, service.SaleDraft(
+        lines=[service.LineDraft(product_id=item.id)], customer_id=buyer.customer_id,
+        kind=SaleKind.INVOICE), actor="m", channel="office")
+    r = client.post(f"/invoices/{inv.id}/expenses", data={
+        "csrf_token": csrf, "partner_id": str(anna.id), "amount": "25", "method": "cash",
+        "note": "reward for the customer"})
+    assert "as an expense of this invoice" in r.text
+    assert "reward for the customer" in r.text and ">35.00<" in r.text  # 100 − 40 − 25
+    assert "35.00" in client.get("/invoices").text
+
+    own = CardFactory()
+    give_bonus(db, own.customer_id, "40.00")
+    r = client.post(f"/partners/{anna.id}/own-card", data={"csrf_token": csrf,
+                                                            "card": own.number})
+    assert "Own card saved" in r.text and "40.00" in r.text
+    r = client.post(f"/partners/{anna.id}/cash-out", data={"csrf_token": csrf,
+                                                            "amount": "50", "method": "cash"})
+    assert r.status_code == 409 and "holds 40.00" in r.text
+    r = client.post(f"/partners/{anna.id}/cash-out", data={"csrf_token": csrf,
+                                                            "amount": "40", "method": "cash"})
+    assert "Cashed out 40.00 in bonuses" in r.text
+    page = client.get(f"/partners/{anna.id}").text
+    assert "bonuses cashed out" in page and "one-time payment, expense of" in page
+    assert commission.balance(db, anna.id).paid == D("65.00")

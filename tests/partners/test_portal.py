@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from tests.factories import CardFactory, CustomerFactory, UserFactory
 from tests.partners.helpers import partner
 from tests.sales.helpers import product, sell
-from wordofmouth.partners import codes, commission
+from wordofmouth.partners import codes, payouts
 from wordofmouth.partners import service as partners
 
 D = Decimal
@@ -34,9 +34,9 @@ def shop(db: Session) -> dict[str, int]:
     sell(db, [(product("300.00"), "1")], card_number=card.number)
     anna_code = codes.create_code(db, partner_id=anna.id, code="ANNA10")
     max_code = codes.create_code(db, partner_id=max_.id, code="MAX10")
-    commission.pay_out(db, max_.id, amount=D("1.00"), method="cash", actor="o", role="owner",
+    payouts.pay_out(db, max_.id, amount=D("1.00"), method="cash", actor="o", role="owner",
                        override_reason="advance")
-    max_payout = db.query(commission.Payout).filter_by(partner_id=max_.id).one()
+    max_payout = db.query(payouts.Payout).filter_by(partner_id=max_.id).one()
     return {"anna": anna.id, "mine": mine.id, "theirs": theirs, "anna_code": anna_code.id,
             "max_code": max_code.id, "max_payout": max_payout.id}
 

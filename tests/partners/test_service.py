@@ -11,7 +11,7 @@ from tests.partners.helpers import partner
 from tests.sales.helpers import product, sell
 from wordofmouth.db import utcnow
 from wordofmouth.errors import InvalidInput
-from wordofmouth.partners import codes, commission, errors
+from wordofmouth.partners import codes, commission, errors, payouts
 from wordofmouth.partners import service as partners
 from wordofmouth.partners.models import SaleAttribution
 from wordofmouth.sales import returns, service
@@ -147,7 +147,7 @@ def test_returns_inside_the_hold_reduce_pending_and_after_a_payout_make_due_nega
     assert commission.mature(db, now=utcnow() + timedelta(days=16)) == 0  # once per sale
     b = commission.balance(db, anna.id)
     assert (b.pending, b.payable) == (D("0.00"), D("10.00"))
-    commission.pay_out(db, anna.id, amount=D("10.00"), method="cash", actor="o", role="owner")
+    payouts.pay_out(db, anna.id, amount=D("10.00"), method="cash", actor="o", role="owner")
     returns.return_items(db, first.id, [returns.ReturnItem(first.lines[0].id, D("1"))],
                          actor="t")
     b = commission.balance(db, anna.id)
@@ -160,12 +160,12 @@ def test_returns_inside_the_hold_reduce_pending_and_after_a_payout_make_due_nega
 def test_a_payout_above_payable_needs_the_owner_and_a_reason(db: Session) -> None:
     anna = partner(db)
     with pytest.raises(errors.PayoutAbovePayable):
-        commission.pay_out(db, anna.id, amount=D("5.00"), method="cash", actor="m",
+        payouts.pay_out(db, anna.id, amount=D("5.00"), method="cash", actor="m",
                            role="manager")
     with pytest.raises(InvalidInput):
-        commission.pay_out(db, anna.id, amount=D("5.00"), method="cash", actor="m",
+        payouts.pay_out(db, anna.id, amount=D("5.00"), method="cash", actor="m",
                            role="manager", override_reason="advance")
-    commission.pay_out(db, anna.id, amount=D("5.00"), method="bank_transfer", actor="o",
+    payouts.pay_out(db, anna.id, amount=D("5.00"), method="bank_transfer", actor="o",
                        role="owner", override_reason="advance agreed by phone")
     b = commission.balance(db, anna.id)
     assert (b.payable, b.paid) == (D("-5.00"), D("5.00"))

@@ -27,10 +27,10 @@ from wordofmouth.ledger import service as ledger
 from wordofmouth.ledger.models import AccountKind
 from wordofmouth.money import ZERO
 from wordofmouth.partners import codes as partner_codes
-from wordofmouth.partners import commission
+from wordofmouth.partners import commission, milestones, payouts
 from wordofmouth.partners import service as partners
 from wordofmouth.sales import payments, returns, service
-from wordofmouth.sales.models import PaymentMethod
+from wordofmouth.sales.models import PaymentMethod, SaleKind
 from wordofmouth.scancodes.rules import ean13_check_digit
 from wordofmouth.settings import service as store_settings
 
@@ -98,6 +98,7 @@ def seed_store(session: Session, *, customers_count: int = 200, days: int = 120,
     _seed_partners(session, people, rng, products)
     referrers = rng.sample(people, min(20, len(people)))
     friend_codes = _seed_friend_codes(session, referrers, first_day=day_of(start))
+    _blogger_card(session, referrers[0])
     bought: set[int] = set()
     for i in range(sales_count):
         at = start + timedelta(seconds=int(days * 86400 * i / sales_count))
@@ -133,6 +134,7 @@ def seed_store(session: Session, *, customers_count: int = 200, days: int = 120,
             progress("sales", 1)
     session.flush()
     commission.mature(session)
+    _seed_invoice_with_expense(session, people, products)
     _seed_club(session, first_day=day_of(start))
     return logins
 
@@ -157,10 +159,35 @@ def _seed_partners(session: Session, people: list[Customer], rng: random.Random,
                          actor="demo")
     partner_codes.create_code(session, partner_id=blogger.id, code="SOFIIA10",
                               discount_percent=Decimal("10"))
+    milestones.set_milestone(session, gym.id, every=5, minimum=Decimal("500"),
+                             amount=Decimal("300"), actor="demo")
     for customer in rng.sample(people, len(people) // 3):
         choice = rng.choice([salon.id, salon.id, blogger.id, gym.id])
         partners.link(session, customer.id, choice, actor="demo",
                       employee_id=rng.choice(stylists) if choice == salon.id else None)
+
+
+def _blogger_card(session: Session, referrer: Customer) -> None:
+    """The blogger also brings friends with friend codes: her bonuses land on her own card,
+    which the balance page can cash out."""
+    blogger = next(p for p in partners.partners(session) if p.kind == "blogger")
+    card = customers.get_customer(session, referrer.id).main_card
+    if card is not None:
+        payouts.set_own_card(session, blogger.id, card.number, actor="demo")
+
+
+def _seed_invoice_with_expense(session: Session, people: list[Customer],
+                               products: list[Product]) -> None:
+    """A wholesale invoice to a customer brought by the gym, paid, with a one-time reward to
+    the gym linked to it as an expense (the invoice shows its profit)."""
+    gym = next(p for p in partners.partners(session) if p.name == "Gym Olymp")
+    invoice = service.create_sale(session, service.SaleDraft(
+        lines=[service.LineDraft(product_id=p.id, qty=Decimal(6)) for p in products[:3]],
+        customer_id=people[0].id, kind=SaleKind.INVOICE), actor="manager", channel="office")
+    payments.pay_invoice(session, invoice.id, [payments.PaymentDraft(PaymentMethod.BANK,
+                                                                     invoice.net_total)])
+    payouts.pay_one_time(session, gym.id, invoice_id=invoice.id, amount=Decimal("150"),
+                         method="bank_transfer", actor="owner", note="reward for the order")
 
 
 def _seed_friend_codes(session: Session, referrers: list[Customer], *,

@@ -1,5 +1,5 @@
 """Commission: terms and rates, accrual on paid sales (pending), maturing after the hold
-period (payable), reversal on returns, payouts."""
+period (payable), reversal on returns, the partner's balance."""
 
 from __future__ import annotations
 
@@ -16,12 +16,10 @@ from wordofmouth.catalog.models import ProductGroup
 from wordofmouth.db import utcnow
 from wordofmouth.errors import InvalidInput
 from wordofmouth.ledger import service as ledger
-from wordofmouth.ledger.errors import InsufficientBonus
 from wordofmouth.ledger.models import AccountKind, LedgerAccount, LedgerEntry
 from wordofmouth.money import ZERO
 from wordofmouth.partners import rules
-from wordofmouth.partners.errors import PayoutAbovePayable
-from wordofmouth.partners.models import CommissionRate, CommissionTerms, Payout
+from wordofmouth.partners.models import CommissionRate, CommissionTerms
 from wordofmouth.partners.service import get_partner
 from wordofmouth.sales.models import Sale
 from wordofmouth.settings import service as store_settings
@@ -140,38 +138,3 @@ def balance(session: Session, partner_id: int) -> Balance:
     return Balance(pending=ledger.balance(session, PENDING, partner_id),
                    payable=ledger.balance(session, PAYABLE, partner_id),
                    reversed=-reversed_, paid=ledger.balance(session, PAID, partner_id))
-
-
-def pay_out(session: Session, partner_id: int, *, amount: Decimal, method: str, actor: str,
-            role: str, override_reason: str = "") -> Payout:
-    """Record a payout. It cannot exceed what is payable — one conditional update, so two
-    payouts at once cannot both take the same money — unless an owner overrides it with a
-    reason."""
-    get_partner(session, partner_id)
-    if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-        raise InvalidInput("A payout is a positive amount with at most two decimals.")
-    if method not in ("cash", "bank_transfer", "bonus_cash_out"):
-        raise InvalidInput("Pay out in cash or by bank transfer.")
-    override = bool(override_reason.strip())
-    if override and role != "owner":
-        raise InvalidInput("Only an owner can pay more than is payable.")
-    payout = Payout(partner_id=partner_id, amount=amount, method=method, actor=actor,
-                    override_reason=override_reason.strip()[:300])
-    session.add(payout)
-    session.flush()
-    try:
-        ledger.post(session, ledger.Posting(
-            account_kind=PAYABLE, owner_id=partner_id, amount=-amount, kind="payout",
-            source_type="payout", source_id=payout.id, source_key=f"payout:{payout.id}:out"),
-            require_funds=not override)
-    except InsufficientBonus as exc:
-        raise PayoutAbovePayable(
-            f"Only {ledger.balance(session, PAYABLE, partner_id)} is payable; an owner can "
-            "pay more with a reason.") from exc
-    ledger.post(session, ledger.Posting(
-        account_kind=PAID, owner_id=partner_id, amount=amount, kind="payout",
-        source_type="payout", source_id=payout.id, source_key=f"payout:{payout.id}:paid"))
-    audit.record(session, actor=actor, action="partner.payout", target_type="partner",
-                 target_id=partner_id, amount=str(amount), method=method,
-                 override=override_reason.strip())
-    return payout

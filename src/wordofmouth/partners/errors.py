@@ -56,3 +56,13 @@ class PayoutAbovePayable(DomainError):
 class OverrideNeedsReason(InvalidInput):
     code = "override_needs_reason"
     message = "Paying more than is payable needs the owner's reason."
+
+
+class NotAnInvoice(InvalidInput):
+    code = "not_an_invoice"
+    message = "Expenses are linked to invoices."
+
+
+class NoOwnCard(InvalidInput):
+    code = "partner_has_no_card"
+    message = "The partner has no customer card of their own."

@@ -34,6 +34,9 @@ class Partner(Base):
     payment_details: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The partner's own customer card, when the partner is rewarded in bonuses (Refer a
+    # Friend): those bonuses can be cashed out as a payout.
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
 
 
 class PartnerEmployee(Base):
@@ -100,6 +103,12 @@ class CommissionTerms(Base):
     partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), primary_key=True)
     default_rate: Mapped[Decimal] = mapped_column(Percent, default=Decimal("0"))
     months: Mapped[int | None] = mapped_column(Integer)  # None: for the customer's lifetime
+    # Milestone reward: `milestone_amount` each time the count of new customers whose first
+    # purchase is at least `milestone_minimum` reaches a multiple of `milestone_every`.
+    milestone_every: Mapped[int | None] = mapped_column(Integer)
+    milestone_minimum: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    milestone_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    milestone_count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class CommissionRate(Base):
@@ -127,13 +136,35 @@ class SaleAttribution(Base):
     commission: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
 
 
+class MilestoneCustomer(Base):
+    """A new customer counted towards the partner's milestones: once, on the first purchase,
+    whatever returns and re-purchases follow."""
+
+    __tablename__ = "partner_milestone_customers"
+    __table_args__ = (Index("ix_partner_milestone_customers_partner", "partner_id", "number"),)
+
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    sale_id: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)  # the partner's count with this customer
+    rewarded: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Payout(Base):
+    """Money handed to a partner: commission from payable, a one-time payment linked to an
+    invoice as an expense, or the partner's bonuses cashed out."""
+
     __tablename__ = "partner_payouts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
     amount: Mapped[Decimal] = mapped_column(Money)
     method: Mapped[str] = mapped_column(String(20))  # cash | bank_transfer
+    # commission | one_time | bonus_cash_out
+    kind: Mapped[str] = mapped_column(String(20), default="commission")
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("sales.id"), index=True)
+    note: Mapped[str] = mapped_column(String(300), default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor: Mapped[str] = mapped_column(String(120))
     override_reason: Mapped[str] = mapped_column(String(300), default="")

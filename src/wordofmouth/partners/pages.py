@@ -15,8 +15,9 @@ from wordofmouth.analysis.exports import download
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.calendar import day_of_date
 from wordofmouth.catalog import service as catalog
+from wordofmouth.customers import service as customers
 from wordofmouth.errors import InvalidInput
-from wordofmouth.partners import codes, commission, importing, report
+from wordofmouth.partners import codes, commission, importing, milestones, payouts, report
 from wordofmouth.partners import service as partners
 from wordofmouth.partners.models import PartnerKind
 from wordofmouth.web import forms
@@ -67,11 +68,12 @@ def referrer_report(request: Request, db: DB, me: Manager, date_from: str = "",
         flat = [(r, e) for r in rows for e in [None, *r.employees]]
         return download("referrer-report", fmt, [
             "partner", "employee", "customers_attracted", "customers_with_purchase",
-            "purchases", "revenue", "discounts", "commission_accrued", "paid", "due"],
+            "purchases", "revenue", "discounts", "commission_accrued", "milestone_rewards",
+            "paid", "due"],
             ([r.partner, e.employee if e else "", *(
-                (e.attracted, e.buyers, e.purchases, e.revenue, e.discounts, e.accrued, "", "")
-                if e else (r.attracted, r.buyers, r.purchases, r.revenue, r.discounts,
-                           r.accrued, r.paid, r.due))] for r, e in flat))
+                (e.attracted, e.buyers, e.purchases, e.revenue, e.discounts, e.accrued, "", "",
+                 "") if e else (r.attracted, r.buyers, r.purchases, r.revenue, r.discounts,
+                                r.accrued, r.rewards, r.paid, r.due))] for r, e in flat))
     series = report.attracted_per_month(db)
     peak = max([1, *(v for values in series.values() for v in values)])
     return render(request, "partners/report.html", me, rows=rows, date_from=start.isoformat(),
@@ -109,11 +111,14 @@ async def import_file(request: Request, db: DB, me: Manager, form: Form) -> Resp
 def _detail(request: Request, db: Session, me: Principal, partner_id: int) -> Response:
     partner = partners.get_partner(db, partner_id)
     terms, rates = commission.terms_of(db, partner_id)
+    own = customers.get_customer(db, partner.customer_id) if partner.customer_id else None
     return render(request, "partners/detail.html", me, partner=partner,
                   employees=partners.employees(db, partner_id), terms=terms, rates=rates,
                   codes=codes.codes_of(db, partner_id), groups=catalog.group_tree(db),
                   kinds=[k.value for k in PartnerKind],
-                  balance=commission.balance(db, partner_id))
+                  balance=commission.balance(db, partner_id), own=own,
+                  bonuses=payouts.bonuses(db, partner), payouts=payouts.payouts_of(db, partner_id),
+                  payout_methods=payouts.METHODS)
 
 
 @router.get("/partners/{partner_id}")
@@ -149,6 +154,30 @@ def save_terms(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
     return redirect(f"/partners/{partner_id}", "Commission terms saved.")
 
 
+@router.post("/partners/{partner_id}/milestone")
+def save_milestone(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
+    every = forms.text(form, "every")
+    milestones.set_milestone(
+        db, partner_id, every=forms.integer(form, "every", "Every") if every else None,
+        minimum=forms.money(form, "minimum", "Minimum first purchase", default="0"),
+        amount=forms.money(form, "amount", "Reward", default="0"), actor=me.label)
+    return redirect(f"/partners/{partner_id}", "Milestone reward saved.")
+
+
+@router.post("/partners/{partner_id}/own-card")
+def save_own_card(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
+    partner = payouts.set_own_card(db, partner_id, forms.text(form, "card"), actor=me.label)
+    return redirect(f"/partners/{partner_id}", "Own card saved." if partner.customer_id
+                    else "The partner has no own card now.")
+
+
+@router.post("/partners/{partner_id}/cash-out")
+def cash_out(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
+    payout = payouts.cash_out_bonuses(db, partner_id, amount=forms.money(form, "amount", "Amount"),
+                                      method=forms.text(form, "method"), actor=me.label)
+    return redirect(f"/partners/{partner_id}", f"Cashed out {payout.amount} in bonuses.")
+
+
 @router.post("/partners/{partner_id}/codes")
 def add_code(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
     start, end = forms.parse_date(forms.text(form, "valid_from")), forms.parse_date(
@@ -165,7 +194,8 @@ def add_code(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
 
 @router.get("/partners-balance")
 def balances(request: Request, db: DB, me: Manager) -> Response:
-    rows = [(p, commission.balance(db, p.id)) for p in partners.partners(db)]
+    rows = [(p, commission.balance(db, p.id), payouts.bonuses(db, p))
+            for p in partners.partners(db)]
     return render(request, "partners/balances.html", me, rows=rows)
 
 
@@ -177,7 +207,7 @@ def mature_now(db: DB, me: Manager, _: Form) -> Response:
 
 @router.post("/partners/{partner_id}/payouts")
 def pay_out(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
-    payout = commission.pay_out(
+    payout = payouts.pay_out(
         db, partner_id, amount=forms.money(form, "amount", "Amount"),
         method=forms.text(form, "method"), actor=me.label, role=me.role,
         override_reason=forms.text(form, "override_reason"))
@@ -192,3 +222,13 @@ def link_customer(customer_id: int, db: DB, me: Linker, form: Form) -> Response:
         actor=me.label, role=me.role, reason=forms.text(form, "reason"))
     return redirect(f"/customers/{customer_id}",
                     "Linked to the partner." if changed else "No change.")
+
+
+@router.post("/invoices/{sale_id}/expenses")
+def invoice_expense(sale_id: int, db: DB, me: Manager, form: Form) -> Response:
+    payout = payouts.pay_one_time(
+        db, forms.integer(form, "partner_id", "Partner"), invoice_id=sale_id,
+        amount=forms.money(form, "amount", "Amount"), method=forms.text(form, "method"),
+        actor=me.label, note=forms.text(form, "note"))
+    return redirect(f"/sales/{sale_id}",
+                    f"Paid {payout.amount} to the partner as an expense of this invoice.")

@@ -15,6 +15,7 @@ from wordofmouth.customers.models import Customer
 from wordofmouth.ledger.models import LedgerAccount, LedgerEntry
 from wordofmouth.money import ZERO
 from wordofmouth.partners.commission import PAYABLE, PENDING, STEP
+from wordofmouth.partners.milestones import KIND as MILESTONE
 from wordofmouth.partners.models import CustomerLink, Partner, PartnerEmployee, Payout
 from wordofmouth.partners.models import SaleAttribution as A
 from wordofmouth.sales.models import Sale
@@ -37,6 +38,7 @@ class Row:
     revenue: Decimal = ZERO
     discounts: Decimal = ZERO
     accrued: Decimal = ZERO
+    rewards: Decimal = ZERO  # milestone rewards
     paid: Decimal = ZERO
     due: Decimal = ZERO
     employees: list[Row] = field(default_factory=list)
@@ -83,6 +85,12 @@ def referrer_report(session: Session, start: date, end: date) -> list[Row]:
             .group_by(A.partner_id, A.employee_id)):
         if earner is not None:
             row(earner, eid).accrued = accrued or ZERO
+    rewards = dict(session.execute(
+        select(LedgerAccount.owner_id, func.sum(LedgerEntry.amount))
+        .join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
+        .where(LedgerAccount.kind == PAYABLE, LedgerEntry.kind == MILESTONE,
+               LedgerEntry.created_at >= lo, LedgerEntry.created_at < hi)
+        .group_by(LedgerAccount.owner_id)).all())
     paid = dict(session.execute(select(Payout.partner_id, func.sum(Payout.amount))
                                 .where(Payout.at >= lo, Payout.at < hi)
                                 .group_by(Payout.partner_id)).all())
@@ -95,8 +103,11 @@ def referrer_report(session: Session, start: date, end: date) -> list[Row]:
             setattr(total, name, getattr(total, name) + getattr(r, name))
         if eid is not None:
             total.employees.append(r)
+    for pid in rewards.keys() - partners.keys():
+        partners[pid] = Row(pid, names.get(pid, "?"))
     for pid, total in partners.items():
         total.paid, total.due = paid.get(pid, ZERO), due.get(pid, ZERO)
+        total.rewards = rewards.get(pid) or ZERO
     return sorted(partners.values(), key=lambda r: r.partner.lower())
 
 

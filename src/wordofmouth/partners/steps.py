@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from wordofmouth.calendar import day_of
 from wordofmouth.catalog import service as catalog
 from wordofmouth.db import utcnow
-from wordofmouth.partners import codes, commission, rules
+from wordofmouth.partners import codes, commission, milestones, rules
 from wordofmouth.partners import service as partners
 from wordofmouth.partners.errors import PartnerCodeNotUsable, PartnerInactive
 from wordofmouth.partners.models import CustomerLink, PartnerCode, SaleAttribution
@@ -95,6 +95,8 @@ class PartnerCommission:
         if row.partner_id is None or since is None or sale.paid_at is None:
             return
         partner = partners.get_partner(session, row.partner_id)
+        if partner.active and row.reason in ("linked_customer", "partner_code"):
+            milestones.count_first_purchase(session, sale, partner.id)
         terms, _rates = commission.terms_of(session, partner.id)
         if not partner.active or terms is None or not rules.within_term(
                 since.date(), sale.paid_at.date(), terms.months):

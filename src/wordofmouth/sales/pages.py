@@ -11,6 +11,8 @@ from starlette.responses import Response
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import InvalidInput
+from wordofmouth.partners import invoices as invoices_profit
+from wordofmouth.partners import payouts
 from wordofmouth.partners import service as partners
 from wordofmouth.sales import payments, returns, service
 from wordofmouth.sales.models import PaymentMethod, SaleKind
@@ -44,8 +46,15 @@ def sales_list(request: Request, db: DB, me: Reader, status: str = "", kind: str
 def receipt(sale_id: int, request: Request, db: DB, me: Reader) -> Response:
     sale = service.get_sale(db, sale_id)
     customer = customers.get_customer(db, sale.customer_id) if sale.customer_id else None
+    invoice = sale.kind == SaleKind.INVOICE and me.can("analysis")
+    intermediaries = partners.partners(db) if invoice else []
     return render(request, "sales/receipt.html", me, sale=sale, customer=customer,
-                  returnable=returns.returnable(sale), methods=list(PaymentMethod))
+                  returnable=returns.returnable(sale), methods=list(PaymentMethod),
+                  profit=invoices_profit.profit(db, sale.id) if invoice else None,
+                  expenses=payouts.expenses_of(db, sale.id) if invoice else [],
+                  partners=intermediaries,
+                  partner_names={p.id: p.name for p in intermediaries},
+                  payout_methods=payouts.METHODS)
 
 
 @router.post("/sales/{sale_id}/returns")
@@ -73,7 +82,9 @@ def invoices(request: Request, db: DB, me: Reader, status: str = "", page: int =
     found = service.list_sales(db, kind=SaleKind.INVOICE, status=status or None, limit=PAGE,
                                offset=(page - 1) * PAGE)
     return render(request, "sales/invoices.html", me, recent=found, status=status, page=page,
-                  page_size=PAGE, intermediaries=partners.partners(db, active_only=True))
+                  page_size=PAGE, intermediaries=partners.partners(db, active_only=True),
+                  profits=invoices_profit.profits(db, [s.id for s in found])
+                  if me.can("analysis") else None)
 
 
 def _invoice_lines(raw: str) -> list[service.LineDraft]:

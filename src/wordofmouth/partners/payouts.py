@@ -1,0 +1,141 @@
+"""Money handed to partners: commission payouts up to payable, one-time payments linked to an
+invoice as an expense, and bonuses cashed out. Each is a payout row and ledger entries."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wordofmouth.audit import service as audit
+from wordofmouth.customers import service as customers
+from wordofmouth.errors import InvalidInput
+from wordofmouth.ledger import service as ledger
+from wordofmouth.ledger.errors import InsufficientBonus
+from wordofmouth.ledger.models import AccountKind
+from wordofmouth.partners.commission import PAID, PAYABLE
+from wordofmouth.partners.errors import NoOwnCard, NotAnInvoice, PayoutAbovePayable
+from wordofmouth.partners.models import Partner, Payout
+from wordofmouth.partners.service import get_partner
+from wordofmouth.sales.models import Sale, SaleKind, SaleStatus
+
+METHODS = {"cash": "cash", "bank_transfer": "bank transfer"}
+
+
+def _payout(session: Session, partner_id: int, *, amount: Decimal, method: str, kind: str,
+            actor: str, invoice_id: int | None = None, note: str = "",
+            override_reason: str = "") -> tuple[Partner, Payout]:
+    partner = get_partner(session, partner_id)
+    if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        raise InvalidInput("A payout is a positive amount with at most two decimals.")
+    if method not in METHODS:
+        raise InvalidInput("Pay out in cash or by bank transfer.")
+    payout = Payout(partner_id=partner_id, amount=amount, method=method, kind=kind,
+                    actor=actor, invoice_id=invoice_id, note=note.strip()[:300],
+                    override_reason=override_reason.strip()[:300])
+    session.add(payout)
+    session.flush()
+    return partner, payout
+
+
+def _paid(session: Session, payout: Payout) -> None:
+    ledger.post(session, ledger.Posting(
+        account_kind=PAID, owner_id=payout.partner_id, amount=payout.amount, kind=payout.kind,
+        source_type="payout", source_id=payout.id, source_key=f"payout:{payout.id}:paid"))
+    audit.record(session, actor=payout.actor, action=f"partner.{payout.kind}",
+                 target_type="partner", target_id=payout.partner_id, amount=str(payout.amount),
+                 method=payout.method, invoice_id=payout.invoice_id,
+                 override=payout.override_reason)
+
+
+def pay_out(session: Session, partner_id: int, *, amount: Decimal, method: str, actor: str,
+            role: str, override_reason: str = "") -> Payout:
+    """Pay commission. It cannot exceed what is payable — one conditional update, so two
+    payouts at once cannot both take the same money — unless an owner overrides it with a
+    reason."""
+    override = bool(override_reason.strip())
+    if override and role != "owner":
+        raise InvalidInput("Only an owner can pay more than is payable.")
+    try:
+        with session.begin_nested():  # a refused payout leaves no row behind
+            _partner, payout = _payout(session, partner_id, amount=amount, method=method,
+                                       kind="commission", actor=actor,
+                                       override_reason=override_reason)
+            ledger.post(session, ledger.Posting(
+                account_kind=PAYABLE, owner_id=partner_id, amount=-amount, kind="payout",
+                source_type="payout", source_id=payout.id,
+                source_key=f"payout:{payout.id}:out"), require_funds=not override)
+    except InsufficientBonus as exc:
+        raise PayoutAbovePayable(
+            f"Only {ledger.balance(session, PAYABLE, partner_id)} is payable; an owner can "
+            "pay more with a reason.") from exc
+    _paid(session, payout)
+    return payout
+
+
+def pay_one_time(session: Session, partner_id: int, *, invoice_id: int, amount: Decimal,
+                 method: str, actor: str, note: str = "") -> Payout:
+    """A one-time reward to the partner, linked to an invoice as an expense: it counts as
+    paid to the partner and lowers the invoice's profit; it does not touch payable."""
+    invoice = session.get(Sale, invoice_id)
+    if invoice is None or invoice.kind != SaleKind.INVOICE or invoice.status == SaleStatus.VOIDED:
+        raise NotAnInvoice(f"INV-{invoice_id:06d} is not an invoice that can carry expenses.")
+    _partner, payout = _payout(session, partner_id, amount=amount, method=method,
+                               kind="one_time", actor=actor, invoice_id=invoice_id, note=note)
+    _paid(session, payout)
+    return payout
+
+
+def set_own_card(session: Session, partner_id: int, card_number: str, *, actor: str) -> Partner:
+    """The partner's own customer card (empty: none): bonuses earned on it, for instance by
+    Refer a Friend, can be cashed out as a payout."""
+    partner = get_partner(session, partner_id)
+    customer_id = (customers.card_by_number(session, card_number).customer_id
+                   if card_number.strip() else None)
+    if customer_id != partner.customer_id:
+        audit.record(session, actor=actor, action="partner.own_card", target_type="partner",
+                     target_id=partner_id, before=partner.customer_id, after=customer_id)
+    partner.customer_id = customer_id
+    session.flush()
+    return partner
+
+
+def bonuses(session: Session, partner: Partner) -> Decimal | None:
+    """The bonus balance of the partner's own card, or None without one."""
+    if partner.customer_id is None:
+        return None
+    return ledger.balance(session, AccountKind.CUSTOMER_BONUS, partner.customer_id)
+
+
+def cash_out_bonuses(session: Session, partner_id: int, *, amount: Decimal, method: str,
+                     actor: str) -> Payout:
+    """Turn the partner's bonuses into money: the bonuses leave the card (never more than
+    it holds, one conditional update) and the amount counts as paid to the partner."""
+    partner = get_partner(session, partner_id)
+    if partner.customer_id is None:
+        raise NoOwnCard(f"{partner.name} has no customer card of their own to hold bonuses.")
+    try:
+        with session.begin_nested():
+            _partner, payout = _payout(session, partner_id, amount=amount, method=method,
+                                       kind="bonus_cash_out", actor=actor)
+            ledger.post(session, ledger.Posting(
+                account_kind=AccountKind.CUSTOMER_BONUS, owner_id=partner.customer_id,
+                amount=-amount, kind="bonus_cash_out", source_type="payout",
+                source_id=payout.id, source_key=f"payout:{payout.id}:bonus"),
+                require_funds=True)
+    except InsufficientBonus as exc:
+        raise InsufficientBonus(
+            f"The card holds {bonuses(session, partner)} in bonuses.") from exc
+    _paid(session, payout)
+    return payout
+
+
+def payouts_of(session: Session, partner_id: int, *, limit: int = 100) -> list[Payout]:
+    return list(session.scalars(select(Payout).where(Payout.partner_id == partner_id)
+                                .order_by(Payout.id.desc()).limit(limit)))
+
+
+def expenses_of(session: Session, invoice_id: int) -> list[Payout]:
+    return list(session.scalars(select(Payout).where(Payout.invoice_id == invoice_id)
+                                .order_by(Payout.id)))
