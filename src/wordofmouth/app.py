@@ -24,6 +24,7 @@ from wordofmouth.friends import api as friends_api
 from wordofmouth.friends import pages as friends_pages
 from wordofmouth.jobs import Scheduler
 from wordofmouth.ledger import api as ledger_api
+from wordofmouth.partners import api as partners_api
 from wordofmouth.partners import pages as partners_pages
 from wordofmouth.partners import portal as partners_portal
 from wordofmouth.sales import api as sales_api
@@ -63,7 +64,7 @@ def create_app() -> FastAPI:
                    ledger_api.router, office.router, catalog_pages.router,
                    customers_pages.router, sales_pages.router, pos.router, club_pages.router,
                    friends_api.router, friends_pages.router, analysis_pages.router,
-                   partners_pages.router, partners_portal.router):
+                   partners_api.router, partners_pages.router, partners_portal.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/docs-assets", StaticFiles(directory=str(swagger_ui_path)), name="swagger")

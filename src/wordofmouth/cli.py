@@ -56,6 +56,8 @@ def demo(
     lines: Annotated[int, typer.Option(help="Sale lines in bulk mode (--bulk)")] = 0,
     bulk: Annotated[bool, typer.Option(help="Generate a large data set with set-wise "
                                             "inserts (1 M customers, 10 M lines)")] = False,
+    partners: Annotated[int, typer.Option(help="Partners to add in bulk mode; 30 % of the "
+                                               "new customers are linked to partners")] = 0,
 ) -> None:
     """Load demo data into an empty database (bulk mode appends a large history)."""
     from wordofmouth import plugins
@@ -76,7 +78,7 @@ def demo(
                 bar.update(tasks[stage], completed=done)  # type: ignore[arg-type]
 
             bulk_data.generate(customers=customers, lines=lines or customers * 10,
-                               progress=step)
+                               partners=partners, progress=step)
         console.print("Bulk data set generated.")
         return
     with database.transaction() as session:

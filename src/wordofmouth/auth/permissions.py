@@ -15,6 +15,8 @@ SCOPES = {
     "sales:read": "read sales, returns and invoices",
     "sales:write": "create, pay, void and return sales; issue and pay invoices",
     "ledger:read": "read bonus balances and ledger entries",
+    "partners:read": "read partners, terms, codes, balances, payouts and the referrer report",
+    "partners:write": "manage partners, terms and codes; record payouts",
     "history:import": "give a document date (import history from an older system)",
 }
 

@@ -18,6 +18,7 @@ from wordofmouth import db as database
 from wordofmouth.calendar import day_of
 from wordofmouth.catalog.models import Product
 from wordofmouth.customers.models import Customer
+from wordofmouth.demo import bulk_partners
 from wordofmouth.demo import service as demo
 from wordofmouth.ledger.models import AccountKind, LedgerAccount, LedgerEntry
 from wordofmouth.sales.models import Payment, Sale, SaleLine
@@ -61,8 +62,11 @@ def _fix_sequences(conn: Connection, tables: Sequence[str]) -> None:
 
 
 def generate(*, customers: int, lines: int, days: int = 365, seed: int = 11,
-             with_bonus_share: float = 0.4, progress: BulkProgress | None = None) -> None:
-    """Append `customers` customers with cards and about `lines` sale lines (3 per sale)."""
+             with_bonus_share: float = 0.4, partners: int = 0,
+             progress: BulkProgress | None = None) -> None:
+    """Append `customers` customers with cards and about `lines` sale lines (3 per sale);
+    with `partners`, that many partners to whom a share of the new customers is linked
+    (their sales carry the attribution and the commission)."""
     rng = random.Random(seed)
     note = progress or (lambda stage, total, done: None)
     with database.transaction() as session:
@@ -72,9 +76,10 @@ def generate(*, customers: int, lines: int, days: int = 365, seed: int = 11,
             demo.seed_catalog(session)
         products = [(p.id, p.group_id, p.name, int(p.price * 100), int(p.cost_price * 100))
                     for p in session.scalars(select(Product))]
+        found = bulk_partners.create(session, partners)
     engine = database.get_engine()
     with engine.begin() as conn:
-        _customers(conn, customers, rng, note)
+        _customers(conn, customers, rng, note, found, days)
         # Sales go to every customer with a bonus account, new and old alike.
         accounts = dict(conn.execute(select(LedgerAccount.owner_id, LedgerAccount.id).where(
             LedgerAccount.kind == AccountKind.CUSTOMER_BONUS)).all())
@@ -86,18 +91,19 @@ def generate(*, customers: int, lines: int, days: int = 365, seed: int = 11,
         n = min(BATCH, sales - done)
         with engine.begin() as conn:
             _sales_batch(conn, n, done, sales, start, days, customer_ids, accounts, products,
-                         rng, with_bonus_share)
+                         rng, with_bonus_share, found)
         done += n
         note("sales", sales, done)
     with engine.begin() as conn:
         _fix_sequences(conn, ["customers", "discount_cards", "sales", "sale_lines", "payments",
-                              "ledger_accounts", "ledger_entries"])
+                              "ledger_accounts", "ledger_entries", "customer_link_changes"])
         _settle_balances(conn)
         if conn.dialect.name == "postgresql":
             conn.execute(text("ANALYZE"))
 
 
-def _customers(conn: Connection, count: int, rng: random.Random, note: BulkProgress) -> None:
+def _customers(conn: Connection, count: int, rng: random.Random, note: BulkProgress,
+               found: bulk_partners.BulkPartners, days: int) -> None:
     first_id = _next_id(conn, "customers")
     first_card = _next_id(conn, "discount_cards")
     first_account = _next_id(conn, "ledger_accounts")
@@ -125,17 +131,21 @@ def _customers(conn: Connection, count: int, rng: random.Random, note: BulkProgr
         _write(conn, LedgerAccount.__tablename__, ["id", "kind", "owner_id", "balance"],
                ((first_account + cid - first_id, AccountKind.CUSTOMER_BONUS.value, cid, 0)
                 for cid in chunk))
+        if found:
+            links, changes = bulk_partners.link_rows(found, chunk, now, days, rng)
+            _write(conn, "customer_links", bulk_partners.LINK_COLUMNS, links)
+            _write(conn, "customer_link_changes", bulk_partners.CHANGE_COLUMNS, changes)
         note("customers", count, min(offset + BATCH, count))
 
 
 def _sales_batch(conn: Connection, n: int, done: int, total: int, start: datetime, days: int,
                  customer_ids: list[int], accounts: dict[int, int],
                  products: list[tuple[int, int, str, int, int]], rng: random.Random,
-                 bonus_share: float) -> None:
+                 bonus_share: float, found: bulk_partners.BulkPartners) -> None:
     sale_id = _next_id(conn, "sales")
     line_id = _next_id(conn, "sale_lines")
     entry_id = _next_id(conn, "ledger_entries")
-    sales, lines, pays, entries = [], [], [], []
+    sales, lines, pays, entries, attributions = [], [], [], [], []
     for i in range(n):
         sid = sale_id + i
         at = start + timedelta(seconds=int(days * 86400 * (done + i) / max(total, 1)))
@@ -157,6 +167,12 @@ def _sales_batch(conn: Connection, n: int, done: int, total: int, start: datetim
             entries.append((entry_id, accounts[cid], (net * 3 + 50) // 100, "card_bonus", "sale",
                             sid, f"sale:{sid}:card_bonus", sid, "", at))
             entry_id += 1
+        if found:
+            attribution, earned = bulk_partners.for_sale(found, sid, cid, net, at, entry_id)
+            attributions.append(attribution)
+            if earned is not None:
+                entries.append(earned)
+                entry_id += 1
     _write(conn, Sale.__tablename__,
            ["id", "kind", "status", "customer_id", "card_id", "created_by", "channel",
             "created_at", "paid_at", "paid_day", "gross_total", "discount_total", "net_total",
@@ -170,6 +186,7 @@ def _sales_batch(conn: Connection, n: int, done: int, total: int, start: datetim
     _write(conn, LedgerEntry.__tablename__,
            ["id", "account_id", "amount", "kind", "source_type", "source_id", "source_key",
             "sale_id", "memo", "created_at"], entries)
+    _write(conn, "sale_attributions", bulk_partners.ATTRIBUTION_COLUMNS, attributions)
 
 
 def _settle_balances(conn: Connection) -> None:
