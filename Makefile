@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench-checkout bench-club bench-codes install clean
+.PHONY: demo test lint bench-checkout bench-club bench-codes bench-reports install clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ bench-club: $(STAMP)
 
 bench-codes: $(STAMP)
 	$(BIN)/python -m bench.codes
+
+bench-reports: $(STAMP)
+	$(BIN)/python -m bench.reports
 
 clean:
 	rm -rf $(VENV) wordofmouth.db wordofmouth.db-wal wordofmouth.db-shm
