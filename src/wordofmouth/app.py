@@ -46,13 +46,20 @@ Amounts are decimal strings with two decimals.
 
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    """Background jobs of a running server: the daily club review."""
+    """Background jobs of a running server: the daily club review, commission maturing, the
+    mailing outbox worker."""
+    from wordofmouth.mailing.worker import WorkerThread
+
     scheduler = Scheduler() if get_settings().scheduler else None
-    if scheduler:
-        scheduler.start()
+    mail = WorkerThread() if get_settings().mail_worker else None
+    for job in (scheduler, mail):
+        if job:
+            job.start()
     yield
     if scheduler:
         scheduler.stop()
+    if mail:
+        mail.close()
 
 
 def create_app() -> FastAPI:

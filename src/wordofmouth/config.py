@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     login_window_minutes: int = 15
     db_pool_size: int = 10
     scheduler: bool = True  # background jobs in the server (the daily club review)
+    mail_worker: bool = True  # the mailing outbox worker in the server
+    outbox_log: str = "outbox.log"  # where the "log" e-mail/SMS/Viber provider writes
 
 
 @lru_cache

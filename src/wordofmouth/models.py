@@ -9,11 +9,13 @@ from wordofmouth.db import Base
 from wordofmouth.friends.models import FriendCampaign, FriendCode, FriendReferral
 from wordofmouth.idempotency.models import IdempotencyRecord
 from wordofmouth.ledger.models import LedgerAccount, LedgerEntry
+from wordofmouth.mailing.models import Mailing, Message, OptOut
 from wordofmouth.partners.models import (
     CommissionRate,
     CommissionTerms,
     CustomerLink,
     CustomerLinkChange,
+    MilestoneCustomer,
     Partner,
     PartnerCode,
     PartnerEmployee,
@@ -44,6 +46,10 @@ __all__ = [
     "LedgerAccount",
     "LedgerEntry",
     "LoginAttempt",
+    "Mailing",
+    "Message",
+    "MilestoneCustomer",
+    "OptOut",
     "Partner",
     "PartnerCode",
     "PartnerEmployee",

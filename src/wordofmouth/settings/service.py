@@ -71,8 +71,10 @@ def load(session: Session, cls: type[T], prefix: str = "") -> T:
 
 
 def save(session: Session, cls: type[T], prefix: str, *, actor: str,
-         check: Callable[[T], None], **changes: Any) -> T:
-    """Validate and save changed settings; the audit log keeps old and new values."""
+         check: Callable[[T], None], secrets: frozenset[str] = frozenset(),
+         **changes: Any) -> T:
+    """Validate and save changed settings; the audit log keeps old and new values (of a
+    secret, only that it changed)."""
     current = load(session, cls, prefix)
     unknown = set(changes) - {f.name for f in fields(cls)}  # type: ignore[arg-type]
     if unknown:
@@ -91,7 +93,8 @@ def save(session: Session, cls: type[T], prefix: str, *, actor: str,
     if changed:
         audit.record(session, actor=actor, action=f"{prefix.rstrip('_') or 'settings'}.change",
                      target_type="settings", target_id=prefix.rstrip("_") or "store",
-                     changes={k: list(v) for k, v in changed.items()})
+                     changes={k: ["***", "***"] if k in secrets else list(v)
+                              for k, v in changed.items()})
     session.flush()
     session.info.pop(f"{_CACHE}:rows", None)
     session.info[f"{_CACHE}:{cls.__name__}"] = new

@@ -1,0 +1,243 @@
+"""Analysis → Customer activity: per customer, for a period — purchases, revenue, average
+check, discount %, bonus balance, last purchase, club status, partner and employee — with
+filters, a sort on any column, pages, a totals row, revenue per month and a streamed export.
+
+One statement finds the customers of a page (filters and sort over the period's aggregates,
+computed set-wise); a second fills in the display columns for that page only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, exists, func, literal, select
+from sqlalchemy.orm import Session
+
+from wordofmouth.calendar import date_of, day_of_date
+from wordofmouth.club.models import ClubMembership, ClubStatus
+from wordofmouth.customers.models import Customer, DiscountCard
+from wordofmouth.errors import InvalidInput
+from wordofmouth.ledger.models import AccountKind, LedgerAccount
+from wordofmouth.money import ZERO, round_money
+from wordofmouth.partners.models import CustomerLink, Partner, PartnerEmployee
+from wordofmouth.sales.models import Sale
+
+CHANNELS = ("email", "sms", "viber")
+SORTS = ("customer", "card", "partner", "employee", "purchases", "revenue", "average",
+         "discount", "bonus", "last_purchase", "club")
+
+
+@dataclass(frozen=True)
+class Filter:
+    start: date
+    end: date
+    partner_id: int | None = None
+    employee_id: int | None = None
+    club_status: str | None = None
+    min_purchases: int | None = None
+    max_purchases: int | None = None
+    min_revenue: Decimal | None = None
+    dormant_since: date | None = None  # no purchase on or after this day
+    consent: str | None = None  # email | sms | viber
+    sort: str = "revenue"
+    descending: bool = True
+
+    def check(self) -> Filter:
+        if self.start > self.end:
+            raise InvalidInput("The period starts after it ends.")
+        if self.sort not in SORTS:
+            raise InvalidInput(f"Sort by one of {', '.join(SORTS)}.")
+        if self.consent is not None and self.consent not in CHANNELS:
+            raise InvalidInput(f"Consent is for one of {', '.join(CHANNELS)}.")
+        if self.club_status is not None and self.club_status not in {s.value for s in ClubStatus}:
+            raise InvalidInput("Unknown club status.")
+        for value in (self.min_purchases, self.max_purchases):
+            if value is not None and value < 0:
+                raise InvalidInput("A number of purchases is 0 or more.")
+        return self
+
+
+@dataclass(frozen=True)
+class Row:
+    customer_id: int
+    name: str
+    card: str
+    partner: str
+    employee: str
+    purchases: int
+    revenue: Decimal
+    discount_percent: Decimal
+    bonus: Decimal
+    last_purchase: datetime | None
+    club_status: str
+
+    @property
+    def average(self) -> Decimal:
+        return round_money(self.revenue / self.purchases) if self.purchases else ZERO
+
+
+@dataclass(frozen=True)
+class Totals:
+    customers: int
+    purchases: int
+    revenue: Decimal
+
+    @property
+    def average(self) -> Decimal:
+        return round_money(self.revenue / self.purchases) if self.purchases else ZERO
+
+
+def _period_sales(f: Filter) -> Any:
+    return (select(Sale.customer_id, func.count().label("purchases"),
+                   func.sum(Sale.net_total - Sale.returned_net).label("revenue"))
+            .where(Sale.customer_id.is_not(None), Sale.paid_day >= day_of_date(f.start),
+                   Sale.paid_day <= day_of_date(f.end))
+            .group_by(Sale.customer_id).subquery("period_sales"))
+
+
+def _main_card() -> Any:
+    return (select(DiscountCard.customer_id, func.max(DiscountCard.number).label("number"),
+                   func.max(DiscountCard.discount_percent).label("discount"))
+            .where(DiscountCard.is_main.is_(True), DiscountCard.active.is_(True))
+            .group_by(DiscountCard.customer_id).subquery("main_card"))
+
+
+def _last_purchase() -> Any:
+    return (select(func.max(Sale.paid_at)).where(Sale.customer_id == Customer.id)
+            .scalar_subquery())
+
+
+def _bonus() -> Any:
+    return (select(LedgerAccount.balance).where(LedgerAccount.kind == AccountKind.CUSTOMER_BONUS,
+                                                LedgerAccount.owner_id == Customer.id)
+            .scalar_subquery())
+
+
+def selection(f: Filter) -> tuple[Select[Any], dict[str, ColumnElement[Any]]]:
+    """The filtered customers with the period's aggregates and every sortable column."""
+    period = _period_sales(f)
+    card = _main_card()
+    purchases = func.coalesce(period.c.purchases, 0)
+    revenue = func.coalesce(period.c.revenue, 0)
+    columns: dict[str, ColumnElement[Any]] = {
+        "customer": func.lower(Customer.last_name + literal(" ") + Customer.first_name),
+        "card": card.c.number, "partner": Partner.__table__.c.name,
+        "employee": PartnerEmployee.__table__.c.name,
+        "purchases": purchases, "revenue": revenue,
+        "average": revenue / func.nullif(purchases, 0), "discount": card.c.discount,
+        "bonus": func.coalesce(_bonus(), 0), "last_purchase": _last_purchase(),
+        "club": func.coalesce(ClubMembership.status, ClubStatus.REGULAR.value)}
+    stmt = (select(Customer.id.label("customer_id"), purchases.label("purchases"),
+                   revenue.label("revenue"))
+            .select_from(Customer)
+            .outerjoin(period, period.c.customer_id == Customer.id)
+            .outerjoin(card, card.c.customer_id == Customer.id)
+            .outerjoin(CustomerLink, CustomerLink.customer_id == Customer.id)
+            .outerjoin(Partner, Partner.id == CustomerLink.partner_id)
+            .outerjoin(PartnerEmployee, PartnerEmployee.id == CustomerLink.employee_id)
+            .outerjoin(ClubMembership, ClubMembership.customer_id == Customer.id))
+    if f.partner_id is not None:
+        stmt = stmt.where(CustomerLink.partner_id == f.partner_id)
+    if f.employee_id is not None:
+        stmt = stmt.where(CustomerLink.employee_id == f.employee_id)
+    if f.club_status is not None:
+        stmt = stmt.where(columns["club"] == f.club_status)
+    if f.min_purchases is not None:
+        stmt = stmt.where(purchases >= f.min_purchases)
+    if f.max_purchases is not None:
+        stmt = stmt.where(purchases <= f.max_purchases)
+    if f.min_revenue is not None:
+        stmt = stmt.where(revenue >= f.min_revenue)
+    if f.dormant_since is not None:
+        stmt = stmt.where(~exists().where(Sale.customer_id == Customer.id,
+                                          Sale.paid_day >= day_of_date(f.dormant_since)))
+    if f.consent is not None:
+        stmt = stmt.where(getattr(Customer, f"consent_{f.consent}").is_(True))
+    return stmt, columns
+
+
+def _ordered(f: Filter) -> Select[Any]:
+    stmt, columns = selection(f)
+    key = columns[f.sort]
+    order = key.desc().nulls_last() if f.descending else key.asc().nulls_first()
+    return stmt.order_by(order, Customer.id.desc() if f.descending else Customer.id)
+
+
+def _details(session: Session, ids: list[int]) -> dict[int, tuple[Any, ...]]:
+    card = _main_card()
+    rows = session.execute(
+        select(Customer.id, Customer.first_name, Customer.last_name, card.c.number,
+               card.c.discount, Partner.name, PartnerEmployee.name, _bonus(), _last_purchase(),
+               ClubMembership.status)
+        .outerjoin(card, card.c.customer_id == Customer.id)
+        .outerjoin(CustomerLink, CustomerLink.customer_id == Customer.id)
+        .outerjoin(Partner, Partner.id == CustomerLink.partner_id)
+        .outerjoin(PartnerEmployee, PartnerEmployee.id == CustomerLink.employee_id)
+        .outerjoin(ClubMembership, ClubMembership.customer_id == Customer.id)
+        .where(Customer.id.in_(ids)))
+    return {r[0]: tuple(r[1:]) for r in rows}
+
+
+def _rows(session: Session, found: list[tuple[int, int, Any]]) -> list[Row]:
+    details = _details(session, [cid for cid, _n, _r in found])
+    out = []
+    for cid, n, revenue in found:
+        first, last, card, discount, partner, employee, bonus, last_at, club = details[cid]
+        out.append(Row(cid, f"{first} {last}".strip(), card or "", partner or "",
+                       employee or "", int(n), revenue, discount or ZERO, bonus or ZERO,
+                       last_at, club or ClubStatus.REGULAR.value))
+    return out
+
+
+def page(session: Session, f: Filter, *, limit: int = 50, offset: int = 0) -> list[Row]:
+    found = session.execute(_ordered(f.check()).limit(limit).offset(offset)).all()
+    return _rows(session, [tuple(r) for r in found])
+
+
+def totals(session: Session, f: Filter) -> Totals:
+    stmt, _columns = selection(f.check())
+    sub = stmt.subquery()
+    n, purchases, revenue = session.execute(select(
+        func.count(), func.coalesce(func.sum(sub.c.purchases), 0),
+        func.coalesce(func.sum(sub.c.revenue), 0))).one()
+    return Totals(int(n), int(purchases), revenue)
+
+
+def customer_ids(session: Session, f: Filter) -> Iterator[int]:
+    """Every matching customer's id (the audience of a mailing), streamed."""
+    stmt, _columns = selection(f.check())
+    sub = stmt.subquery()
+    for (cid,) in session.execute(select(sub.c.customer_id).order_by(sub.c.customer_id)
+                                  .execution_options(yield_per=5000)):
+        yield int(cid)
+
+
+def stream(session: Session, f: Filter, batch: int = 2000) -> Iterator[Row]:
+    """Every matching row in the chosen order, a batch at a time (for exports)."""
+    ordered = _ordered(f.check())
+    result = session.execute(ordered.execution_options(yield_per=batch))
+    for chunk in result.partitions(batch):
+        yield from _rows(session, [tuple(r) for r in chunk])
+
+
+def revenue_per_month(session: Session, f: Filter) -> list[tuple[str, Decimal]]:
+    """The selection's revenue per calendar month of the period (UTC)."""
+    stmt, _columns = selection(f.check())
+    chosen = stmt.subquery()
+    rows = session.execute(
+        select(Sale.paid_day, func.sum(Sale.net_total - Sale.returned_net))
+        .join(chosen, chosen.c.customer_id == Sale.customer_id)
+        .where(Sale.paid_day >= day_of_date(f.start), Sale.paid_day <= day_of_date(f.end))
+        .group_by(Sale.paid_day)).all()
+    months: dict[str, Decimal] = {}
+    d = f.start.replace(day=1)
+    while d <= f.end:
+        months[d.strftime("%Y-%m")] = ZERO
+        d = (d + timedelta(days=32)).replace(day=1)
+    for day, total in rows:
+        key = date_of(int(day or 0)).strftime("%Y-%m")
+        months[key] = months.get(key, ZERO) + (total or ZERO)
+    return list(months.items())

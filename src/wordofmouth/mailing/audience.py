@@ -1,0 +1,63 @@
+"""What a message says to one customer: the placeholder values, read set-wise for a batch of
+customers (name, card, discount, bonus balance, club status, unused friend codes)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wordofmouth.club.models import ClubMembership
+from wordofmouth.customers.models import Customer, DiscountCard
+from wordofmouth.friends.models import CodeStatus, FriendCode
+from wordofmouth.ledger.models import AccountKind, LedgerAccount
+from wordofmouth.settings import service as store_settings
+
+CLUB_WORDS = {"member": "club member", "candidate_join": "candidate to join the club",
+              "candidate_extend": "club member (to be extended)",
+              "candidate_exclude": "club member (to be reviewed)", "regular": "regular customer"}
+
+
+@dataclass(frozen=True)
+class Person:
+    customer: Customer
+    values: dict[str, object]
+
+
+def people(session: Session, ids: Sequence[int]) -> list[Person]:
+    """The customers with their placeholder values, in the order of `ids`."""
+    if not ids:
+        return []
+    found = {c.id: c for c in session.scalars(select(Customer).where(Customer.id.in_(ids)))}
+    cards = {cid: (number, discount) for cid, number, discount in session.execute(
+        select(DiscountCard.customer_id, DiscountCard.number, DiscountCard.discount_percent)
+        .where(DiscountCard.customer_id.in_(ids), DiscountCard.is_main.is_(True),
+               DiscountCard.active.is_(True)))}
+    bonus = dict(session.execute(select(LedgerAccount.owner_id, LedgerAccount.balance).where(
+        LedgerAccount.kind == AccountKind.CUSTOMER_BONUS, LedgerAccount.owner_id.in_(ids))).all())
+    club = dict(session.execute(select(ClubMembership.customer_id, ClubMembership.status)
+                                .where(ClubMembership.customer_id.in_(ids))).all())
+    codes: dict[int, list[str]] = defaultdict(list)
+    for referrer, code in session.execute(
+            select(FriendCode.referrer_id, FriendCode.code)
+            .where(FriendCode.referrer_id.in_(ids), FriendCode.status == CodeStatus.ISSUED)
+            .order_by(FriendCode.id)):
+        codes[referrer].append(code)
+    store = store_settings.get(session).store_name
+    out = []
+    for cid in ids:
+        c = found.get(cid)
+        if c is None:
+            continue
+        number, discount = cards.get(cid, ("", Decimal("0")))
+        out.append(Person(c, {
+            "first_name": c.first_name, "last_name": c.last_name, "full_name": c.full_name,
+            "card": number, "discount": f"{discount.normalize():f} %",
+            "bonus_balance": f"{bonus.get(cid, Decimal('0.00')):.2f}",
+            "club_status": CLUB_WORDS.get(club.get(cid, "regular"), "regular customer"),
+            "codes": ", ".join(codes.get(cid, [])[:10]), "store_name": store}))
+    return out

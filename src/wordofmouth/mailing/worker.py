@@ -1,0 +1,196 @@
+"""The outbox worker: claims due messages, sends them after the claim is committed, and
+records each answer at once.
+
+- A claim is one UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) that marks the
+  messages `sending` with a lease; two workers never claim the same message.
+- Each provider's answer is committed before the next message is sent, so a killed worker
+  never re-sends a message already acknowledged and recorded. A message whose answer was
+  not recorded (the worker died between the provider's acknowledgement and the commit — one
+  message per worker at most) is claimed again when its lease runs out and sent again.
+- Retries back off exponentially (or as the provider's Retry-After says); after
+  MAX_ATTEMPTS a message fails. Each channel is held to its rate limit."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from wordofmouth import db as database
+from wordofmouth.config import get_settings
+from wordofmouth.db import utcnow
+from wordofmouth.mailing import rules, senders
+from wordofmouth.mailing import settings as mail_settings
+from wordofmouth.mailing.models import Message, MessageStatus
+from wordofmouth.mailing.service import unsubscribe_url
+
+log = logging.getLogger("wordofmouth.mailing")
+LEASE = timedelta(minutes=5)
+MakeSession = Callable[[], Session] | None
+
+
+class RateLimit:
+    """At most `per_second` sends per channel, spaced evenly."""
+
+    def __init__(self) -> None:
+        self.next_at: dict[str, float] = {}
+
+    def wait(self, channel: str, per_second: int) -> None:
+        now = time.monotonic()
+        at = max(self.next_at.get(channel, now), now)
+        if at > now:
+            time.sleep(at - now)
+        self.next_at[channel] = at + 1.0 / per_second
+
+
+def claim(session: Session, *, batch: int, now: datetime) -> list[Message]:
+    """Mark up to `batch` due messages as being sent by this worker (one statement)."""
+    due = (select(Message.id)
+           .where(or_((Message.status == MessageStatus.QUEUED) & (Message.next_attempt_at <= now),
+                      (Message.status == MessageStatus.SENDING) & (Message.claimed_until < now)))
+           .order_by(Message.id).limit(batch).with_for_update(skip_locked=True))
+    ids = [row[0] for row in session.execute(
+        update(Message).where(Message.id.in_(due.scalar_subquery()))
+        .values(status=MessageStatus.SENDING, claimed_until=now + LEASE,
+                attempts=Message.attempts + 1)
+        .returning(Message.id).execution_options(synchronize_session=False))]
+    if not ids:
+        return []
+    return list(session.scalars(select(Message).where(Message.id.in_(ids)).order_by(Message.id)))
+
+
+def _record(make: MakeSession, message_id: int, values: dict[str, Any]) -> None:
+    with database.transaction(make) as session:
+        session.execute(update(Message).where(Message.id == message_id,
+                                              Message.status == MessageStatus.SENDING)
+                        .values(claimed_until=None, **values)
+                        .execution_options(synchronize_session=False))
+
+
+class Worker:
+    """`make` builds the sessions (default: the process-wide factory); each claim and each
+    recorded answer is a transaction of its own."""
+
+    def __init__(self, *, batch: int = 50, log_path: str | None = None,
+                 make: MakeSession = None) -> None:
+        self.batch = batch
+        self.make = make
+        self.log_path = Path(log_path or get_settings().outbox_log)
+        self.limits = RateLimit()
+        self.settings: mail_settings.MailSettings | None = None
+        self.senders: dict[str, senders.Sender] = {}
+
+    def _sender(self, channel: str) -> senders.Sender:
+        assert self.settings is not None
+        if channel not in self.senders:
+            self.senders[channel] = senders.for_channel(channel, self.settings, self.log_path)
+        return self.senders[channel]
+
+    def close(self) -> None:
+        for sender in self.senders.values():
+            sender.close()
+        self.senders.clear()
+
+    def run_once(self) -> int:
+        """Claim one batch and send it; how many messages were handled."""
+        with database.transaction(self.make) as session:
+            fresh = mail_settings.get(session)
+            claimed = claim(session, batch=self.batch, now=utcnow())
+            session.expunge_all()
+        if fresh != self.settings:
+            self.close()
+            self.settings = fresh
+        for message in claimed:
+            self.deliver(message)
+        return len(claimed)
+
+    def _send(self, message: Message, channel: str, address: str) -> senders.Result:
+        assert self.settings is not None
+        self.limits.wait(channel, getattr(self.settings, f"{channel}_per_second"))
+        headers = {}
+        if channel == "email":
+            url = unsubscribe_url(self.settings.public_url, message.customer_id, "email",
+                                  message.mailing_id)
+            headers = {"List-Unsubscribe": f"<{url}>",
+                       "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+        return self._sender(channel).send(senders.Outgoing(
+            message.id, channel, address, message.subject, message.body, headers))
+
+    def deliver(self, message: Message) -> None:
+        channel = message.channel
+        try:
+            result = self._send(message, channel, message.address)
+            if result.status == "failed" and channel == "viber" and message.fallback_address:
+                sms = self._send(message, "sms", message.fallback_address)
+                channel = "sms"
+                result = senders.Result(sms.status, f"Viber: {result.answer} → SMS: "
+                                        f"{sms.answer}"[:500], sms.provider_id, sms.retry_after)
+        except Exception as exc:  # a sender bug must not stop the outbox
+            log.exception("sending message %s failed", message.id)
+            result = senders.Result.retry(f"internal error: {type(exc).__name__}")
+        now = utcnow()
+        if result.status == "sent":
+            values: dict[str, Any] = {"status": MessageStatus.SENT, "sent_at": now,
+                                      "provider_id": result.provider_id, "channel": channel}
+        elif result.status == "retry" and message.attempts < rules.MAX_ATTEMPTS:
+            values = {"status": MessageStatus.QUEUED, "next_attempt_at": now + rules.backoff(
+                message.attempts, result.retry_after)}
+        else:
+            values = {"status": MessageStatus.FAILED, "channel": channel}
+            if result.status == "retry":
+                result = senders.Result.failed(
+                    f"gave up after {message.attempts} attempts: {result.answer}")
+        _record(self.make, message.id, values | {"answer": result.answer})
+
+    def run(self, stop: threading.Event, *, until_empty: bool = False,
+            idle_seconds: float = 2.0, on_idle: Callable[[], None] | None = None) -> None:
+        try:
+            while not stop.is_set():
+                try:
+                    handled = self.run_once()
+                except Exception:  # the database went away: try again shortly
+                    log.exception("mailing worker: claim failed")
+                    handled = 0
+                if handled:
+                    continue
+                if until_empty and not pending(self.make):
+                    return
+                if on_idle:
+                    on_idle()
+                stop.wait(idle_seconds)
+        finally:
+            self.close()
+
+
+def pending(make: MakeSession = None) -> int:
+    """Messages not finished yet (queued or being sent)."""
+    from sqlalchemy import func
+
+    with database.transaction(make) as session:
+        return int(session.scalar(select(func.count()).select_from(Message).where(
+            Message.status.in_([MessageStatus.QUEUED, MessageStatus.SENDING]))) or 0)
+
+
+class WorkerThread:
+    """The worker inside the server (the demo store): a daemon thread."""
+
+    def __init__(self) -> None:
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="mailing-worker", daemon=True)
+
+    def _run(self) -> None:
+        Worker().run(self.stop)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(timeout=20)
