@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, Response
 from swagger_ui_bundle import swagger_ui_path
 
 from wordofmouth import __version__, plugins
+from wordofmouth.analysis import activity_pages
 from wordofmouth.analysis import pages as analysis_pages
 from wordofmouth.catalog import api as catalog_api
 from wordofmouth.catalog import pages as catalog_pages
@@ -24,6 +25,7 @@ from wordofmouth.friends import api as friends_api
 from wordofmouth.friends import pages as friends_pages
 from wordofmouth.jobs import Scheduler
 from wordofmouth.ledger import api as ledger_api
+from wordofmouth.mailing import pages as mailing_pages
 from wordofmouth.partners import api as partners_api
 from wordofmouth.partners import pages as partners_pages
 from wordofmouth.partners import portal as partners_portal
@@ -71,6 +73,7 @@ def create_app() -> FastAPI:
                    ledger_api.router, office.router, catalog_pages.router,
                    customers_pages.router, sales_pages.router, pos.router, club_pages.router,
                    friends_api.router, friends_pages.router, analysis_pages.router,
+                   activity_pages.router, mailing_pages.router,
                    partners_api.router, partners_pages.router, partners_portal.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

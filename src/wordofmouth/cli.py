@@ -12,6 +12,7 @@ from rich.table import Table
 from wordofmouth import db as database
 from wordofmouth.club import cli as club_cli
 from wordofmouth.config import get_settings
+from wordofmouth.mailing import cli as mailing_cli
 from wordofmouth.partners import cli as partners_cli
 
 app = typer.Typer(help="wordofmouth: referral and loyalty engine for retail stores.",
@@ -26,6 +27,7 @@ app.add_typer(token_app, name="token")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(club_cli.app, name="club")
 app.add_typer(partners_cli.app, name="partners")
+app.add_typer(mailing_cli.app, name="mailing")
 console = Console()
 
 

@@ -83,7 +83,7 @@ def provider() -> Iterator[Provider]:
     state = Provider(free_port())
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             raw = self.rfile.read(int(self.headers.get("content-length", 0)))
             state.requests.append({"path": self.path, "headers": dict(self.headers),
                                    "body": raw.decode()})

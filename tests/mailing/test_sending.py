@@ -64,11 +64,10 @@ def test_an_email_mailing_reaches_exactly_the_consenting_customers(
     link = olena["List-Unsubscribe"].strip("<>")
     assert link.startswith("https://shop.example/unsubscribe/") and link in text
     assert olena["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    accepted = ("sent", "250 accepted by the SMTP server")
     assert statuses(db, m.id) == {
-        "Olena": ("sent", "250 accepted by the SMTP server"),
-        "Taras": ("skipped", "no consent for e-mail"),
-        "Iryna": ("skipped", "no valid e-mail address"), "Oleh": ("sent",
-                                                                  "250 accepted by the SMTP server")}
+        "Olena": accepted, "Oleh": accepted, "Taras": ("skipped", "no consent for e-mail"),
+        "Iryna": ("skipped", "no valid e-mail address")}
     send_all(joined)  # a restart sends nothing twice
     assert len(smtp.received) == 2
 

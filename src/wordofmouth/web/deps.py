@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -91,3 +92,10 @@ async def csrf_form(
 
 
 Form = Annotated[FormData, Depends(csrf_form)]
+
+
+def streaming_session(request: Request) -> Callable[[], AbstractContextManager[Session]]:
+    """A transaction for a response body streamed after the handler has returned (and its
+    own transaction has ended): the same source of sessions the app's requests use."""
+    provider = request.app.dependency_overrides.get(get_db, get_db)
+    return contextmanager(provider)

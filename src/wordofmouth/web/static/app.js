@@ -34,3 +34,11 @@ document.addEventListener("htmx:afterSettle", () => {
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
 });
+
+// "Select the page" boxes tick every box of the same name.
+document.addEventListener("change", (event) => {
+  const all = event.target.closest("[data-check-all]");
+  if (!all) return;
+  document.querySelectorAll(`input[type=checkbox][name="${all.dataset.checkAll}"]`)
+    .forEach((box) => { box.checked = all.checked; });
+});

@@ -1,0 +1,121 @@
+"""Analysis → Customer activity: the page, its export, and the filter read from the query
+string (the mailing page reads the same filter for "all matching")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from wordofmouth.analysis import activity
+from wordofmouth.analysis.exports import stream_download
+from wordofmouth.auth.permissions import Principal
+from wordofmouth.club.models import ClubStatus
+from wordofmouth.errors import InvalidInput
+from wordofmouth.partners import service as partners
+from wordofmouth.web import forms
+from wordofmouth.web.deps import DB, page_permission, streaming_session
+from wordofmouth.web.templating import render
+
+router = APIRouter(prefix="/analysis", include_in_schema=False)
+Analyst = Annotated[Principal, Depends(page_permission("analysis"))]
+PAGE = 50
+FIELDS = ("date_from", "date_to", "partner", "employee", "club", "min_purchases",
+          "max_purchases", "min_revenue", "dormant_since", "consent", "sort", "dir")
+HEADER = ["customer_id", "customer", "card", "partner", "employee", "purchases", "revenue",
+          "average_check", "discount_percent", "bonus_balance", "last_purchase", "club_status"]
+
+
+def _int(params: Mapping[str, str], name: str, label: str) -> int | None:
+    raw = params.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise InvalidInput(f"{label}: '{raw}' is not a whole number.")
+    return int(raw)
+
+
+def filter_from(params: Mapping[str, str]) -> activity.Filter:
+    """The analysis filter from query parameters; the period defaults to the last 90 days."""
+    end = forms.parse_date(params.get("date_to", "")) or datetime.now(UTC).date()
+    start = forms.parse_date(params.get("date_from", "")) or end - timedelta(days=90)
+    raw_revenue = params.get("min_revenue", "").strip().replace(",", ".")
+    try:
+        min_revenue = Decimal(raw_revenue) if raw_revenue else None
+    except InvalidOperation as exc:
+        raise InvalidInput(f"Minimum revenue: '{raw_revenue}' is not an amount.") from exc
+    if min_revenue is not None and (not min_revenue.is_finite() or abs(min_revenue) > 10**12):
+        raise InvalidInput("Minimum revenue is out of range.")
+    return activity.Filter(
+        start=start, end=end, partner_id=_int(params, "partner", "Partner"),
+        employee_id=_int(params, "employee", "Employee"),
+        club_status=params.get("club") or None,
+        min_purchases=_int(params, "min_purchases", "Minimum purchases"),
+        max_purchases=_int(params, "max_purchases", "Maximum purchases"),
+        min_revenue=min_revenue,
+        dormant_since=forms.parse_date(params.get("dormant_since", "")),
+        consent=params.get("consent") or None, sort=params.get("sort") or "revenue",
+        descending=params.get("dir", "desc") != "asc").check()
+
+
+def query_of(params: Mapping[str, str]) -> str:
+    return urlencode({k: params[k] for k in FIELDS if params.get(k)})
+
+
+def describe(f: activity.Filter, partner_names: Mapping[int, str]) -> str:
+    """The filter in words, kept with a mailing to say how its audience was chosen."""
+    parts = [f"{f.start} – {f.end}"]
+    if f.partner_id is not None:
+        parts.append(f"partner {partner_names.get(f.partner_id, f.partner_id)}")
+    if f.employee_id is not None:
+        parts.append(f"employee #{f.employee_id}")
+    for label, value in (("club", f.club_status), ("purchases ≥", f.min_purchases),
+                         ("purchases ≤", f.max_purchases), ("revenue ≥", f.min_revenue),
+                         ("no purchase since", f.dormant_since), ("consent", f.consent)):
+        if value is not None:
+            parts.append(f"{label} {value}")
+    return ", ".join(parts)
+
+
+def _cells(r: activity.Row) -> list[object]:
+    return [r.customer_id, r.name, r.card, r.partner, r.employee, r.purchases, r.revenue,
+            r.average, r.discount_percent, r.bonus, r.last_purchase, r.club_status]
+
+
+@router.get("/activity")
+def activity_page(request: Request, db: DB, me: Analyst, page: int = 1,
+                  fmt: str = "") -> Response:
+    params = dict(request.query_params)
+    f = filter_from(params)
+    if fmt:
+        if fmt not in ("csv", "xlsx"):
+            raise InvalidInput("Export as csv or xlsx.")
+        open_session = streaming_session(request)
+
+        def export_rows() -> Iterator[list[object]]:
+            with open_session() as session:
+                for r in activity.stream(session, f):
+                    yield _cells(r)
+
+        return stream_download("customer-activity", fmt, HEADER, export_rows())
+    page = max(page, 1)
+    rows = activity.page(db, f, limit=PAGE, offset=(page - 1) * PAGE)
+    months = activity.revenue_per_month(db, f)
+    peak = max([Decimal(1), *(v for _m, v in months)])
+    query = query_of(params)
+
+    def sort_link(column: str) -> str:
+        down = f.sort != column or not f.descending
+        return "?" + urlencode({**{k: params[k] for k in FIELDS if params.get(k)},
+                                "sort": column, "dir": "desc" if down else "asc"})
+
+    return render(request, "analysis/activity.html", me, rows=rows, f=f, params=params,
+                  totals=activity.totals(db, f), months=months, peak=peak, query=query,
+                  page=page, page_size=PAGE, sort_link=sort_link,
+                  partners=partners.partners(db), employees=partners.all_employees(db),
+                  club_statuses=[s.value for s in ClubStatus])

@@ -1,0 +1,171 @@
+"""Mailing pages: create a mailing from the activity analysis (the selected customers or all
+matching), preview and test-send it, follow it; mailing settings; the public unsubscribe
+page."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from typing import Annotated
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Depends, Request
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from wordofmouth.analysis import activity
+from wordofmouth.analysis.activity_pages import describe, filter_from
+from wordofmouth.auth.permissions import Principal
+from wordofmouth.config import get_settings
+from wordofmouth.errors import DomainError, InvalidInput
+from wordofmouth.mailing import rules, service
+from wordofmouth.mailing import settings as mail_settings
+from wordofmouth.mailing.models import MessageStatus
+from wordofmouth.partners import service as partners
+from wordofmouth.web import forms
+from wordofmouth.web.deps import DB, Form, page_permission
+from wordofmouth.web.office import redirect
+from wordofmouth.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Sender = Annotated[Principal, Depends(page_permission("analysis"))]
+Owner = Annotated[Principal, Depends(page_permission("settings"))]
+MAX_SELECTED = 10_000
+
+
+def _audience(db: DB, values: Mapping[str, str], chosen: list[str]) -> tuple[list[int], str]:
+    """The customers of the mailing: those ticked, or all matching the analysis filter."""
+    if values.get("audience") == "all":
+        f = filter_from(dict(parse_qsl(values.get("q", ""))))
+        names = {p.id: p.name for p in partners.partners(db)}
+        return list(activity.customer_ids(db, f)), "all matching: " + describe(f, names)
+    if not all(c.isdigit() for c in chosen) or len(chosen) > MAX_SELECTED:
+        raise InvalidInput("The selection is not a list of customers.")
+    ids = list(dict.fromkeys(int(c) for c in chosen))
+    return ids, f"{len(ids)} customer(s) selected in the activity analysis"
+
+
+def _form_audience(db: DB, form: FormData) -> tuple[list[int], str]:
+    values = {k: str(v) for k, v in form.items()}
+    return _audience(db, values, [str(v) for v in form.getlist("customer")])
+
+
+def _template(form: FormData) -> dict[str, str]:
+    return {"channel": forms.text(form, "channel", "email"),
+            "subject": forms.text(form, "subject"), "body": str(form.get("body") or "")}
+
+
+@router.get("/mailings")
+def mailing_list(request: Request, db: DB, me: Sender) -> Response:
+    rows = [(m, service.counts(db, m.id)) for m in service.mailings(db)]
+    return render(request, "mailing/list.html", me, rows=rows, names=service.CHANNEL_NAMES)
+
+
+@router.get("/mailings/new")
+def new_mailing(request: Request, db: DB, me: Sender) -> Response:
+    params = request.query_params
+    ids, note = _audience(db, dict(params), params.getlist("customer"))
+    return render(request, "mailing/new.html", me, ids=ids, note=note,
+                  audience=params.get("audience", "selected"), q=params.get("q", ""),
+                  placeholders=rules.PLACEHOLDERS, names=service.CHANNEL_NAMES,
+                  client_key=secrets.token_urlsafe(18))
+
+
+@router.post("/mailings/preview")
+def preview(request: Request, db: DB, me: Sender, form: Form) -> Response:
+    """The message as the first customer of the audience will get it (HTMX fragment)."""
+    try:
+        ids, _note = _form_audience(db, form)
+        if not ids:
+            raise InvalidInput("The mailing has no customers.")
+        subject, body = service.preview(db, customer_id=ids[0], **_template(form))
+        return render(request, "mailing/_preview.html", me, subject=subject, body=body,
+                      customer_id=ids[0], problem="")
+    except DomainError as exc:
+        return render(request, "mailing/_preview.html", me, problem=exc.detail)
+
+
+@router.post("/mailings/test")
+def test_send(request: Request, db: DB, me: Sender, form: Form) -> Response:
+    """Send the previewed message now to the given address or number (HTMX fragment)."""
+    try:
+        ids, _note = _form_audience(db, form)
+        if not ids:
+            raise InvalidInput("The mailing has no customers.")
+        result = service.test_send(db, customer_id=ids[0], address=forms.text(form, "test_to"),
+                                   log_path=get_settings().outbox_log, **_template(form))
+        return render(request, "mailing/_test.html", me, result=result, problem="")
+    except DomainError as exc:
+        return render(request, "mailing/_test.html", me, result=None, problem=exc.detail)
+
+
+@router.post("/mailings")
+def create(db: DB, me: Sender, form: Form) -> Response:
+    ids, note = _form_audience(db, form)
+    mailing = service.create(db, customer_ids=ids, actor=me.label,
+                             name=forms.text(form, "name"), audience_note=note,
+                             client_key=forms.text(form, "client_key") or None,
+                             **_template(form))
+    counts = service.counts(db, mailing.id)
+    return redirect(f"/mailings/{mailing.id}",
+                    f"Mailing created: {counts['queued']} to send, {counts['skipped']} skipped.")
+
+
+@router.get("/mailings/{mailing_id}")
+def follow(mailing_id: int, request: Request, db: DB, me: Sender, status: str = "",
+           page: int = 1) -> Response:
+    mailing = service.get(db, mailing_id)
+    if status and status not in {s.value for s in MessageStatus}:
+        raise InvalidInput("Unknown message status.")
+    page = max(page, 1)
+    counts = service.counts(db, mailing_id)
+    template = "mailing/_counts.html" if request.headers.get("hx-request") else \
+        "mailing/follow.html"
+    return render(request, template, me, mailing=mailing, counts=counts, status=status,
+                  messages=service.messages(db, mailing_id, status=status or None, limit=100,
+                                            offset=(page - 1) * 100),
+                  page=page, names=service.CHANNEL_NAMES,
+                  busy=counts["queued"] + counts["sending"] > 0)
+
+
+@router.post("/mailings/{mailing_id}/retry")
+def retry(mailing_id: int, db: DB, me: Sender, _: Form) -> Response:
+    n = service.retry_failed(db, mailing_id, actor=me.label)
+    return redirect(f"/mailings/{mailing_id}", f"{n} failed message(s) queued again.")
+
+
+@router.get("/settings/mailing")
+def settings_page(request: Request, db: DB, me: Owner) -> Response:
+    return render(request, "mailing/settings.html", me, s=mail_settings.get(db))
+
+
+@router.post("/settings/mailing")
+def save_settings(db: DB, me: Owner, form: Form) -> Response:
+    current = mail_settings.get(db)
+    changes: dict[str, object] = {}
+    for name, value in current.__dict__.items():
+        if name not in form:
+            continue
+        raw = forms.text(form, name)
+        if name in mail_settings.SECRETS and not raw:
+            continue  # an empty secret field keeps the secret
+        changes[name] = forms.integer(form, name, name.replace("_", " ")) \
+            if isinstance(value, int) else raw
+    mail_settings.update(db, actor=me.label, **changes)
+    return redirect("/settings/mailing", "Mailing settings saved.")
+
+
+@router.get("/unsubscribe/{token}")
+def unsubscribe_page(token: str, request: Request, db: DB) -> Response:
+    _customer_id, channel, _mailing = service.read_token(token)
+    return render(request, "mailing/unsubscribe.html", None, token=token, done=False,
+                  channel=service.CHANNEL_NAMES.get(channel, channel))
+
+
+@router.post("/unsubscribe/{token}")
+def unsubscribe(token: str, request: Request, db: DB) -> Response:
+    """The opt-out: from the page's button, or a mail client's one-click POST (RFC 8058)."""
+    _customer_id, channel, _mailing = service.read_token(token)
+    service.opt_out(db, token)
+    return render(request, "mailing/unsubscribe.html", None, token=token, done=True,
+                  channel=service.CHANNEL_NAMES.get(channel, channel))
