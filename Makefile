@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench-checkout bench-club bench-codes bench-reports install clean
+.PHONY: demo test lint bench-checkout bench-club bench-codes bench-reports bench-analysis bench-mailing install clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,3 +41,9 @@ bench-reports: $(STAMP)
 
 clean:
 	rm -rf $(VENV) wordofmouth.db wordofmouth.db-wal wordofmouth.db-shm
+
+bench-analysis: $(STAMP)
+	$(BIN)/python -m bench.analysis
+
+bench-mailing: $(STAMP)
+	$(BIN)/python -m bench.mailing

@@ -13,9 +13,9 @@ from wordofmouth.sales.models import Sale, SaleReturn
 
 
 def test_the_demo_store_has_every_role_a_catalog_tree_sales_and_returns(db: Session) -> None:
-    logins = demo.seed_store(db, customers_count=30, sales_count=120, days=30)
-    assert {role for _, role, _ in logins} == {"owner", "manager", "cashier"}
-    assert db.scalar(select(func.count(User.id))) == 3
+    logins = demo.seed_store(db, customers_count=30, sales_count=120, days=90)
+    assert {role for _, role, _ in logins} == {"owner", "manager", "cashier", "partner"}
+    assert db.scalar(select(func.count(User.id))) == 4
     assert db.scalar(select(func.count(ProductGroup.id)
                             ).where(ProductGroup.parent_id.is_not(None))) > 5
     assert db.scalar(select(func.count(Product.id)).where(Product.barcode.is_not(None))) >= 35
@@ -38,3 +38,7 @@ def test_the_demo_store_has_every_role_a_catalog_tree_sales_and_returns(db: Sess
     assert invoices.profit(db, expense.invoice_id).expenses == expense.amount
     blogger = next(p for p in partners.partners(db) if p.kind == "blogger")
     assert blogger.customer_id is not None
+    from wordofmouth.mailing import service as mailing
+
+    demo_mailing = mailing.mailings(db)[0]
+    assert mailing.counts(db, demo_mailing.id)["queued"] > 0

@@ -139,11 +139,12 @@ def serve(
                 console.print("Loading the demo store (about a minute)…")
                 _print_logins(demo_data.seed_store(session))
             else:
-                from wordofmouth.demo.catalog import STAFF
+                from wordofmouth.demo.catalog import PARTNER_LOGIN, STAFF
 
-                _print_logins([(lg, role, pw) for lg, _n, role, pw in STAFF])
+                _print_logins([(lg, role, pw) for lg, _n, role, pw in [*STAFF, PARTNER_LOGIN]])
     console.print(f"\n[bold]wordofmouth[/bold] on http://{host}:{port}/  ·  POS "
-                  f"http://{host}:{port}/pos  ·  API docs http://{host}:{port}/docs\n")
+                  f"http://{host}:{port}/pos  ·  partner portal http://{host}:{port}/portal  ·  "
+                  f"API docs http://{host}:{port}/docs\n")
     uvicorn.run("wordofmouth.asgi:app", host=host, port=port,
                 workers=workers or settings.workers, log_level="warning",
                 proxy_headers=True, access_log=False)

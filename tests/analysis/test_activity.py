@@ -82,6 +82,8 @@ def test_totals_pages_and_revenue_per_month(db: Session) -> None:
     assert totals.average == D("103.75")
     first, second = activity.page(db, f, limit=3), activity.page(db, f, limit=3, offset=3)
     assert len(first) == 3 and len(second) == 1
+    assert activity.page_and_totals(db, f, limit=3, offset=3)[1] == totals
+    assert activity.page_and_totals(db, f, limit=3, offset=30) == ([], totals)
     assert sum(r.revenue for r in activity.stream(db, f, batch=2)) == D("415.00")
     months = activity.revenue_per_month(db, f)
     assert sum(v for _m, v in months) == D("415.00") and len(months) in (3, 4)

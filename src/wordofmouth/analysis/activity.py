@@ -91,11 +91,21 @@ class Totals:
 
 
 def _period_sales(f: Filter) -> Any:
-    return (select(Sale.customer_id, func.count().label("purchases"),
+    """Purchases and revenue per customer in the period. When the filter names a partner or
+    an employee, only their customers' sales are read (an index walk, not a year of sales)."""
+    stmt = (select(Sale.customer_id, func.count().label("purchases"),
                    func.sum(Sale.net_total - Sale.returned_net).label("revenue"))
             .where(Sale.customer_id.is_not(None), Sale.paid_day >= day_of_date(f.start),
                    Sale.paid_day <= day_of_date(f.end))
-            .group_by(Sale.customer_id).subquery("period_sales"))
+            .group_by(Sale.customer_id))
+    if f.partner_id is not None or f.employee_id is not None:
+        linked = select(CustomerLink.customer_id)
+        if f.partner_id is not None:
+            linked = linked.where(CustomerLink.partner_id == f.partner_id)
+        if f.employee_id is not None:
+            linked = linked.where(CustomerLink.employee_id == f.employee_id)
+        stmt = stmt.where(Sale.customer_id.in_(linked))
+    return stmt.subquery("period_sales")
 
 
 def _main_card() -> Any:
@@ -193,8 +203,23 @@ def _rows(session: Session, found: list[tuple[int, int, Any]]) -> list[Row]:
 
 
 def page(session: Session, f: Filter, *, limit: int = 50, offset: int = 0) -> list[Row]:
-    found = session.execute(_ordered(f.check()).limit(limit).offset(offset)).all()
-    return _rows(session, [tuple(r) for r in found])
+    return page_and_totals(session, f, limit=limit, offset=offset)[0]
+
+
+def page_and_totals(session: Session, f: Filter, *, limit: int = 50,
+                    offset: int = 0) -> tuple[list[Row], Totals]:
+    """A page of rows and the totals of the whole selection, from one statement (the totals
+    ride along as window aggregates), plus one small query for the page's display columns."""
+    stmt = _ordered(f.check())
+    whole = stmt.add_columns(func.count().over().label("n_all"),
+                             func.sum(stmt.selected_columns.purchases).over().label("p_all"),
+                             func.sum(stmt.selected_columns.revenue).over().label("r_all"))
+    found = session.execute(whole.limit(limit).offset(offset)).all()
+    if not found:
+        return [], totals(session, f)
+    n, purchases, revenue = found[0][3:6]
+    return (_rows(session, [(r[0], r[1], r[2]) for r in found]),
+            Totals(int(n), int(purchases or 0), revenue or ZERO))
 
 
 def totals(session: Session, f: Filter) -> Totals:

@@ -104,7 +104,7 @@ def activity_page(request: Request, db: DB, me: Analyst, page: int = 1,
 
         return stream_download("customer-activity", fmt, HEADER, export_rows())
     page = max(page, 1)
-    rows = activity.page(db, f, limit=PAGE, offset=(page - 1) * PAGE)
+    rows, totals = activity.page_and_totals(db, f, limit=PAGE, offset=(page - 1) * PAGE)
     months = activity.revenue_per_month(db, f)
     peak = max([Decimal(1), *(v for _m, v in months)])
     query = query_of(params)
@@ -115,7 +115,7 @@ def activity_page(request: Request, db: DB, me: Analyst, page: int = 1,
                                 "sort": column, "dir": "desc" if down else "asc"})
 
     return render(request, "analysis/activity.html", me, rows=rows, f=f, params=params,
-                  totals=activity.totals(db, f), months=months, peak=peak, query=query,
+                  totals=totals, months=months, peak=peak, query=query,
                   page=page, page_size=PAGE, sort_link=sort_link,
                   partners=partners.partners(db), employees=partners.all_employees(db),
                   club_statuses=[s.value for s in ClubStatus])

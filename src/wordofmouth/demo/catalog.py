@@ -54,3 +54,5 @@ STAFF = [
     ("manager", "Taras Melnyk", "manager", "manager-demo-1"),
     ("cashier", "Iryna Bondar", "cashier", "cashier-demo-1"),
 ]
+# The partner portal's demo user: the salon's own login.
+PARTNER_LOGIN = ("salon", "Salon Lily", "partner", "partner-demo-1")

@@ -20,7 +20,7 @@ from wordofmouth.club import service as club
 from wordofmouth.club.models import ClubStatus
 from wordofmouth.customers import service as customers
 from wordofmouth.customers.models import Customer
-from wordofmouth.demo.catalog import GROUPS, STAFF
+from wordofmouth.demo.catalog import GROUPS, PARTNER_LOGIN, STAFF
 from wordofmouth.friends import service as friends
 from wordofmouth.friends.models import FriendCode
 from wordofmouth.ledger import service as ledger
@@ -96,6 +96,7 @@ def seed_store(session: Session, *, customers_count: int = 200, days: int = 120,
         if progress:
             progress("customers", 1)
     _seed_partners(session, people, rng, products)
+    logins.append((PARTNER_LOGIN[0], PARTNER_LOGIN[2], PARTNER_LOGIN[3]))
     referrers = rng.sample(people, min(20, len(people)))
     friend_codes = _seed_friend_codes(session, referrers, first_day=day_of(start))
     _blogger_card(session, referrers[0])
@@ -136,6 +137,7 @@ def seed_store(session: Session, *, customers_count: int = 200, days: int = 120,
     commission.mature(session)
     _seed_invoice_with_expense(session, people, products)
     _seed_club(session, first_day=day_of(start))
+    _seed_mailing(session, people)
     return logins
 
 
@@ -148,6 +150,9 @@ def _seed_partners(session: Session, people: list[Customer], rng: random.Random,
                                     phone="+380442223344", payment_details="IBAN UA21 3223")
     stylists = [partners.add_employee(session, salon.id, name=n).id
                 for n in ("Iryna Tkachenko", "Mariia Rudenko")]
+    login, name, role, password = PARTNER_LOGIN
+    auth.create_user(session, login=login, name=name, role=role, password=password,
+                     actor="demo", partner_id=salon.id)
     blogger = partners.create_partner(session, actor="demo", name="Blogger Sofiia",
                                       kind="blogger", email="sofiia@example.com")
     gym = partners.create_partner(session, actor="demo", name="Gym Olymp", kind="company")
@@ -188,6 +193,24 @@ def _seed_invoice_with_expense(session: Session, people: list[Customer],
                                                                      invoice.net_total)])
     payouts.pay_one_time(session, gym.id, invoice_id=invoice.id, amount=Decimal("150"),
                          method="bank_transfer", actor="owner", note="reward for the order")
+
+
+def _seed_mailing(session: Session, people: list[Customer]) -> None:
+    """A reminder to customers who have not bought for a month: the server's worker sends it
+    through the "log" provider (see Settings → Mailing to use a real SMTP server)."""
+    from wordofmouth.analysis import activity
+    from wordofmouth.mailing import service as mailing
+
+    end = datetime.now(UTC).date()
+    dormant = activity.Filter(start=end - timedelta(days=120), end=end, min_purchases=1,
+                              dormant_since=end - timedelta(days=30), consent="email")
+    ids = list(activity.customer_ids(session, dormant))
+    if ids:
+        mailing.create(session, channel="email", subject="{first_name}, we miss you",
+                       body="Hello {first_name}! {bonus_balance} bonuses wait on your card "
+                            "{card}. Come and see what is new at {store_name}.",
+                       customer_ids=ids, actor="manager", name="We miss you (dormant)",
+                       audience_note="customers with purchases, none in the last 30 days")
 
 
 def _seed_friend_codes(session: Session, referrers: list[Customer], *,
