@@ -28,6 +28,10 @@ def need(tool: str, package: str) -> str:
     return found
 
 
+def database_url(name: str) -> str:
+    return make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False)
+
+
 def fresh_database(name: str) -> str:
     """Drop and create `name` on the benchmark server; returns its SQLAlchemy URL."""
     admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")

@@ -183,3 +183,13 @@ def transaction(make: Callable[[], Session] | None = None) -> Iterator[Session]:
 
 def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def custom_plans(session: Session) -> None:
+    """For reports: plan each statement for its actual values, every time. psycopg prepares
+    a statement after a few runs and PostgreSQL may then switch to a generic plan that does
+    not know which partner or period it is for — ten times slower on a large store."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from wordofmouth.calendar import date_of, day_of_date
 from wordofmouth.club.models import ClubMembership, ClubStatus
 from wordofmouth.customers.models import Customer, DiscountCard
+from wordofmouth.db import custom_plans
 from wordofmouth.errors import InvalidInput
 from wordofmouth.ledger.models import AccountKind, LedgerAccount
 from wordofmouth.money import ZERO, round_money
@@ -105,14 +106,24 @@ def _period_sales(f: Filter) -> Any:
         if f.employee_id is not None:
             linked = linked.where(CustomerLink.employee_id == f.employee_id)
         stmt = stmt.where(Sale.customer_id.in_(linked))
+    if f.min_purchases:
+        stmt = stmt.having(func.count() >= f.min_purchases)
+    if f.min_revenue is not None and f.min_revenue > 0:
+        stmt = stmt.having(func.sum(Sale.net_total - Sale.returned_net) >= f.min_revenue)
     return stmt.subquery("period_sales")
 
 
-def _main_card() -> Any:
-    return (select(DiscountCard.customer_id, func.max(DiscountCard.number).label("number"),
-                   func.max(DiscountCard.discount_percent).label("discount"))
-            .where(DiscountCard.is_main.is_(True), DiscountCard.active.is_(True))
-            .group_by(DiscountCard.customer_id).subquery("main_card"))
+def _buyers_only(f: Filter) -> bool:
+    """Whether the filter keeps only customers who bought in the period (then the period's
+    aggregate is joined, not outer-joined, and its conditions are applied inside it)."""
+    return bool(f.min_purchases) or (f.min_revenue is not None and f.min_revenue > 0)
+
+
+def _card(column: Any) -> Any:
+    """A column of the customer's main active card (one indexed look-up per row)."""
+    return (select(column).where(DiscountCard.customer_id == Customer.id,
+                                 DiscountCard.is_main.is_(True), DiscountCard.active.is_(True))
+            .order_by(DiscountCard.id).limit(1).scalar_subquery())
 
 
 def _last_purchase() -> Any:
@@ -129,22 +140,21 @@ def _bonus() -> Any:
 def selection(f: Filter) -> tuple[Select[Any], dict[str, ColumnElement[Any]]]:
     """The filtered customers with the period's aggregates and every sortable column."""
     period = _period_sales(f)
-    card = _main_card()
     purchases = func.coalesce(period.c.purchases, 0)
     revenue = func.coalesce(period.c.revenue, 0)
     columns: dict[str, ColumnElement[Any]] = {
         "customer": func.lower(Customer.last_name + literal(" ") + Customer.first_name),
-        "card": card.c.number, "partner": Partner.__table__.c.name,
+        "card": _card(DiscountCard.number), "partner": Partner.__table__.c.name,
         "employee": PartnerEmployee.__table__.c.name,
         "purchases": purchases, "revenue": revenue,
-        "average": revenue / func.nullif(purchases, 0), "discount": card.c.discount,
+        "average": revenue / func.nullif(purchases, 0),
+        "discount": _card(DiscountCard.discount_percent),
         "bonus": func.coalesce(_bonus(), 0), "last_purchase": _last_purchase(),
         "club": func.coalesce(ClubMembership.status, ClubStatus.REGULAR.value)}
     stmt = (select(Customer.id.label("customer_id"), purchases.label("purchases"),
                    revenue.label("revenue"))
             .select_from(Customer)
-            .outerjoin(period, period.c.customer_id == Customer.id)
-            .outerjoin(card, card.c.customer_id == Customer.id)
+            .join(period, period.c.customer_id == Customer.id, isouter=not _buyers_only(f))
             .outerjoin(CustomerLink, CustomerLink.customer_id == Customer.id)
             .outerjoin(Partner, Partner.id == CustomerLink.partner_id)
             .outerjoin(PartnerEmployee, PartnerEmployee.id == CustomerLink.employee_id)
@@ -176,54 +186,67 @@ def _ordered(f: Filter) -> Select[Any]:
     return stmt.order_by(order, Customer.id.desc() if f.descending else Customer.id)
 
 
-def _details(session: Session, ids: list[int]) -> dict[int, tuple[Any, ...]]:
-    card = _main_card()
-    rows = session.execute(
-        select(Customer.id, Customer.first_name, Customer.last_name, card.c.number,
-               card.c.discount, Partner.name, PartnerEmployee.name, _bonus(), _last_purchase(),
-               ClubMembership.status)
-        .outerjoin(card, card.c.customer_id == Customer.id)
-        .outerjoin(CustomerLink, CustomerLink.customer_id == Customer.id)
-        .outerjoin(Partner, Partner.id == CustomerLink.partner_id)
-        .outerjoin(PartnerEmployee, PartnerEmployee.id == CustomerLink.employee_id)
-        .outerjoin(ClubMembership, ClubMembership.customer_id == Customer.id)
-        .where(Customer.id.in_(ids)))
-    return {r[0]: tuple(r[1:]) for r in rows}
+def _row(cid: int, n: int, revenue: Any, details: Any) -> Row:
+    first, last, card, discount, partner, employee, bonus, last_at, club = details
+    return Row(cid, f"{first} {last}".strip(), card or "", partner or "", employee or "",
+               int(n), revenue, discount or ZERO, bonus or ZERO, last_at,
+               club or ClubStatus.REGULAR.value)
 
 
 def _rows(session: Session, found: list[tuple[int, int, Any]]) -> list[Row]:
-    details = _details(session, [cid for cid, _n, _r in found])
-    out = []
-    for cid, n, revenue in found:
-        first, last, card, discount, partner, employee, bonus, last_at, club = details[cid]
-        out.append(Row(cid, f"{first} {last}".strip(), card or "", partner or "",
-                       employee or "", int(n), revenue, discount or ZERO, bonus or ZERO,
-                       last_at, club or ClubStatus.REGULAR.value))
-    return out
+    batch = select(Customer.id.label("customer_id")).where(
+        Customer.id.in_([cid for cid, _n, _r in found])).subquery("batch")
+    details = {r[0]: tuple(r[1:]) for r in session.execute(_with_details(batch))}
+    return [_row(cid, n, revenue, details[cid]) for cid, n, revenue in found]
 
 
 def page(session: Session, f: Filter, *, limit: int = 50, offset: int = 0) -> list[Row]:
     return page_and_totals(session, f, limit=limit, offset=offset)[0]
 
 
+def _with_details(page: Any) -> Select[Any]:
+    """The page's rows with their display columns (look-ups for these rows only)."""
+    return (select(page, Customer.first_name, Customer.last_name, _card(DiscountCard.number),
+                   _card(DiscountCard.discount_percent), Partner.name, PartnerEmployee.name,
+                   _bonus(), _last_purchase(), ClubMembership.status)
+            .select_from(page).join(Customer, Customer.id == page.c.customer_id)
+            .outerjoin(CustomerLink, CustomerLink.customer_id == Customer.id)
+            .outerjoin(Partner, Partner.id == CustomerLink.partner_id)
+            .outerjoin(PartnerEmployee, PartnerEmployee.id == CustomerLink.employee_id)
+            .outerjoin(ClubMembership, ClubMembership.customer_id == Customer.id))
+
+
 def page_and_totals(session: Session, f: Filter, *, limit: int = 50,
                     offset: int = 0) -> tuple[list[Row], Totals]:
-    """A page of rows and the totals of the whole selection, from one statement (the totals
-    ride along as window aggregates), plus one small query for the page's display columns."""
-    stmt = _ordered(f.check())
-    whole = stmt.add_columns(func.count().over().label("n_all"),
-                             func.sum(stmt.selected_columns.purchases).over().label("p_all"),
-                             func.sum(stmt.selected_columns.revenue).over().label("r_all"))
-    found = session.execute(whole.limit(limit).offset(offset)).all()
+    """A page of rows with the totals of the whole selection, in one statement: the
+    selection is computed once (a materialised CTE, so the period's aggregate is not
+    repeated by parallel workers), sorted for the page while the totals ride along as
+    window aggregates, and only the page's rows get their display columns."""
+    stmt, columns = selection(f.check())
+    custom_plans(session)
+    chosen = stmt.add_columns(columns[f.sort].label("sort_key")).cte("chosen") \
+        .prefix_with("MATERIALIZED")
+
+    def order(c: Any) -> list[Any]:
+        key = c.sort_key.desc().nulls_last() if f.descending else c.sort_key.asc().nulls_first()
+        return [key, c.customer_id.desc() if f.descending else c.customer_id]
+
+    page_rows = (select(chosen.c.customer_id, chosen.c.purchases, chosen.c.revenue,
+                        chosen.c.sort_key, func.count().over().label("n_all"),
+                        func.sum(chosen.c.purchases).over().label("p_all"),
+                        func.sum(chosen.c.revenue).over().label("r_all"))
+                 .order_by(*order(chosen.c)).limit(limit).offset(offset).subquery("page"))
+    found = session.execute(_with_details(page_rows).order_by(*order(page_rows.c))).all()
     if not found:
         return [], totals(session, f)
-    n, purchases, revenue = found[0][3:6]
-    return (_rows(session, [(r[0], r[1], r[2]) for r in found]),
-            Totals(int(n), int(purchases or 0), revenue or ZERO))
+    rows = [_row(r[0], r[1], r[2], r[7:]) for r in found]
+    n, purchases, revenue = found[0][4:7]
+    return rows, Totals(int(n), int(purchases or 0), revenue or ZERO)
 
 
 def totals(session: Session, f: Filter) -> Totals:
     stmt, _columns = selection(f.check())
+    custom_plans(session)
     sub = stmt.subquery()
     n, purchases, revenue = session.execute(select(
         func.count(), func.coalesce(func.sum(sub.c.purchases), 0),
@@ -234,6 +257,7 @@ def totals(session: Session, f: Filter) -> Totals:
 def customer_ids(session: Session, f: Filter) -> Iterator[int]:
     """Every matching customer's id (the audience of a mailing), streamed."""
     stmt, _columns = selection(f.check())
+    custom_plans(session)
     sub = stmt.subquery()
     for (cid,) in session.execute(select(sub.c.customer_id).order_by(sub.c.customer_id)
                                   .execution_options(yield_per=5000)):
@@ -243,6 +267,7 @@ def customer_ids(session: Session, f: Filter) -> Iterator[int]:
 def stream(session: Session, f: Filter, batch: int = 2000) -> Iterator[Row]:
     """Every matching row in the chosen order, a batch at a time (for exports)."""
     ordered = _ordered(f.check())
+    custom_plans(session)
     result = session.execute(ordered.execution_options(yield_per=batch))
     for chunk in result.partitions(batch):
         yield from _rows(session, [tuple(r) for r in chunk])
@@ -251,6 +276,7 @@ def stream(session: Session, f: Filter, batch: int = 2000) -> Iterator[Row]:
 def revenue_per_month(session: Session, f: Filter) -> list[tuple[str, Decimal]]:
     """The selection's revenue per calendar month of the period (UTC)."""
     stmt, _columns = selection(f.check())
+    custom_plans(session)
     chosen = stmt.subquery()
     rows = session.execute(
         select(Sale.paid_day, func.sum(Sale.net_total - Sale.returned_net))

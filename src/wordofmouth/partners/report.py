@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wordofmouth.customers.models import Customer
+from wordofmouth.db import custom_plans
 from wordofmouth.ledger.models import LedgerAccount, LedgerEntry
 from wordofmouth.money import ZERO
 from wordofmouth.partners.commission import PAYABLE, PENDING, STEP
@@ -48,6 +49,7 @@ def referrer_report(session: Session, start: date, end: date) -> list[Row]:
     """Per partner (and per employee): customers attracted, customers with a purchase,
     purchases, revenue, discounts given, commission accrued, paid, and due now."""
     lo, hi = _bounds(start, end)
+    custom_plans(session)
     names = dict(session.execute(select(Partner.id, Partner.name)).all())
     staff = dict(session.execute(select(PartnerEmployee.id, PartnerEmployee.name)).all())
     rows: dict[tuple[int, int | None], Row] = {}
