@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,11 @@ from wordofmouth.partners import portal as partners_portal
 from wordofmouth.sales import api as sales_api
 from wordofmouth.sales import pages as sales_pages
 from wordofmouth.sales import pos
+from wordofmouth.storefront import api as storefront_api
+from wordofmouth.storefront import pages as storefront_pages
+from wordofmouth.storefront.clicks import ClickBuffer, ClickPath
 from wordofmouth.web import errors, office
+from wordofmouth.web.deps import get_db
 from wordofmouth.web.middleware import BodyLimit, SecurityHeaders
 
 STATIC = Path(__file__).parent / "web" / "static"
@@ -54,10 +58,11 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
 
     scheduler = Scheduler() if get_settings().scheduler else None
     mail = WorkerThread() if get_settings().mail_worker else None
-    for job in (scheduler, mail):
+    for job in (scheduler, mail, _app.state.clicks):
         if job:
             job.start()
     yield
+    _app.state.clicks.close()  # a clean shutdown writes every buffered click
     if scheduler:
         scheduler.stop()
     if mail:
@@ -74,7 +79,8 @@ def create_app() -> FastAPI:
                    customers_pages.router, sales_pages.router, pos.router, club_pages.router,
                    friends_api.router, friends_pages.router, analysis_pages.router,
                    activity_pages.router, mailing_pages.router,
-                   partners_api.router, partners_pages.router, partners_portal.router):
+                   partners_api.router, partners_pages.router, partners_portal.router,
+                   storefront_api.router, storefront_pages.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/docs-assets", StaticFiles(directory=str(swagger_ui_path)), name="swagger")
@@ -90,6 +96,10 @@ def create_app() -> FastAPI:
     _document_errors(app)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, max_bytes=get_settings().max_body_bytes)
+    # Outermost: /r/KEY is answered before routing (the path viral traffic hits).
+    app.state.clicks = ClickBuffer(
+        lambda: contextmanager(app.dependency_overrides.get(get_db, get_db)))
+    app.add_middleware(ClickPath, buffer=app.state.clicks)
     return app
 
 

@@ -25,11 +25,18 @@ from wordofmouth.partners.models import (
 from wordofmouth.sales.models import Payment, ReturnLine, Sale, SaleLine, SaleReturn
 from wordofmouth.scancodes.models import ScanCode
 from wordofmouth.settings.models import StoreSetting
+from wordofmouth.storefront.models import (
+    Click,
+    PartnerKey,
+    StorefrontAccount,
+    StorefrontOrder,
+)
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "Click",
     "ClubDecision",
     "ClubMembership",
     "ClubReview",
@@ -53,6 +60,7 @@ __all__ = [
     "Partner",
     "PartnerCode",
     "PartnerEmployee",
+    "PartnerKey",
     "Payment",
     "Payout",
     "Product",
@@ -64,6 +72,8 @@ __all__ = [
     "SaleReturn",
     "ScanCode",
     "StoreSetting",
+    "StorefrontAccount",
+    "StorefrontOrder",
     "User",
     "UserSession",
 ]

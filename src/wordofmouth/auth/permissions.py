@@ -17,6 +17,7 @@ SCOPES = {
     "ledger:read": "read bonus balances and ledger entries",
     "partners:read": "read partners, terms, codes, balances, payouts and the referrer report",
     "partners:write": "manage partners, terms and codes; record payouts",
+    "storefront:orders": "report storefront orders and refunds (referral attribution)",
     "history:import": "give a document date (import history from an older system)",
 }
 

@@ -20,6 +20,7 @@ from wordofmouth.errors import InvalidInput
 from wordofmouth.partners import codes, commission, importing, milestones, payouts, report
 from wordofmouth.partners import service as partners
 from wordofmouth.partners.models import PartnerKind
+from wordofmouth.storefront import keys as storefront_keys
 from wordofmouth.web import forms
 from wordofmouth.web.deps import DB, Form, page_permission
 from wordofmouth.web.office import redirect
@@ -118,7 +119,7 @@ def _detail(request: Request, db: Session, me: Principal, partner_id: int) -> Re
                   kinds=[k.value for k in PartnerKind],
                   balance=commission.balance(db, partner_id), own=own,
                   bonuses=payouts.bonuses(db, partner), payouts=payouts.payouts_of(db, partner_id),
-                  payout_methods=payouts.METHODS)
+                  payout_methods=payouts.METHODS, links=storefront_keys.links_of(db, partner_id))
 
 
 @router.get("/partners/{partner_id}")

@@ -1,0 +1,96 @@
+"""Storefront API: orders and refunds reported by the storefront's backend; partner keys."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from wordofmouth.auth.permissions import Principal
+from wordofmouth.db import utcnow
+from wordofmouth.ledger import service as ledger
+from wordofmouth.partners.commission import STEP
+from wordofmouth.partners.models import CustomerLink
+from wordofmouth.partners.service import get_partner
+from wordofmouth.sales import service as sales
+from wordofmouth.schemas import API_ERRORS
+from wordofmouth.storefront import keys, orders
+from wordofmouth.storefront import settings as storefront_settings
+from wordofmouth.storefront.models import PartnerKey, StorefrontAccount, StorefrontOrder
+from wordofmouth.storefront.schemas import KeyIn, KeyOut, OrderIn, OrderOut, RefundIn
+from wordofmouth.web.deps import DB, api_permission
+from wordofmouth.web.idempotent import idempotent
+
+router = APIRouter(prefix="/api", tags=["storefront"], responses=API_ERRORS)
+Storefront = Annotated[Principal, Depends(api_permission("storefront:orders"))]
+Reader = Annotated[Principal, Depends(api_permission("partners:read"))]
+Writer = Annotated[Principal, Depends(api_permission("partners:write"))]
+
+
+def _out(db: Session, order: StorefrontOrder) -> OrderOut:
+    sale = sales.get_sale(db, order.sale_id)
+    account = db.get(StorefrontAccount, order.account_id)
+    link = db.get(CustomerLink, account.customer_id) if account else None
+    commission = ledger.sale_total(db, sale_id=sale.id, kinds=[STEP, f"{STEP}_reversal"])
+    return OrderOut(external_id=order.external_id, sale_id=sale.id, decision=order.decision,
+                    partner_id=link.partner_id if link else None, net_total=sale.net_total,
+                    refunded=sale.returned_net, commission=commission)
+
+
+@router.post("/storefront/orders", response_model=OrderOut, status_code=201)
+def report_order(body: OrderIn, request: Request, db: DB, principal: Storefront) -> Response:
+    """An order from the storefront: the account is linked to the partner of the referral
+    token when it is genuine, inside the window, the partner is active and the account is
+    new or unlinked; the answer says which decision was taken. Commission accrues through
+    the ledger with the hold period, like a sale in the shop."""
+    def run() -> OrderOut:
+        order = orders.report(
+            db, external_id=body.external_id, account_external_id=body.account.external_id,
+            email=str(body.account.email) if body.account.email else None,
+            lines=[orders.OrderLine(amount=ln.amount, kind=ln.kind, product_id=ln.product_id,
+                                    group_id=ln.group_id) for ln in body.lines],
+            token=body.referral_token, ordered_at=body.ordered_at or utcnow(),
+            actor=principal.label)
+        return _out(db, order)
+
+    return idempotent(request, db, principal, body, run, 201)
+
+
+@router.get("/storefront/orders/{external_id}", response_model=OrderOut)
+def get_order(external_id: str, db: DB, _: Storefront) -> OrderOut:
+    return _out(db, orders.get(db, external_id))
+
+
+@router.post("/storefront/orders/{external_id}/refunds", response_model=OrderOut)
+def refund(external_id: str, body: RefundIn, request: Request, db: DB,
+           principal: Storefront) -> Response:
+    """Refund whole lines of an order; the partner's commission is reversed in proportion."""
+    def run() -> OrderOut:
+        orders.refund(db, external_id, body.lines, actor=principal.label)
+        return _out(db, orders.get(db, external_id))
+
+    return idempotent(request, db, principal, body, run)
+
+
+def _key_out(db: Session, k: PartnerKey) -> KeyOut:
+    s = storefront_settings.get(db)
+    return KeyOut(id=k.id, key=k.key, partner_id=k.partner_id, active=k.active,
+                  storefront_link=keys.storefront_link(s, k.key),
+                  short_link=keys.short_link(s, k.key))
+
+
+@router.get("/partners/{partner_id}/keys", response_model=list[KeyOut])
+def list_keys(partner_id: int, db: DB, _: Reader) -> list[KeyOut]:
+    get_partner(db, partner_id)
+    return [_key_out(db, k) for k in keys.keys_of(db, partner_id)]
+
+
+@router.post("/partners/{partner_id}/keys", response_model=KeyOut, status_code=201)
+def add_key(partner_id: int, body: KeyIn, request: Request, db: DB,
+            principal: Writer) -> Response:
+    """A referral key: 1–64 of A–Z a–z 0–9 _ . - (case-sensitive, unique)."""
+    return idempotent(request, db, principal, body, lambda: _key_out(
+        db, keys.add_key(db, partner_id, body.key, actor=principal.label)), 201)
+

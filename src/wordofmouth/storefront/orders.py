@@ -1,0 +1,144 @@
+"""Orders reported by the storefront: the account (kept as a store customer), the
+attribution decision, the sale that carries the commission, refunds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wordofmouth.catalog import service as catalog
+from wordofmouth.catalog.models import Product
+from wordofmouth.customers import service as customers
+from wordofmouth.errors import InvalidInput
+from wordofmouth.partners import service as partners
+from wordofmouth.partners.models import CustomerLink, Partner
+from wordofmouth.sales import payments, returns
+from wordofmouth.sales import service as sales
+from wordofmouth.sales.models import PaymentMethod, Sale
+from wordofmouth.storefront import rules, tokens
+from wordofmouth.storefront import settings as storefront_settings
+from wordofmouth.storefront.errors import OrderExists, OrderNotFound
+from wordofmouth.storefront.models import StorefrontAccount, StorefrontOrder
+
+KINDS = ("one_time", "subscription_activation", "subscription_renewal")
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    amount: Decimal
+    kind: str = "one_time"
+    product_id: int | None = None
+    group_id: int | None = None
+    name: str = ""
+
+
+def _account(session: Session, external_id: str, email: str | None) -> StorefrontAccount:
+    found = session.scalar(select(StorefrontAccount)
+                           .where(StorefrontAccount.external_id == external_id))
+    if found is not None:
+        return found
+    name = (email or "").split("@")[0] or f"Account {external_id}"
+    customer = customers.create_customer(session, first_name=name[:80], email=email or None)
+    found = StorefrontAccount(external_id=external_id, customer_id=customer.id)
+    session.add(found)
+    session.flush()
+    return found
+
+
+def _product(session: Session, line: OrderLine) -> int:
+    """The catalog product of a line; a line that names only a group is booked on that
+    group's storefront item (made on first use), so the group's commission rate applies."""
+    if line.product_id is not None:
+        return catalog.get_product(session, line.product_id).id
+    if line.group_id is None:
+        raise InvalidInput("Each line names a product or a product group.")
+    group = catalog.get_group(session, line.group_id)
+    sku = f"STOREFRONT-{group.id}"
+    found = session.scalar(select(Product.id).where(Product.sku == sku))
+    if found is not None:
+        return int(found)
+    return catalog.create_product(session, sku=sku, name=f"{group.name} (storefront)",
+                                  group_id=group.id, price=Decimal("0")).id
+
+
+def report(session: Session, *, external_id: str, account_external_id: str,
+           email: str | None, lines: list[OrderLine], token: str | None,
+           ordered_at: datetime, actor: str) -> StorefrontOrder:
+    """Record an order: link its account to the token's partner when every condition holds
+    (genuine token, within the window, partner active now, account new or unlinked), book
+    the sale paid at the order's date (its commission accrues through the ledger like any
+    sale of a linked customer) and keep the decision."""
+    if session.scalar(select(StorefrontOrder.id)
+                      .where(StorefrontOrder.external_id == external_id)) is not None:
+        raise OrderExists(f"Order {external_id} was reported already.")
+    if not lines:
+        raise InvalidInput("An order has at least one line.")
+    for line in lines:
+        if line.kind not in KINDS:
+            raise InvalidInput(f"A line's kind is one of {', '.join(KINDS)}.")
+    s = storefront_settings.get(session)
+    account = _account(session, account_external_id, email)
+    claim = tokens.read(token) if token else None
+    partner = session.get(Partner, claim[0]) if claim else None
+    link = session.get(CustomerLink, account.customer_id)
+    decision = rules.decide(
+        token_ok=None if not token else claim is not None and partner is not None,
+        clicked_at=claim[2] if claim else None, ordered_at=ordered_at,
+        window_days=s.cookie_days, partner_active=bool(partner and partner.active),
+        linked_partner=link.partner_id if link else None,
+        token_partner=partner.id if partner else None)
+    if decision == "attributed" and partner is not None:
+        partners.link(session, account.customer_id, partner.id, source="storefront",
+                      actor=actor)
+        made = session.get(CustomerLink, account.customer_id)
+        if made is not None:
+            made.linked_at = ordered_at  # the account was brought when it ordered
+    sale = sales.create_sale(session, sales.SaleDraft(
+        lines=[sales.LineDraft(product_id=_product(session, ln), unit_price=ln.amount)
+               for ln in lines],
+        customer_id=account.customer_id, created_at=ordered_at, note=f"order {external_id}"),
+        actor=actor, channel="storefront")
+    payments.pay(session, sale.id, [payments.PaymentDraft(PaymentMethod.CARD, sale.net_total)],
+                 paid_at=ordered_at)
+    order = StorefrontOrder(
+        external_id=external_id, account_id=account.id, sale_id=sale.id,
+        ordered_at=ordered_at, decision=decision,
+        token_partner_id=claim[0] if claim else None, clicked_at=claim[2] if claim else None,
+        activations=sum(ln.kind == "subscription_activation" for ln in lines),
+        renewals=sum(ln.kind == "subscription_renewal" for ln in lines))
+    session.add(order)
+    session.flush()
+    return order
+
+
+def get(session: Session, external_id: str) -> StorefrontOrder:
+    found = session.scalar(select(StorefrontOrder)
+                           .where(StorefrontOrder.external_id == external_id))
+    if found is None:
+        raise OrderNotFound(f"Order {external_id} is unknown.")
+    return found
+
+
+def refund(session: Session, external_id: str, line_numbers: list[int], *,
+           actor: str) -> Sale:
+    """Refund whole lines of an order: a return of the sale, which reverses the
+    commission in proportion (pending inside the hold, payable after)."""
+    order = get(session, external_id)
+    sale = sales.get_sale(session, order.sale_id)
+    by_no = {ln.line_no: ln for ln in sale.lines}
+    items = []
+    for no in dict.fromkeys(line_numbers):
+        line = by_no.get(no)
+        if line is None:
+            raise InvalidInput(f"Order {external_id} has no line {no}.")
+        if line.returned_qty >= line.qty:
+            raise InvalidInput(f"Line {no} of order {external_id} is refunded already.")
+        items.append(returns.ReturnItem(line.id, line.qty - line.returned_qty))
+    if not items:
+        raise InvalidInput("Name the lines to refund.")
+    returns.return_items(session, sale.id, items, actor=actor, reason="storefront refund")
+    return sales.get_sale(session, sale.id)

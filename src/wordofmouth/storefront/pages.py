@@ -1,0 +1,125 @@
+"""Storefront pages: a partner's keys, links and QR codes; the reward statement (page, CSV,
+PDF) with the funnel — for the owner and manager, and for the partner in the portal;
+storefront settings."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from wordofmouth.analysis.exports import download
+from wordofmouth.auth.permissions import Principal
+from wordofmouth.errors import InvalidInput, NotFound
+from wordofmouth.partners.portal import Me
+from wordofmouth.partners.service import get_partner
+from wordofmouth.storefront import keys, statement
+from wordofmouth.storefront import settings as storefront_settings
+from wordofmouth.web import forms
+from wordofmouth.web.deps import DB, Form, page_permission
+from wordofmouth.web.office import redirect
+from wordofmouth.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Manager = Annotated[Principal, Depends(page_permission("analysis"))]
+Owner = Annotated[Principal, Depends(page_permission("settings"))]
+
+
+def _period(date_from: str, date_to: str) -> tuple[date, date]:
+    end = forms.parse_date(date_to) or datetime.now(UTC).date()
+    start = forms.parse_date(date_from) or end.replace(day=1)
+    if start > end:
+        raise InvalidInput("The period starts after it ends.")
+    return start, end
+
+
+def _qr(db: Session, partner_id: int, key_id: int, fmt: str, which: str) -> Response:
+    found = keys.key_of(db, partner_id, key_id)
+    if found is None or fmt not in ("png", "svg"):
+        raise NotFound("No such key.")
+    s = storefront_settings.get(db)
+    url = keys.short_link(s, found.key) if which == "short" else keys.storefront_link(
+        s, found.key)
+    return Response(keys.qr(url, fmt), media_type="image/png" if fmt == "png"
+                    else "image/svg+xml", headers={
+                        "Content-Disposition": f'inline; filename="{found.key}.{fmt}"'})
+
+
+def _statement(request: Request, db: Session, me: Principal, partner_id: int,
+               date_from: str, date_to: str, fmt: str, base: str) -> Response:
+    start, end = _period(date_from, date_to)
+    s = statement.statement(db, partner_id, start, end)
+    name = f"reward-statement-{partner_id}-{start}-{end}"
+    if fmt == "csv":
+        return download(name, "csv", statement.HEADER, (statement.cells(r) for r in s.rows))
+    if fmt == "pdf":
+        return Response(statement.pdf(db, s), media_type="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="{name}.pdf"'})
+    if fmt:
+        raise InvalidInput("Export as csv or pdf.")
+    peak = max([1, *(n for _label, n in s.funnel)])
+    return render(request, "storefront/statement.html", me, st=s, peak=peak, base=base,
+                  date_from=start.isoformat(), date_to=end.isoformat())
+
+
+@router.post("/partners/{partner_id}/keys")
+def add_key(partner_id: int, request: Request, db: DB, me: Manager, form: Form) -> Response:
+    found = keys.add_key(db, partner_id, forms.text(form, "key"), actor=me.label)
+    request.app.state.clicks.forget()
+    return redirect(f"/partners/{partner_id}#referral-links", f"Key {found.key} added.")
+
+
+@router.get("/partners/{partner_id}/keys/{key_id}/qr-{which}.{fmt}")
+def qr_code(partner_id: int, key_id: int, which: str, fmt: str, db: DB,
+            me: Manager) -> Response:
+    return _qr(db, partner_id, key_id, fmt, which)
+
+
+@router.get("/partners/{partner_id}/statement")
+def partner_statement(partner_id: int, request: Request, db: DB, me: Manager,
+                      date_from: str = "", date_to: str = "", fmt: str = "") -> Response:
+    return _statement(request, db, me, partner_id, date_from, date_to, fmt,
+                      f"/partners/{partner_id}/statement")
+
+
+@router.get("/portal/links")
+def portal_links(request: Request, db: DB, me: Me) -> Response:
+    assert me.partner_id is not None
+    return render(request, "storefront/portal_links.html", me,
+                  partner=get_partner(db, me.partner_id),
+                  links=keys.links_of(db, me.partner_id))
+
+
+@router.get("/portal/keys/{key_id}/qr-{which}.{fmt}")
+def portal_qr(key_id: int, which: str, fmt: str, db: DB, me: Me) -> Response:
+    assert me.partner_id is not None
+    return _qr(db, me.partner_id, key_id, fmt, which)
+
+
+@router.get("/portal/statement")
+def portal_statement(request: Request, db: DB, me: Me, date_from: str = "",
+                     date_to: str = "", fmt: str = "") -> Response:
+    assert me.partner_id is not None
+    return _statement(request, db, me, me.partner_id, date_from, date_to, fmt,
+                      "/portal/statement")
+
+
+@router.get("/settings/storefront")
+def settings_page(request: Request, db: DB, me: Owner) -> Response:
+    return render(request, "storefront/settings.html", me, s=storefront_settings.get(db))
+
+
+@router.post("/settings/storefront")
+def save_settings(request: Request, db: DB, me: Owner, form: Form) -> Response:
+    changes: dict[str, object] = {
+        name: forms.text(form, name) for name in ("home_url", "allowed_hosts",
+                                                  "attribution", "tracking_url")
+        if name in form}
+    if "cookie_days" in form:
+        changes["cookie_days"] = forms.integer(form, "cookie_days", "Days a click counts")
+    storefront_settings.update(db, actor=me.label, **changes)
+    request.app.state.clicks.forget()
+    return redirect("/settings/storefront", "Storefront settings saved.")

@@ -1,0 +1,136 @@
+"""The reward statement of a partner for a period: accounts brought, orders completed,
+subscriptions activated, commission — with the funnel clicks → accounts → paying accounts;
+as a page, CSV and PDF."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from wordofmouth.ledger.models import LedgerEntry
+from wordofmouth.money import ZERO
+from wordofmouth.partners.commission import STEP
+from wordofmouth.partners.models import CustomerLink, Partner, SaleAttribution
+from wordofmouth.partners.service import get_partner
+from wordofmouth.sales.models import Sale
+from wordofmouth.settings import service as store_settings
+from wordofmouth.storefront.models import Click, StorefrontAccount, StorefrontOrder
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    ordered_at: datetime
+    external_id: str
+    account: str
+    amount: Decimal
+    refunded: Decimal
+    activations: int
+    renewals: int
+    commission: Decimal
+
+
+@dataclass
+class Statement:
+    partner: Partner
+    start: date
+    end: date
+    clicks: int = 0
+    accounts_brought: int = 0
+    paying_accounts: int = 0
+    orders: int = 0
+    activations: int = 0
+    revenue: Decimal = ZERO
+    commission: Decimal = ZERO
+    rows: list[OrderRow] = field(default_factory=list)
+
+    @property
+    def funnel(self) -> list[tuple[str, int]]:
+        return [("clicks", self.clicks), ("accounts brought", self.accounts_brought),
+                ("paying accounts", self.paying_accounts)]
+
+
+def statement(session: Session, partner_id: int, start: date, end: date) -> Statement:
+    partner = get_partner(session, partner_id)
+    lo = datetime.combine(start, time.min, tzinfo=UTC)
+    hi = datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC)
+    out = Statement(partner, start, end)
+    out.clicks = int(session.scalar(select(func.count()).select_from(Click).where(
+        Click.partner_id == partner_id, Click.at >= lo, Click.at < hi)) or 0)
+    out.accounts_brought = int(session.scalar(
+        select(func.count()).select_from(StorefrontAccount)
+        .join(CustomerLink, CustomerLink.customer_id == StorefrontAccount.customer_id)
+        .where(CustomerLink.partner_id == partner_id, CustomerLink.linked_at >= lo,
+               CustomerLink.linked_at < hi)) or 0)
+    earned = (select(LedgerEntry.sale_id, func.sum(LedgerEntry.amount).label("amount"))
+              .where(LedgerEntry.kind.in_([STEP, f"{STEP}_reversal"]))
+              .group_by(LedgerEntry.sale_id).subquery())
+    found = session.execute(
+        select(StorefrontOrder, StorefrontAccount.external_id, Sale.net_total,
+               Sale.returned_net, earned.c.amount)
+        .join(StorefrontAccount, StorefrontAccount.id == StorefrontOrder.account_id)
+        .join(Sale, Sale.id == StorefrontOrder.sale_id)
+        .join(SaleAttribution, SaleAttribution.sale_id == Sale.id)
+        .outerjoin(earned, earned.c.sale_id == Sale.id)
+        .where(SaleAttribution.partner_id == partner_id, StorefrontOrder.ordered_at >= lo,
+               StorefrontOrder.ordered_at < hi)
+        .order_by(StorefrontOrder.ordered_at, StorefrontOrder.id)).all()
+    paying = set()
+    for order, account, net, refunded, amount in found:
+        out.rows.append(OrderRow(order.ordered_at, order.external_id, account, net, refunded,
+                                 order.activations, order.renewals, amount or ZERO))
+        if net > refunded:
+            paying.add(order.account_id)
+    out.paying_accounts = len(paying)
+    out.orders = len(out.rows)
+    out.activations = sum(r.activations for r in out.rows)
+    out.revenue = sum((r.amount - r.refunded for r in out.rows), ZERO)
+    out.commission = sum((r.commission for r in out.rows), ZERO)
+    return out
+
+
+HEADER = ["ordered_at", "order", "account", "amount", "refunded", "subscriptions_activated",
+          "renewals", "commission"]
+
+
+def cells(r: OrderRow) -> list[object]:
+    return [r.ordered_at, r.external_id, r.account, r.amount, r.refunded, r.activations,
+            r.renewals, r.commission]
+
+
+def pdf(session: Session, s: Statement) -> bytes:
+    """The statement as an A4 PDF."""
+    store = store_settings.get(session)
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=A4, title=f"Reward statement — {s.partner.name}",
+                            leftMargin=36, rightMargin=36, topMargin=36, bottomMargin=36)
+    styles = getSampleStyleSheet()
+    money = store.currency
+    summary = [["Clicks", str(s.clicks)], ["Accounts brought", str(s.accounts_brought)],
+               ["Paying accounts", str(s.paying_accounts)], ["Orders completed", str(s.orders)],
+               ["Subscriptions activated", str(s.activations)],
+               ["Revenue", f"{s.revenue:.2f} {money}"],
+               ["Commission", f"{s.commission:.2f} {money}"]]
+    rows = [["Date (UTC)", "Order", "Account", "Amount", "Refunded", "Subs", "Commission"]]
+    rows += [[r.ordered_at.strftime("%Y-%m-%d"), r.external_id[:24], r.account[:24],
+              f"{r.amount:.2f}", f"{r.refunded:.2f}" if r.refunded else "",
+              str(r.activations or ""), f"{r.commission:.2f}"] for r in s.rows]
+    grid = TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                       ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8f0ec")),
+                       ("FONTSIZE", (0, 0), (-1, -1), 8),
+                       ("ALIGN", (3, 1), (-1, -1), "RIGHT")])
+    doc.build([
+        Paragraph(f"Reward statement — {s.partner.name}", styles["Title"]),
+        Paragraph(f"{store.store_name} · {s.start.isoformat()} – {s.end.isoformat()}",
+                  styles["Normal"]),
+        Spacer(1, 12), Table(summary, hAlign="LEFT", style=grid), Spacer(1, 12),
+        Table(rows, hAlign="LEFT", style=grid, repeatRows=1)])
+    return out.getvalue()

@@ -1,0 +1,36 @@
+"""The referral token: the partner and key of a click, signed with the server's secret and
+stamped with the click's time. It is the cookie's value and what the storefront reports
+with an order."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from itsdangerous import BadData, URLSafeTimedSerializer
+
+from wordofmouth.config import get_settings
+
+COOKIE = "wom_ref"
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(get_settings().secret_key, salt="wordofmouth.referral")
+
+
+def issue(partner_id: int, key: str) -> str:
+    return str(_serializer().dumps([partner_id, key]))
+
+
+def read(token: str) -> tuple[int, str, datetime] | None:
+    """(partner id, key, click time), or None if the token is forged or tampered with."""
+    try:
+        (partner_id, key), signed_at = _serializer().loads(token, return_timestamp=True)
+        return int(partner_id), str(key), signed_at.astimezone(UTC)
+    except (BadData, ValueError, TypeError):
+        return None
+
+
+def issued_at(token: str) -> datetime | None:
+    found = read(token)
+    return found[2] if found else None
+
