@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench-checkout bench-club bench-codes bench-reports bench-analysis bench-mailing install clean
+.PHONY: demo test lint bench-checkout bench-club bench-codes bench-reports bench-analysis bench-mailing bench-clicks install clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,3 +47,6 @@ bench-analysis: $(STAMP)
 
 bench-mailing: $(STAMP)
 	$(BIN)/python -m bench.mailing
+
+bench-clicks: $(STAMP)
+	$(BIN)/python -m bench.clicks

@@ -104,10 +104,11 @@ def _ms(value: str) -> float:
     return number * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def wrk(url: str, script: Path, *, clients: int, seconds: int, threads: int = 2) -> WrkResult:
+def wrk(url: str, script: Path | None, *, clients: int, seconds: int,
+        threads: int = 2) -> WrkResult:
     out = subprocess.run(
         [need("wrk", "wrk"), "-t", str(threads), "-c", str(clients), "-d", f"{seconds}s",
-         "--latency", "-s", str(script), url],
+         "--latency", *(["-s", str(script)] if script else []), url],
         capture_output=True, text=True, check=True).stdout
     p50 = re.search(r"50%\s+(\S+)", out)
     p99 = re.search(r"99%\s+(\S+)", out)

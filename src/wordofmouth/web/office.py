@@ -35,8 +35,10 @@ Auditor = Annotated[Principal, Depends(page_permission("audit"))]
 def redirect(url: str, message: str = "") -> RedirectResponse:
     from urllib.parse import quote
 
-    sep = "&" if "?" in url else "?"
-    return RedirectResponse(f"{url}{sep}ok={quote(message)}" if message else url, status_code=303)
+    path, hash_, fragment = url.partition("#")
+    sep = "&" if "?" in path else "?"
+    target = f"{path}{sep}ok={quote(message)}{hash_}{fragment}" if message else url
+    return RedirectResponse(target, status_code=303)
 
 
 @router.get("/login")
