@@ -33,6 +33,7 @@ from wordofmouth.sales import payments, returns, service
 from wordofmouth.sales.models import PaymentMethod, SaleKind
 from wordofmouth.scancodes.rules import ean13_check_digit
 from wordofmouth.settings import service as store_settings
+from wordofmouth.storefront import keys as storefront_keys
 
 Progress = Callable[[str, int], None]  # (stage, units done) for a progress bar
 
@@ -136,6 +137,7 @@ def seed_store(session: Session, *, customers_count: int = 200, days: int = 120,
     session.flush()
     commission.mature(session)
     _seed_invoice_with_expense(session, people, products)
+    _seed_storefront_orders(session, products, start)
     _seed_club(session, first_day=day_of(start))
     _seed_mailing(session, people)
     return logins
@@ -166,6 +168,7 @@ def _seed_partners(session: Session, people: list[Customer], rng: random.Random,
                               discount_percent=Decimal("10"))
     milestones.set_milestone(session, gym.id, every=5, minimum=Decimal("500"),
                              amount=Decimal("300"), actor="demo")
+    storefront_keys.add_key(session, blogger.id, "sofiia", actor="demo")
     for customer in rng.sample(people, len(people) // 3):
         choice = rng.choice([salon.id, salon.id, blogger.id, gym.id])
         partners.link(session, customer.id, choice, actor="demo",
@@ -193,6 +196,24 @@ def _seed_invoice_with_expense(session: Session, people: list[Customer],
                                                                      invoice.net_total)])
     payouts.pay_one_time(session, gym.id, invoice_id=invoice.id, amount=Decimal("150"),
                          method="bank_transfer", actor="owner", note="reward for the order")
+
+
+def _seed_storefront_orders(session: Session, products: list[Product],
+                            start: datetime) -> None:
+    """Online orders from the storefront: two accounts that came by the blogger's link
+    (one with a subscription), one that came by itself."""
+    from wordofmouth.storefront import orders, tokens
+
+    blogger = next(p for p in partners.partners(session) if p.kind == "blogger")
+    token = tokens.issue(blogger.id, "sofiia", at=datetime.now(UTC) - timedelta(days=6))
+    for n, (account, kind, via_link) in enumerate((
+            ("web-1001", "subscription_activation", True), ("web-1002", "one_time", True),
+            ("web-1003", "one_time", False)), start=1):
+        orders.report(session, external_id=f"WEB-{n:04d}", account_external_id=account,
+                      email=f"{account}@example.com", token=token if via_link else None,
+                      lines=[orders.OrderLine(Decimal("450.00"), kind,
+                                              product_id=products[n].id)],
+                      ordered_at=datetime.now(UTC) - timedelta(days=n), actor="storefront")
 
 
 def _seed_mailing(session: Session, people: list[Customer]) -> None:

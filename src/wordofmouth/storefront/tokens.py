@@ -6,19 +6,29 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from itsdangerous import BadData, URLSafeTimedSerializer
+from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 
 from wordofmouth.config import get_settings
 
 COOKIE = "wom_ref"
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(get_settings().secret_key, salt="wordofmouth.referral")
+def _serializer(at: datetime | None = None) -> URLSafeTimedSerializer:
+    if at is None:
+        return URLSafeTimedSerializer(get_settings().secret_key, salt="wordofmouth.referral")
+    stamp = int(at.timestamp())
+
+    class At(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return stamp
+
+    return URLSafeTimedSerializer(get_settings().secret_key, salt="wordofmouth.referral",
+                                  signer=At)
 
 
-def issue(partner_id: int, key: str) -> str:
-    return str(_serializer().dumps([partner_id, key]))
+def issue(partner_id: int, key: str, at: datetime | None = None) -> str:
+    """The token of a click now (or, for imported history and tests, at `at`)."""
+    return str(_serializer(at).dumps([partner_id, key]))
 
 
 def read(token: str) -> tuple[int, str, datetime] | None:
