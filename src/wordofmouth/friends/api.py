@@ -22,6 +22,7 @@ from wordofmouth.sales import service as sales
 from wordofmouth.sales.models import SaleLine
 from wordofmouth.sales.schemas import SaleOut
 from wordofmouth.schemas import API_ERRORS
+from wordofmouth.throttle import code_lookup
 from wordofmouth.web.deps import DB, api_permission
 from wordofmouth.web.idempotent import idempotent
 
@@ -36,7 +37,7 @@ def list_campaigns(db: DB, _: Till) -> list[CampaignOut]:
 
 
 @router.post("/friend-codes/validate", response_model=ValidateOut)
-def validate(body: ValidateIn, db: DB, _: Till) -> ValidateOut:
+def validate(body: ValidateIn, db: DB, principal: Till) -> ValidateOut:
     """Check a friend code against a buyer and a basket, without changing anything. Each
     reason for refusal has its own error code (friend_code_used, friend_code_expired, …)."""
     buyer = body.customer_id
@@ -50,7 +51,8 @@ def validate(body: ValidateIn, db: DB, _: Till) -> ValidateOut:
         price = product.price if draft.unit_price is None else draft.unit_price
         gross = (price * draft.qty).quantize(Decimal("0.01"))
         lines.append(SaleLine(line_no=n, group_id=product.group_id, gross=gross, net=gross))
-    fit = service.validate(db, code=body.code, customer_id=buyer, lines=lines)
+    with code_lookup(principal.key):
+        fit = service.validate(db, code=body.code, customer_id=buyer, lines=lines)
     return ValidateOut(code=fit.code.code, campaign_id=fit.campaign.id,
                        discount_percent=fit.campaign.friend_discount_percent,
                        qualifying_lines=sorted(fit.qualifying),
@@ -67,7 +69,8 @@ def attach_code(sale_id: int, body: CodeIn, request: Request, db: DB,
     def attach() -> SaleOut:
         sale = sales.get_sale(db, sale_id, lock=True)
         sales.require_open(sale)
-        service.attach(db, sale, body.code)
+        with code_lookup(principal.key):
+            service.attach(db, sale, body.code)
         return SaleOut.of(sale)
 
     return idempotent(request, db, principal, body, attach)

@@ -18,6 +18,7 @@ from wordofmouth.money import ZERO, percent_of
 from wordofmouth.sales import payments, service
 from wordofmouth.sales.models import PaymentMethod, Sale, SaleStatus
 from wordofmouth.settings import service as store_settings
+from wordofmouth.throttle import code_lookup
 from wordofmouth.web import forms
 from wordofmouth.web.deps import DB, Form, page_permission
 from wordofmouth.web.office import redirect
@@ -76,7 +77,8 @@ def scan(request: Request, db: DB, me: Cashier, form: Form) -> Response:
                 else service.open_sale(db, actor=me.label, channel="pos"))
         if sale.status != SaleStatus.OPEN:  # the last receipt is done: start a new one
             sale = service.open_sale(db, actor=me.label, channel="pos")
-        return sale, service.scan(db, sale, forms.text(form, "code"))
+        with code_lookup(me.key):
+            return sale, service.scan(db, sale, forms.text(form, "code"))
 
     return _act(request, db, me, sale_id, action)
 
