@@ -3,13 +3,23 @@
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-MoneyIn = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2,
-                                   description="An amount with at most two decimals")]
-PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
-PercentIn = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
-QtyIn = Annotated[Decimal, Field(gt=0, le=100000, max_digits=12, decimal_places=3)]
+
+def _plain_number(value: object) -> object:
+    """Amounts are written as plain decimals: no exponents, no NaN or infinity."""
+    text = value if isinstance(value, str) else repr(value) if isinstance(value, float) else ""
+    if any(mark in text.lower() for mark in ("e", "nan", "inf")):
+        raise ValueError("write the number as a plain decimal, like 12.50")
+    return value
+
+
+Plain = BeforeValidator(_plain_number)
+MoneyIn = Annotated[Decimal, Plain, Field(ge=0, max_digits=14, decimal_places=2,
+                                          description="An amount with at most two decimals")]
+PositiveMoney = Annotated[Decimal, Plain, Field(gt=0, max_digits=14, decimal_places=2)]
+PercentIn = Annotated[Decimal, Plain, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+QtyIn = Annotated[Decimal, Plain, Field(gt=0, le=100000, max_digits=12, decimal_places=3)]
 
 
 class Strict(BaseModel):

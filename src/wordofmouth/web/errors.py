@@ -63,6 +63,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400 and "parsing the body" in str(exc.detail):
+            # Nested too deep for the parser, or not UTF-8: the same answer as broken JSON.
+            return _answer(request, 422, "malformed_json",
+                           "The request body is not valid JSON in UTF-8.")
         codes = {404: "not_found", 405: "method_not_allowed", 400: "bad_request",
                  413: "body_too_large"}
         code = codes.get(exc.status_code, f"http_{exc.status_code}")
