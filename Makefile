@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench-checkout bench-club bench-codes bench-reports bench-analysis bench-mailing bench-clicks install clean
+.PHONY: demo test lint bench-checkout bench-club bench-codes bench-reports bench-analysis bench-mailing bench-clicks crash soak fuzz install clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench reliability
 	$(BIN)/mypy
 
 bench-checkout: $(STAMP)
@@ -50,3 +50,13 @@ bench-mailing: $(STAMP)
 
 bench-clicks: $(STAMP)
 	$(BIN)/python -m bench.clicks
+
+crash: $(STAMP)
+	$(BIN)/python -m reliability.crash
+	$(BIN)/python -m reliability.crash --sqlite
+
+soak: $(STAMP)
+	$(BIN)/python -m reliability.soak
+
+fuzz: $(STAMP)
+	$(BIN)/python -m reliability.fuzz

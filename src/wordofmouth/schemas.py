@@ -48,7 +48,7 @@ class ValidationErrorOut(ErrorOut):
 
 
 API_ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": ErrorOut} for code in (401, 403, 404, 409, 422)}
+    code: {"model": ErrorOut} for code in (401, 403, 404, 409, 413, 422, 429)}
 
 
 class Page(BaseModel):

@@ -5,9 +5,10 @@ from fastapi import APIRouter, Depends, Query
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.catalog import service
 from wordofmouth.catalog.schemas import GroupIn, GroupOut, ProductIn, ProductOut
+from wordofmouth.schemas import API_ERRORS
 from wordofmouth.web.deps import DB, api_permission
 
-router = APIRouter(prefix="/api", tags=["catalog"])
+router = APIRouter(prefix="/api", tags=["catalog"], responses=API_ERRORS)
 Reader = Annotated[Principal, Depends(api_permission("catalog:read"))]
 Writer = Annotated[Principal, Depends(api_permission("catalog:write"))]
 

@@ -5,9 +5,10 @@ from fastapi import APIRouter, Depends, Query
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.customers import service
 from wordofmouth.customers.schemas import CardIn, CardOut, CustomerIn, CustomerOut
+from wordofmouth.schemas import API_ERRORS
 from wordofmouth.web.deps import DB, api_permission
 
-router = APIRouter(prefix="/api", tags=["customers"])
+router = APIRouter(prefix="/api", tags=["customers"], responses=API_ERRORS)
 Reader = Annotated[Principal, Depends(api_permission("customers:read"))]
 Writer = Annotated[Principal, Depends(api_permission("customers:write"))]
 

@@ -8,9 +8,10 @@ from wordofmouth.ledger import service
 from wordofmouth.ledger.models import AccountKind
 from wordofmouth.ledger.rules import spendable
 from wordofmouth.ledger.schemas import BalanceOut, EntryOut
+from wordofmouth.schemas import API_ERRORS
 from wordofmouth.web.deps import DB, api_permission
 
-router = APIRouter(prefix="/api", tags=["ledger"])
+router = APIRouter(prefix="/api", tags=["ledger"], responses=API_ERRORS)
 Reader = Annotated[Principal, Depends(api_permission("ledger:read"))]
 
 
