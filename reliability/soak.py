@@ -186,6 +186,15 @@ def main() -> None:
               f"p50 {statistics.median(lat):7.1f} ms  p99 {p99:7.1f} ms  "
               f"errors {errs} ({100 * errs / len(lat):.2f} %)")
     print(f"all       {total:7} requests  {total / seconds:7.1f}/s")
+    from sqlalchemy import func
+
+    from wordofmouth import db as database
+    from wordofmouth.mailing.models import Message
+
+    with database.transaction() as s:
+        by_status = dict(s.execute(select(Message.status, func.count())
+                                   .group_by(Message.status)).all())
+    print(f"mailing messages by status at the end: {by_status}")
     print(f"server memory: start {rss_start:.0f} MB, end {rss_end:.0f} MB, "
           f"peak sampled {max(samples or [rss_end]):.0f} MB "
           f"(growth {rss_end - rss_start:+.0f} MB)")
