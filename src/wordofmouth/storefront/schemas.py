@@ -73,8 +73,3 @@ class KeyOut(Out):
     active: bool
     storefront_link: str
     short_link: str
-
-
-class ClickTokenOut(Out):
-    token: str | None
-    days: int

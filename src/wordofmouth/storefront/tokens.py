@@ -38,9 +38,3 @@ def read(token: str) -> tuple[int, str, datetime] | None:
         return int(partner_id), str(key), signed_at.astimezone(UTC)
     except (BadData, ValueError, TypeError):
         return None
-
-
-def issued_at(token: str) -> datetime | None:
-    found = read(token)
-    return found[2] if found else None
-
