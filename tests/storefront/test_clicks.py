@@ -91,3 +91,15 @@ def test_storefronts_that_read_ref_themselves_get_the_token(client: TestClient,
     r = client.get("/r/carter81?format=json", headers={"origin": "https://evil.example"})
     assert "access-control-allow-origin" not in r.headers
     assert client.get("/r/nobody?format=json").json() == {"token": None, "days": 30}
+
+
+def test_made_up_keys_never_reach_the_database(client: TestClient, db: Session,
+                                               app) -> None:  # type: ignore[no-untyped-def]
+    keyed(db, "Carter", "carter81")
+    loads = []
+    original = app.state.clicks.load_keys
+    app.state.clicks.load_keys = lambda: loads.append(1) or original()
+    for n in range(100):
+        assert follow(client, f"/r/made-up-{n}") == (HOME, None)
+    assert partner_of(follow(client, "/r/carter81")[1]) is not None
+    assert len(loads) == 1  # one load of all keys, then memory only

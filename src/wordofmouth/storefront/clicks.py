@@ -43,7 +43,7 @@ class ClickBuffer:
         self.lock = threading.Lock()
         self.stop = threading.Event()
         self.thread: threading.Thread | None = None
-        self.keys: dict[str, tuple[tuple[int, bool] | None, float]] = {}
+        self.known: tuple[dict[str, tuple[int, bool]], float] | None = None
         self.config: tuple[storefront_settings.StorefrontSettings, float] | None = None
 
     def add(self, row: dict[str, Any]) -> None:
@@ -79,28 +79,25 @@ class ClickBuffer:
             self.thread.join(timeout=10)
         self.flush()
 
-    # Caches (read from the database at most every CACHE_SECONDS).
-    def lookup(self, key: str) -> tuple[int, bool] | None:
+    # Caches (read from the database at most every CACHE_SECONDS): every key at once, so a
+    # flood of made-up keys never reaches the database.
+    def load_keys(self) -> dict[str, tuple[int, bool]]:
         with self.sessions()() as session:
-            found = session.execute(
-                select(PartnerKey.partner_id, PartnerKey.active, Partner.active)
-                .join(Partner, Partner.id == PartnerKey.partner_id)
-                .where(PartnerKey.key == key)).first()
-        return None if found is None else (found[0], bool(found[1] and found[2]))
+            rows = session.execute(
+                select(PartnerKey.key, PartnerKey.partner_id, PartnerKey.active, Partner.active)
+                .join(Partner, Partner.id == PartnerKey.partner_id)).all()
+        return {key: (pid, bool(key_on and partner_on))
+                for key, pid, key_on, partner_on in rows}
 
     def load_settings(self) -> storefront_settings.StorefrontSettings:
         with self.sessions()() as session:
             return storefront_settings.get(session)
 
     async def key(self, key: str) -> tuple[int, bool] | None:
-        cached = self.keys.get(key)
-        if cached is not None and cached[1] > time.monotonic():
-            return cached[0]
-        found = await anyio.to_thread.run_sync(self.lookup, key)
-        if len(self.keys) > 100_000:
-            self.keys.clear()
-        self.keys[key] = (found, time.monotonic() + CACHE_SECONDS)
-        return found
+        if self.known is None or self.known[1] <= time.monotonic():
+            loaded = await anyio.to_thread.run_sync(self.load_keys)
+            self.known = (loaded, time.monotonic() + CACHE_SECONDS)
+        return self.known[0].get(key)
 
     async def settings(self) -> storefront_settings.StorefrontSettings:
         if self.config is not None and self.config[1] > time.monotonic():
@@ -111,7 +108,7 @@ class ClickBuffer:
 
     def forget(self) -> None:
         """Drop the caches (after a key or a setting changed in this process)."""
-        self.keys.clear()
+        self.known = None
         self.config = None
 
 
