@@ -144,5 +144,6 @@ def test_the_owner_sets_a_milestone_records_an_invoice_expense_and_cashes_out_bo
                                                             "amount": "40", "method": "cash"})
     assert "Cashed out 40.00 in bonuses" in r.text
     page = client.get(f"/partners/{anna.id}").text
+    assert "<title>Stylist Anna · wordofmouth</title>" in page
     assert "bonuses cashed out" in page and "one-time payment, expense of" in page
     assert commission.balance(db, anna.id).paid == D("65.00")
