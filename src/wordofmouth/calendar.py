@@ -1,6 +1,6 @@
 """Store days as whole numbers (days since 1970-01-01, UTC): portable, indexable arithmetic."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 EPOCH = date(1970, 1, 1)
 
@@ -19,3 +19,9 @@ def date_of(day: int) -> date:
 
 def today() -> int:
     return day_of(datetime.now(UTC))
+
+
+def bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """The UTC moments [start 00:00, the day after end 00:00) of a period of whole days."""
+    return (datetime.combine(start, time.min, tzinfo=UTC),
+            datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC))

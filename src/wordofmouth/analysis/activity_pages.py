@@ -4,7 +4,7 @@ string (the mailing page reads the same filter for "all matching")."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 from urllib.parse import urlencode
@@ -35,15 +35,15 @@ def _int(params: Mapping[str, str], name: str, label: str) -> int | None:
     raw = params.get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
-        raise InvalidInput(f"{label}: '{raw}' is not a whole number.")
+    if not raw.isdigit() or len(raw) > 9:
+        raise InvalidInput(f"{label}: '{raw}' is not a whole number below a billion.")
     return int(raw)
 
 
 def filter_from(params: Mapping[str, str]) -> activity.Filter:
     """The analysis filter from query parameters; the period defaults to the last 90 days."""
-    end = forms.parse_date(params.get("date_to", "")) or datetime.now(UTC).date()
-    start = forms.parse_date(params.get("date_from", "")) or end - timedelta(days=90)
+    start, end = forms.period(params.get("date_from", ""), params.get("date_to", ""),
+                              lambda end: end - timedelta(days=90))
     raw_revenue = params.get("min_revenue", "").strip().replace(",", ".")
     try:
         min_revenue = Decimal(raw_revenue) if raw_revenue else None

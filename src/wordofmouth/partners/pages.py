@@ -3,7 +3,6 @@ intermediaries and payouts; linking a customer in the customer card."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -52,18 +51,10 @@ def add_partner(db: DB, me: Manager, form: Form) -> Response:
     return redirect(f"/partners/{p.id}", f"Partner {p.name} added.")
 
 
-def _period(date_from: str, date_to: str) -> tuple[date, date]:
-    end = forms.parse_date(date_to) or datetime.now(UTC).date()
-    start = forms.parse_date(date_from) or end.replace(month=1, day=1)
-    if start > end:
-        raise InvalidInput("The period starts after it ends.")
-    return start, end
-
-
 @router.get("/partners/report")
 def referrer_report(request: Request, db: DB, me: Manager, date_from: str = "",
                     date_to: str = "", fmt: str = "") -> Response:
-    start, end = _period(date_from, date_to)
+    start, end = forms.period(date_from, date_to, lambda end: end.replace(month=1, day=1))
     rows = report.referrer_report(db, start, end)
     if fmt in ("csv", "xlsx"):
         flat = [(r, e) for r in rows for e in [None, *r.employees]]
@@ -84,7 +75,7 @@ def referrer_report(request: Request, db: DB, me: Manager, date_from: str = "",
 @router.get("/partners/{partner_id}/customers")
 def drill_down(partner_id: int, request: Request, db: DB, me: Manager, date_from: str = "",
                date_to: str = "", employee: str = "") -> Response:
-    start, end = _period(date_from, date_to)
+    start, end = forms.period(date_from, date_to, lambda end: end.replace(month=1, day=1))
     partner = partners.get_partner(db, partner_id)
     rows = report.customers(db, partner_id, start, end,
                             employee_id=int(employee) if employee.isdigit() else None)

@@ -25,8 +25,8 @@ METHODS = {"cash": "cash", "bank_transfer": "bank transfer"}
 
 def _payout(session: Session, partner_id: int, *, amount: Decimal, method: str, kind: str,
             actor: str, invoice_id: int | None = None, note: str = "",
-            override_reason: str = "") -> tuple[Partner, Payout]:
-    partner = get_partner(session, partner_id)
+            override_reason: str = "") -> Payout:
+    get_partner(session, partner_id)
     if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
         raise InvalidInput("A payout is a positive amount with at most two decimals.")
     if method not in METHODS:
@@ -36,14 +36,14 @@ def _payout(session: Session, partner_id: int, *, amount: Decimal, method: str, 
                     override_reason=override_reason.strip()[:300])
     session.add(payout)
     session.flush()
-    return partner, payout
+    return payout
 
 
 def _paid(session: Session, payout: Payout) -> None:
     ledger.post(session, ledger.Posting(
         account_kind=PAID, owner_id=payout.partner_id, amount=payout.amount, kind=payout.kind,
         source_type="payout", source_id=payout.id, source_key=f"payout:{payout.id}:paid"))
-    audit.record(session, actor=payout.actor, action=f"partner.{payout.kind}",
+    audit.record(session, actor=payout.actor, action="partner.payout", kind=payout.kind,
                  target_type="partner", target_id=payout.partner_id, amount=str(payout.amount),
                  method=payout.method, invoice_id=payout.invoice_id,
                  override=payout.override_reason)
@@ -59,9 +59,8 @@ def pay_out(session: Session, partner_id: int, *, amount: Decimal, method: str, 
         raise InvalidInput("Only an owner can pay more than is payable.")
     try:
         with session.begin_nested():  # a refused payout leaves no row behind
-            _partner, payout = _payout(session, partner_id, amount=amount, method=method,
-                                       kind="commission", actor=actor,
-                                       override_reason=override_reason)
+            payout = _payout(session, partner_id, amount=amount, method=method,
+                             kind="commission", actor=actor, override_reason=override_reason)
             ledger.post(session, ledger.Posting(
                 account_kind=PAYABLE, owner_id=partner_id, amount=-amount, kind="payout",
                 source_type="payout", source_id=payout.id,
@@ -81,8 +80,8 @@ def pay_one_time(session: Session, partner_id: int, *, invoice_id: int, amount: 
     invoice = session.get(Sale, invoice_id)
     if invoice is None or invoice.kind != SaleKind.INVOICE or invoice.status == SaleStatus.VOIDED:
         raise NotAnInvoice(f"INV-{invoice_id:06d} is not an invoice that can carry expenses.")
-    _partner, payout = _payout(session, partner_id, amount=amount, method=method,
-                               kind="one_time", actor=actor, invoice_id=invoice_id, note=note)
+    payout = _payout(session, partner_id, amount=amount, method=method, kind="one_time",
+                     actor=actor, invoice_id=invoice_id, note=note)
     _paid(session, payout)
     return payout
 
@@ -117,8 +116,8 @@ def cash_out_bonuses(session: Session, partner_id: int, *, amount: Decimal, meth
         raise NoOwnCard(f"{partner.name} has no customer card of their own to hold bonuses.")
     try:
         with session.begin_nested():
-            _partner, payout = _payout(session, partner_id, amount=amount, method=method,
-                                       kind="bonus_cash_out", actor=actor)
+            payout = _payout(session, partner_id, amount=amount, method=method,
+                             kind="bonus_cash_out", actor=actor)
             ledger.post(session, ledger.Posting(
                 account_kind=AccountKind.CUSTOMER_BONUS, owner_id=partner.customer_id,
                 amount=-amount, kind="bonus_cash_out", source_type="payout",

@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from wordofmouth.calendar import bounds
 from wordofmouth.customers.models import Customer
 from wordofmouth.db import custom_plans
 from wordofmouth.ledger.models import LedgerAccount, LedgerEntry
@@ -20,11 +21,6 @@ from wordofmouth.partners.milestones import KIND as MILESTONE
 from wordofmouth.partners.models import CustomerLink, Partner, PartnerEmployee, Payout
 from wordofmouth.partners.models import SaleAttribution as A
 from wordofmouth.sales.models import Sale
-
-
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    return (datetime.combine(start, time.min, tzinfo=UTC),
-            datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC))
 
 
 @dataclass
@@ -48,7 +44,7 @@ class Row:
 def referrer_report(session: Session, start: date, end: date) -> list[Row]:
     """Per partner (and per employee): customers attracted, customers with a purchase,
     purchases, revenue, discounts given, commission accrued, paid, and due now."""
-    lo, hi = _bounds(start, end)
+    lo, hi = bounds(start, end)
     custom_plans(session)
     names = dict(session.execute(select(Partner.id, Partner.name)).all())
     staff = dict(session.execute(select(PartnerEmployee.id, PartnerEmployee.name)).all())
@@ -127,7 +123,7 @@ def customers(session: Session, partner_id: int, start: date, end: date, *,
               employee_id: int | None = None, limit: int = 500,
               offset: int = 0) -> list[CustomerRow]:
     """The drill-down: the partner's customers with their purchases in the period."""
-    lo, hi = _bounds(start, end)
+    lo, hi = bounds(start, end)
     bought = (select(Sale.customer_id, func.count(Sale.id).label("n"),
                      func.sum(Sale.net_total - Sale.returned_net).label("revenue"))
               .where(Sale.paid_at >= lo, Sale.paid_at < hi)

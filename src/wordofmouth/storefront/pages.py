@@ -4,7 +4,6 @@ storefront settings."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -28,14 +27,6 @@ Manager = Annotated[Principal, Depends(page_permission("analysis"))]
 Owner = Annotated[Principal, Depends(page_permission("settings"))]
 
 
-def _period(date_from: str, date_to: str) -> tuple[date, date]:
-    end = forms.parse_date(date_to) or datetime.now(UTC).date()
-    start = forms.parse_date(date_from) or end.replace(day=1)
-    if start > end:
-        raise InvalidInput("The period starts after it ends.")
-    return start, end
-
-
 def _qr(db: Session, partner_id: int, key_id: int, fmt: str, which: str) -> Response:
     found = keys.key_of(db, partner_id, key_id)
     if found is None or fmt not in ("png", "svg"):
@@ -50,7 +41,7 @@ def _qr(db: Session, partner_id: int, key_id: int, fmt: str, which: str) -> Resp
 
 def _statement(request: Request, db: Session, me: Principal, partner_id: int,
                date_from: str, date_to: str, fmt: str, base: str) -> Response:
-    start, end = _period(date_from, date_to)
+    start, end = forms.period(date_from, date_to, lambda end: end.replace(day=1))
     s = statement.statement(db, partner_id, start, end)
     name = f"reward-statement-{partner_id}-{start}-{end}"
     if fmt == "csv":

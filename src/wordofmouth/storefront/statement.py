@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from reportlab.lib import colors
@@ -16,6 +16,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from wordofmouth.calendar import bounds
 from wordofmouth.ledger.models import LedgerEntry
 from wordofmouth.money import ZERO
 from wordofmouth.partners.commission import STEP
@@ -60,8 +61,7 @@ class Statement:
 
 def statement(session: Session, partner_id: int, start: date, end: date) -> Statement:
     partner = get_partner(session, partner_id)
-    lo = datetime.combine(start, time.min, tzinfo=UTC)
-    hi = datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC)
+    lo, hi = bounds(start, end)
     out = Statement(partner, start, end)
     out.clicks = int(session.scalar(select(func.count()).select_from(Click).where(
         Click.partner_id == partner_id, Click.at >= lo, Click.at < hi)) or 0)

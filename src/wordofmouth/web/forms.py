@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
 from starlette.datastructures import FormData
@@ -59,6 +60,17 @@ def parse_date(raw: str) -> date | None:
         return date.fromisoformat(raw) if raw else None
     except ValueError as exc:
         raise InvalidInput(f"'{raw}' is not a date (YYYY-MM-DD).") from exc
+
+
+def period(date_from: str, date_to: str,
+           default_start: Callable[[date], date]) -> tuple[date, date]:
+    """A period from two date fields: the end defaults to today, the start to
+    `default_start(end)`; a start after the end is refused."""
+    end = parse_date(date_to) or datetime.now(UTC).date()
+    start = parse_date(date_from) or default_start(end)
+    if start > end:
+        raise InvalidInput("The period starts after it ends.")
+    return start, end
 
 
 def checked(form: FormData, name: str) -> bool:
