@@ -55,12 +55,18 @@ class SaleDraft:
 
 
 def get_sale(session: Session, sale_id: int, *, lock: bool = False) -> Sale:
-    """A sale with its lines and payments; `lock` holds its row until the transaction ends."""
+    """A sale with its lines and payments; `lock` holds its row until the transaction ends.
+
+    A locked read always reloads the sale, its lines and payments from the database
+    (populate_existing): a copy loaded earlier in this session, before the lock, may be
+    stale — another transaction may have returned or paid it meanwhile."""
     stmt = select(Sale).where(Sale.id == sale_id).options(
         selectinload(Sale.lines), selectinload(Sale.payments)
     )
-    if lock and is_postgres(session):
-        stmt = stmt.with_for_update()
+    if lock:
+        stmt = stmt.execution_options(populate_existing=True)
+        if is_postgres(session):
+            stmt = stmt.with_for_update()
     sale = session.scalars(stmt).one_or_none()
     if sale is None:
         raise SaleNotFound(f"Sale {sale_id} does not exist.")

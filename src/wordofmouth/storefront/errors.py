@@ -19,3 +19,8 @@ class OrderNotFound(NotFound):
 class OrderExists(Conflict):
     code = "order_exists"
     message = "An order with this external id was reported already."
+
+
+class AlreadyRefunded(Conflict):
+    code = "already_refunded"
+    message = "This line of the order is refunded already."

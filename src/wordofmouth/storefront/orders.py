@@ -21,7 +21,7 @@ from wordofmouth.sales import service as sales
 from wordofmouth.sales.models import PaymentMethod, Sale
 from wordofmouth.storefront import rules, tokens
 from wordofmouth.storefront import settings as storefront_settings
-from wordofmouth.storefront.errors import OrderExists, OrderNotFound
+from wordofmouth.storefront.errors import AlreadyRefunded, OrderExists, OrderNotFound
 from wordofmouth.storefront.models import StorefrontAccount, StorefrontOrder
 
 KINDS = ("one_time", "subscription_activation", "subscription_renewal")
@@ -128,7 +128,7 @@ def refund(session: Session, external_id: str, line_numbers: list[int], *,
     """Refund whole lines of an order: a return of the sale, which reverses the
     commission in proportion (pending inside the hold, payable after)."""
     order = get(session, external_id)
-    sale = sales.get_sale(session, order.sale_id)
+    sale = sales.get_sale(session, order.sale_id, lock=True)  # before reading its lines
     by_no = {ln.line_no: ln for ln in sale.lines}
     items = []
     for no in dict.fromkeys(line_numbers):
@@ -136,7 +136,7 @@ def refund(session: Session, external_id: str, line_numbers: list[int], *,
         if line is None:
             raise InvalidInput(f"Order {external_id} has no line {no}.")
         if line.returned_qty >= line.qty:
-            raise InvalidInput(f"Line {no} of order {external_id} is refunded already.")
+            raise AlreadyRefunded(f"Line {no} of order {external_id} is refunded already.")
         items.append(returns.ReturnItem(line.id, line.qty - line.returned_qty))
     if not items:
         raise InvalidInput("Name the lines to refund.")
