@@ -211,3 +211,38 @@ def test_no_customer_no_discount_until_the_card_is_scanned(db: Session) -> None:
     service.scan(db, sale, new_friend())
     assert sale.net_total == D("45.00")
     assert db.scalar(select(func.count()).select_from(FriendReferral)) == 0
+
+
+def test_a_friend_with_two_open_sales_gets_the_discount_once(
+        db: Session, client: object, writer: dict[str, str]) -> None:
+    """Each sale held its own code at −10 %; the first paid uses its code, the second is
+    priced again at payment (409 sale_repriced, nothing taken) and then paid in full, and
+    its code goes back to its owner unused."""
+    from fastapi.testclient import TestClient
+
+    assert isinstance(client, TestClient)
+    c = campaign(db)
+    _, (first_code, second_code) = codes(db, c, 2)
+    friend = new_friend()
+    goods = product("100.00")
+    first, second = open_with(db, friend, (goods, "1")), open_with(db, friend, (goods, "1"))
+    service.scan(db, first, first_code.code)
+    service.scan(db, second, second_code.code)
+    assert first.net_total == second.net_total == D("90.00")
+    db.flush()
+    r = client.post(f"/api/sales/{first.id}/payments", headers=writer,
+                    json={"payments": [{"method": "cash", "amount": "90.00"}]})
+    assert r.status_code == 200 and r.json()["status"] == "paid", r.text
+    r = client.post(f"/api/sales/{second.id}/payments", headers=writer,
+                    json={"payments": [{"method": "cash", "amount": "90.00"}]})
+    assert r.status_code == 409 and r.json()["error"] == "sale_repriced", r.text
+    assert "100.00" in r.json()["detail"]
+    again = client.get(f"/api/sales/{second.id}", headers=writer).json()
+    assert again["status"] == "open" and again["net_total"] == "100.00"
+    assert again["paid_total"] == "0.00"
+    r = client.post(f"/api/sales/{second.id}/payments", headers=writer,
+                    json={"payments": [{"method": "cash", "amount": "100.00"}]})
+    assert r.status_code == 200 and r.json()["status"] == "paid", r.text
+    db.expire_all()
+    assert db.get(type(second_code), second_code.id).status == CodeStatus.ISSUED  # type: ignore[union-attr]
+    assert db.scalar(select(func.count()).select_from(FriendReferral)) == 1

@@ -3,11 +3,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.errors import Forbidden
 from wordofmouth.sales import payments, returns, service
+from wordofmouth.sales.errors import SaleRepriced
 from wordofmouth.sales.models import PaymentMethod, SaleKind
 from wordofmouth.sales.schemas import (
     InvoiceIn,
@@ -81,9 +82,16 @@ def get_sale(sale_id: int, db: DB, _: Reader) -> SaleOut:
 @router.post("/sales/{sale_id}/payments", response_model=SaleOut)
 def add_payments(sale_id: int, body: PaymentsIn, request: Request, db: DB,
                  principal: Writer) -> Response:
-    """Pay an open sale (or part of it); once paid in full its accruals are posted."""
-    return idempotent(request, db, principal, body,
-                      lambda: SaleOut.of(payments.pay(db, sale_id, _payments(body.payments))))
+    """Pay an open sale (or part of it); once paid in full its accruals are posted. A sale
+    whose promo code stopped applying is priced again and the payment refused (409
+    sale_repriced): read the sale for its new total and pay that."""
+    try:
+        return idempotent(request, db, principal, body, lambda: SaleOut.of(
+            payments.pay(db, sale_id, _payments(body.payments))))
+    except SaleRepriced as exc:
+        db.rollback()  # nothing of the payment stays; the new prices do
+        service.reprice(db, sale_id)
+        return JSONResponse({"error": exc.code, "detail": exc.detail}, status_code=exc.status)
 
 
 @router.post("/sales/{sale_id}/void", response_model=SaleOut)

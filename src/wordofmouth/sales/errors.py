@@ -69,3 +69,8 @@ class LineNotFound(NotFound):
 class InvoiceNotFound(NotFound):
     code = "invoice_not_found"
     message = "No such invoice."
+
+
+class SaleRepriced(Conflict):
+    code = "sale_repriced"
+    message = "The sale's prices changed since it was scanned; check the new total."

@@ -23,10 +23,11 @@ from wordofmouth.sales.errors import (
     InvoiceNotFound,
     PaymentExceedsDue,
     SaleAlreadyPaid,
+    SaleRepriced,
 )
 from wordofmouth.sales.extensions import EXTENSIONS
 from wordofmouth.sales.models import Payment, PaymentMethod, Sale, SaleKind, SaleStatus
-from wordofmouth.sales.service import get_sale, require_open
+from wordofmouth.sales.service import get_sale, recompute, require_open
 from wordofmouth.settings import service as store_settings
 
 # Bonuses first (they have a cap), then card and bank, cash last (cash may give change).
@@ -58,6 +59,7 @@ def settle(session: Session, sale: Sale, payments: list[PaymentDraft], *,
         raise EmptySale()
     if not payments:
         raise InvalidInput("Give at least one payment.")
+    _still_priced_right(session, sale)
     settings = store_settings.get(session)
     at = paid_at or utcnow()
     for draft in sorted(payments, key=lambda p: _ORDER[p.method]):
@@ -66,6 +68,20 @@ def settle(session: Session, sale: Sale, payments: list[PaymentDraft], *,
         complete(session, sale, paid_at=paid_at)
     session.flush()
     return sale
+
+
+def _still_priced_right(session: Session, sale: Sale) -> None:
+    """A code held by the sale may have stopped applying since it was scanned (the friend
+    was referred by another sale meanwhile, the code expired): the sale is priced again and
+    the payment refused if the total moved, so no discount is given that no code backs."""
+    if not sale.presented_codes:
+        return
+    before = sale.net_total
+    recompute(session, sale)
+    if sale.net_total != before:
+        raise SaleRepriced(f"{sale.number}: a promo code on it no longer applies; the sale now "
+                           f"comes to {sale.net_total} (was {before}). Take the payment again.",
+                           sale_id=sale.id)
 
 
 def _apply(session: Session, sale: Sale, draft: PaymentDraft, share: Decimal,

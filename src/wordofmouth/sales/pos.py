@@ -16,6 +16,7 @@ from wordofmouth.errors import DomainError, InvalidInput
 from wordofmouth.ledger.rules import spendable
 from wordofmouth.money import ZERO, percent_of
 from wordofmouth.sales import payments, service
+from wordofmouth.sales.errors import SaleRepriced
 from wordofmouth.sales.models import PaymentMethod, Sale, SaleStatus
 from wordofmouth.settings import service as store_settings
 from wordofmouth.throttle import code_lookup
@@ -52,7 +53,10 @@ def _act(request: Request, db: Session, me: Principal, sale_id: int | None,
         sale, message = action()
     except DomainError as exc:
         db.rollback()
-        current = service.get_sale(db, sale_id) if sale_id else None
+        if isinstance(exc, SaleRepriced) and sale_id:  # show the price it will take now
+            current: Sale | None = service.reprice(db, sale_id)
+        else:
+            current = service.get_sale(db, sale_id) if sale_id else None
         return _screen(request, db, me, current, error=exc.detail,
                        status_code=200 if request.headers.get("hx-request") else exc.status)
     if not request.headers.get("hx-request"):
@@ -73,7 +77,7 @@ def scan(request: Request, db: DB, me: Cashier, form: Form) -> Response:
     sale_id = forms.optional_int(form, "sale_id")
 
     def action() -> tuple[Sale, str]:
-        sale = (service.get_sale(db, sale_id) if sale_id
+        sale = (service.get_sale(db, sale_id, lock=True) if sale_id
                 else service.open_sale(db, actor=me.label, channel="pos"))
         if sale.status != SaleStatus.OPEN:  # the last receipt is done: start a new one
             sale = service.open_sale(db, actor=me.label, channel="pos")
@@ -86,7 +90,7 @@ def scan(request: Request, db: DB, me: Cashier, form: Form) -> Response:
 @router.post("/{sale_id}/qty")
 def set_qty(sale_id: int, request: Request, db: DB, me: Cashier, form: Form) -> Response:
     def action() -> tuple[Sale, str]:
-        sale = service.get_sale(db, sale_id)
+        sale = service.get_sale(db, sale_id, lock=True)
         qty = forms.decimal(form, "qty", "Quantity")
         service.set_line_qty(db, sale, forms.integer(form, "line_no", "Line"), qty)
         return sale, "Line removed." if qty == 0 else "Quantity changed."

@@ -227,6 +227,15 @@ def recompute(session: Session, sale: Sale) -> None:
     session.flush()
 
 
+def reprice(session: Session, sale_id: int) -> Sale:
+    """Price an open sale again as things stand now (after a refused payment said its
+    prices had moved), so the till shows what it will take."""
+    sale = get_sale(session, sale_id, lock=True)
+    if sale.status == SaleStatus.OPEN and not sale.paid_total:
+        recompute(session, sale)
+    return sale
+
+
 def scan(session: Session, sale: Sale, code: str) -> str:
     """What a barcode scanner types into the one POS input: a card, a product or a promo code."""
     require_open(sale)
