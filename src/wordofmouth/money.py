@@ -5,7 +5,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
-MAX_AMOUNT = Decimal(10) ** 12
+# Bounds on what the store accepts (the API answers 422 beyond them). One amount — a
+# price, a payment, a payout, an order line — is at most ten million; a whole sale at most a
+# hundred million. So no sum the store keeps (in minor units, 64-bit) can overflow, on
+# SQLite or PostgreSQL, in any history a shop can have.
+MAX_AMOUNT = Decimal(10_000_000)
+MAX_SALE = Decimal(100_000_000)
 
 
 def round_money(value: Decimal) -> Decimal:
@@ -45,8 +50,8 @@ def parse_money(text: str) -> Decimal:
         raise ValueError(f"'{text}' is not an amount") from exc
     if not value.is_finite() or value.as_tuple().exponent < -2:  # type: ignore[operator]
         raise ValueError(f"'{text}' is not an amount with at most two decimals")
-    if abs(value) >= MAX_AMOUNT:
-        raise ValueError(f"'{text}' is too large")
+    if abs(value) > MAX_AMOUNT:
+        raise ValueError(f"'{text}' is more than {fmt(MAX_AMOUNT)}")
     return value.quantize(CENT)
 
 

@@ -5,6 +5,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from wordofmouth.money import MAX_AMOUNT
+
 
 def _plain_number(value: object) -> object:
     """Amounts are written as plain decimals: no exponents, no NaN or infinity."""
@@ -15,9 +17,11 @@ def _plain_number(value: object) -> object:
 
 
 Plain = BeforeValidator(_plain_number)
-MoneyIn = Annotated[Decimal, Plain, Field(ge=0, max_digits=14, decimal_places=2,
-                                          description="An amount with at most two decimals")]
-PositiveMoney = Annotated[Decimal, Plain, Field(gt=0, max_digits=14, decimal_places=2)]
+MoneyIn = Annotated[Decimal, Plain, Field(
+    ge=0, le=MAX_AMOUNT, max_digits=10, decimal_places=2,
+    description="An amount with at most two decimals, at most 10 000 000")]
+PositiveMoney = Annotated[Decimal, Plain, Field(gt=0, le=MAX_AMOUNT, max_digits=10,
+                                                decimal_places=2)]
 PercentIn = Annotated[Decimal, Plain, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
 QtyIn = Annotated[Decimal, Plain, Field(gt=0, le=100000, max_digits=12, decimal_places=3)]
 

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from tests.factories import GroupFactory
 from tests.storefront.helpers import keyed
 from wordofmouth.db import utcnow
-from wordofmouth.errors import InvalidInput
 from wordofmouth.partners import commission
 from wordofmouth.partners import service as partners
 from wordofmouth.partners.models import CustomerLink
@@ -98,7 +97,7 @@ def test_commission_accrues_with_the_hold_and_a_refund_reverses_it(db: Session) 
     assert commission.balance(db, carter.id).payable == D("25.00")
     orders.refund(db, placed.external_id, [1], actor="storefront")
     assert commission.balance(db, carter.id).payable == D("0.00")
-    with pytest.raises(InvalidInput):
+    with pytest.raises(errors.AlreadyRefunded):
         orders.refund(db, placed.external_id, [1], actor="storefront")
     with pytest.raises(errors.OrderExists):
         order(db, "o-1", "acc-1", None)

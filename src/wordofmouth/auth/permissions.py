@@ -14,6 +14,7 @@ SCOPES = {
     "customers:write": "create customers and issue cards",
     "sales:read": "read sales, returns and invoices",
     "sales:write": "create, pay, void and return sales; issue and pay invoices",
+    "sales:price": "sell at a price other than the catalog's (each such line is audited)",
     "ledger:read": "read bonus balances and ledger entries",
     "partners:read": "read partners, terms, codes, balances, payouts and the referrer report",
     "partners:write": "manage partners, terms and codes; record payouts",

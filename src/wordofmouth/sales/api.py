@@ -47,7 +47,8 @@ def _payments(items: list[PaymentIn]) -> list[payments.PaymentDraft]:
 def _create(db: Session, principal: Principal, draft: service.SaleDraft,
             pays: list[PaymentIn]) -> SaleOut:
     channel = "import" if draft.created_at is not None else "api"
-    sale = service.create_sale(db, draft, actor=principal.label, channel=channel)
+    sale = service.create_sale(db, draft, actor=principal.label, channel=channel,
+                               may_set_price=principal.can("sales:price"))
     if pays:
         sale = payments.settle(db, sale, _payments(pays))
     return SaleOut.of(sale)

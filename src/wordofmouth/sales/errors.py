@@ -1,4 +1,4 @@
-from wordofmouth.errors import Conflict, InvalidInput, NotFound
+from wordofmouth.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
 class SaleNotFound(NotFound):
@@ -74,3 +74,13 @@ class InvoiceNotFound(NotFound):
 class SaleRepriced(Conflict):
     code = "sale_repriced"
     message = "The sale's prices changed since it was scanned; check the new total."
+
+
+class PriceOverrideForbidden(Forbidden):
+    code = "price_override_forbidden"
+    message = "Selling at a price other than the catalog's needs the sales:price permission."
+
+
+class AmountOutOfBounds(InvalidInput):
+    code = "amount_out_of_bounds"
+    message = "An amount is out of the bounds the store accepts."

@@ -17,13 +17,15 @@ from wordofmouth.customers import service as customers
 from wordofmouth.customers.models import DiscountCard
 from wordofmouth.db import is_postgres, utcnow
 from wordofmouth.errors import InvalidInput
-from wordofmouth.money import ZERO
+from wordofmouth.money import MAX_AMOUNT, MAX_SALE, ZERO, fmt
 from wordofmouth.sales import rules
 from wordofmouth.sales.errors import (
+    AmountOutOfBounds,
     EmptySale,
     InvalidQuantity,
     LineNotFound,
     PaidSaleCannotBeVoided,
+    PriceOverrideForbidden,
     SaleNotFound,
     SaleNotOpen,
     UnknownCode,
@@ -109,8 +111,11 @@ def _new_sale(session: Session, *, actor: str, channel: str, kind: SaleKind,
     return sale
 
 
-def create_sale(session: Session, draft: SaleDraft, *, actor: str, channel: str) -> Sale:
-    """Open a sale with all its lines in one step (the API and history imports)."""
+def create_sale(session: Session, draft: SaleDraft, *, actor: str, channel: str,
+                may_set_price: bool = False) -> Sale:
+    """Open a sale with all its lines in one step (the API and history imports). A line may
+    carry its own price only with `may_set_price` (the sales:price permission, or a
+    storefront that sets its prices); every such line is audited."""
     if not draft.lines:
         raise EmptySale()
     if len(draft.lines) > MAX_LINES:
@@ -119,9 +124,21 @@ def create_sale(session: Session, draft: SaleDraft, *, actor: str, channel: str)
     sale = _new_sale(session, actor=actor, channel=channel, kind=draft.kind,
                      customer_id=draft.customer_id, card_number=draft.card_number,
                      created_at=draft.created_at, due_date=draft.due_date, note=draft.note)
+    overridden = []
     for line, product in zip(draft.lines, products, strict=True):
-        _append_line(sale, product, line.qty, line.unit_price)
+        price = line.unit_price
+        if price is not None and price != product.price:
+            if not may_set_price:
+                raise PriceOverrideForbidden(
+                    f"{product.name} sells at {product.price}; a price of its own for a line "
+                    "needs the sales:price permission (an owner or a manager).")
+            overridden.append({"product_id": product.id, "catalog": str(product.price),
+                               "price": str(price), "qty": str(line.qty)})
+        _append_line(sale, product, line.qty, price)
     recompute(session, sale)  # one flush writes the sale and its lines, already priced
+    if overridden and channel != "storefront":
+        audit.record(session, actor=actor, action="sale.price_override", target_type="sale",
+                     target_id=sale.id, lines=overridden)
     return sale
 
 
@@ -157,8 +174,8 @@ def _append_line(sale: Sale, product: Product, qty: Decimal,
     if not product.active:
         raise InvalidInput(f"{product.name} is not on sale.")
     price = product.price if unit_price is None else unit_price
-    if price < 0:
-        raise InvalidInput("A price cannot be negative.")
+    if price < 0 or price > MAX_AMOUNT:
+        raise AmountOutOfBounds(f"A price is between 0 and {fmt(MAX_AMOUNT)}.")
     line = SaleLine(line_no=len(sale.lines) + 1, product_id=product.id,
                     group_id=product.group_id, name=product.name, qty=qty, unit_price=price,
                     unit_cost=product.cost_price, gross=ZERO, net=ZERO,
@@ -223,6 +240,9 @@ def recompute(session: Session, sale: Sale) -> None:
         gross += price.gross
         discount += price.discount_amount
         net += price.net
+    if gross > MAX_SALE:
+        raise AmountOutOfBounds(f"A sale comes to at most {fmt(MAX_SALE)}; this one would "
+                                f"come to {fmt(gross)}.")
     sale.gross_total, sale.discount_total, sale.net_total = gross, discount, net
     session.flush()
 

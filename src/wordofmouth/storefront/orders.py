@@ -101,7 +101,7 @@ def report(session: Session, *, external_id: str, account_external_id: str,
         lines=[sales.LineDraft(product_id=_product(session, ln), unit_price=ln.amount)
                for ln in lines],
         customer_id=account.customer_id, created_at=ordered_at, note=f"order {external_id}"),
-        actor=actor, channel="storefront")
+        actor=actor, channel="storefront", may_set_price=True)  # the storefront's prices
     payments.pay(session, sale.id, [payments.PaymentDraft(PaymentMethod.CARD, sale.net_total)],
                  paid_at=ordered_at)
     order = StorefrontOrder(
