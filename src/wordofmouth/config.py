@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     scheduler: bool = True  # background jobs in the server (the daily club review)
     mail_worker: bool = True  # the mailing outbox worker in the server
     outbox_log: str = "outbox.log"  # where the "log" e-mail/SMS/Viber provider writes
+    mail_lease_seconds: float = 300  # how long a claimed message is a worker's own
     click_flush_seconds: float = 0.5  # clicks wait in memory at most this long
 
 

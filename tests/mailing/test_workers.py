@@ -40,10 +40,12 @@ def mailing_to(url: str, n: int, port: int, tag: str) -> int:
     return mailing_id
 
 
-def worker(url: str) -> subprocess.Popen[bytes]:
+def worker(url: str, *, batch: int = 10,
+           env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     wom = Path(sys.executable).with_name("wom")
-    return subprocess.Popen([str(wom), "mailing", "worker", "--until-empty", "--batch", "10"],
-                            env={**os.environ, "WOM_DATABASE_URL": url},
+    return subprocess.Popen([str(wom), "mailing", "worker", "--until-empty", "--batch",
+                             str(batch)],
+                            env={**os.environ, "WOM_DATABASE_URL": url, **(env or {})},
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
@@ -112,3 +114,39 @@ def test_a_killed_worker_resumes_without_resending_what_was_acknowledged(
     assert all(received[a] == 1 for a in acknowledged)  # nothing recorded was sent again
     assert sum(received.values()) - 120 <= 1  # at most the one in flight at the kill
     assert statuses(committed_url, mailing_id) == Counter({MessageStatus.SENT: 120})
+
+
+class VerySlowSink(SmtpSink):
+    """A mail server that takes a second per message: longer than the lease lets a batch
+    take, so a worker's later messages outlive their lease while it is still sending."""
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.sleep(1.0)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@requires_postgres
+def test_a_slow_mail_server_never_makes_two_workers_send_one_message(
+        committed_url: str) -> None:
+    from aiosmtpd.controller import Controller
+
+    from tests.mailing.conftest import free_port
+
+    sink = VerySlowSink(free_port())
+    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
+    controller.start()
+    try:
+        mailing_id = mailing_to(committed_url, 10, sink.port, "slow")
+        lease = {"WOM_MAIL_LEASE_SECONDS": "2"}
+        first = worker(committed_url, batch=10, env=lease)  # claims all ten at once
+        time.sleep(0.5)
+        second = worker(committed_url, batch=10, env=lease)  # takes what outlives its lease
+        for w in (first, second):
+            _out, err = w.communicate(timeout=120)
+            assert w.returncode == 0, err.decode()
+    finally:
+        controller.stop()
+    received = Counter(m["To"] for m in sink.received)
+    assert len(received) == 10
+    assert set(received.values()) == {1}, received
+    assert statuses(committed_url, mailing_id) == Counter({MessageStatus.SENT: 10})

@@ -16,7 +16,7 @@ console = Console()
 @app.command("worker")
 def worker(
     until_empty: Annotated[bool, typer.Option(help="Stop when nothing is left to send")] = False,
-    batch: Annotated[int, typer.Option(min=1, max=1000, help="Messages per claim")] = 50,
+    batch: Annotated[int, typer.Option(min=1, max=1000, help="Messages per claim")] = 10,
 ) -> None:
     """Send queued messages: claims batches, retries with backoff, keeps the rate limits.
     Stops cleanly on SIGTERM or Ctrl-C (the message in hand is finished first)."""

@@ -61,6 +61,7 @@ class Message(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claim_token: Mapped[str | None] = mapped_column(String(32))  # whose claim holds it
     answer: Mapped[str] = mapped_column(String(500), default="")  # the provider's, or why
     provider_id: Mapped[str] = mapped_column(String(120), default="")
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -3,6 +3,12 @@ records each answer at once.
 
 - A claim is one UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) that marks the
   messages `sending` with a lease; two workers never claim the same message.
+- Every claim has its own token (a fence). Just before a message is sent, the worker renews
+  its lease on that one message by a conditional UPDATE that names the token; if another
+  worker has claimed it since (the lease ran out while a slow server held this one back),
+  nothing is renewed and the message is left to the other worker. Answers are recorded only
+  under the token too. So while workers live, each message is sent once, however slow the
+  provider, as long as one send takes less than the lease (the senders time out first).
 - Each provider's answer is committed before the next message is sent, so a killed worker
   never re-sends a message already acknowledged and recorded. A message whose answer was
   not recorded (the worker died between the provider's acknowledgement and the commit — one
@@ -13,6 +19,7 @@ records each answer at once.
 from __future__ import annotations
 
 import logging
+import uuid
 import threading
 import time
 from collections.abc import Callable
@@ -32,7 +39,11 @@ from wordofmouth.mailing.models import Message, MessageStatus
 from wordofmouth.mailing.service import unsubscribe_url
 
 log = logging.getLogger("wordofmouth.mailing")
-LEASE = timedelta(minutes=5)
+
+
+def lease() -> timedelta:
+    return timedelta(seconds=get_settings().mail_lease_seconds)
+
 MakeSession = Callable[[], Session] | None
 
 
@@ -51,22 +62,36 @@ class RateLimit:
 
 
 def claim(session: Session, *, batch: int, now: datetime) -> list[Message]:
-    """Mark up to `batch` due messages as being sent by this worker (one statement)."""
+    """Mark up to `batch` due messages as being sent by this worker (one statement), under
+    a token of this claim's own."""
     due = (select(Message.id)
            .where(or_((Message.status == MessageStatus.QUEUED) & (Message.next_attempt_at <= now),
                       (Message.status == MessageStatus.SENDING) & (Message.claimed_until < now)))
            .order_by(Message.id).limit(batch).with_for_update(skip_locked=True))
     ids = [row[0] for row in session.execute(
         update(Message).where(Message.id.in_(due.scalar_subquery()))
-        .values(status=MessageStatus.SENDING, claimed_until=now + LEASE,
-                attempts=Message.attempts + 1)
+        .values(status=MessageStatus.SENDING, claimed_until=now + lease(),
+                claim_token=uuid.uuid4().hex, attempts=Message.attempts + 1)
         .returning(Message.id).execution_options(synchronize_session=False))]
     if not ids:
         return []
     return list(session.scalars(select(Message).where(Message.id.in_(ids)).order_by(Message.id)))
 
 
-def _record(make: MakeSession, message_id: int, values: dict[str, Any]) -> None:
+def _renew(make: MakeSession, message: Message) -> bool:
+    """Renew this claim's lease on one message just before it is sent; False if the message
+    is no longer this claim's (another worker took it after the lease ran out)."""
+    with database.transaction(make) as session:
+        renewed = session.execute(
+            update(Message).where(Message.id == message.id,
+                                  Message.status == MessageStatus.SENDING,
+                                  Message.claim_token == message.claim_token)
+            .values(claimed_until=utcnow() + lease())
+            .execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]
+    return bool(renewed)
+
+
+def _record(make: MakeSession, message: Message, values: dict[str, Any]) -> None:
     """Record one answer in a transaction of its own, before the next message is sent. On
     PostgreSQL the commit does not wait for the disk (synchronous_commit off): a killed
     worker loses nothing, only a crash of the database server itself could forget the last
@@ -74,9 +99,10 @@ def _record(make: MakeSession, message_id: int, values: dict[str, Any]) -> None:
     with database.transaction(make) as session:
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-        session.execute(update(Message).where(Message.id == message_id,
-                                              Message.status == MessageStatus.SENDING)
-                        .values(claimed_until=None, **values)
+        session.execute(update(Message).where(Message.id == message.id,
+                                              Message.status == MessageStatus.SENDING,
+                                              Message.claim_token == message.claim_token)
+                        .values(claimed_until=None, claim_token=None, **values)
                         .execution_options(synchronize_session=False))
 
 
@@ -84,7 +110,7 @@ class Worker:
     """`make` builds the sessions (default: the process-wide factory); each claim and each
     recorded answer is a transaction of its own."""
 
-    def __init__(self, *, batch: int = 50, log_path: str | None = None,
+    def __init__(self, *, batch: int = 10, log_path: str | None = None,
                  make: MakeSession = None) -> None:
         self.batch = batch
         self.make = make
@@ -130,6 +156,9 @@ class Worker:
             message.id, channel, address, message.subject, message.body, headers))
 
     def deliver(self, message: Message) -> None:
+        if not _renew(self.make, message):
+            log.info("message %s was claimed by another worker meanwhile", message.id)
+            return
         channel = message.channel
         try:
             result = self._send(message, channel, message.address)
@@ -153,7 +182,7 @@ class Worker:
             if result.status == "retry":
                 result = senders.Result.failed(
                     f"gave up after {message.attempts} attempts: {result.answer}")
-        _record(self.make, message.id, values | {"answer": result.answer})
+        _record(self.make, message, values | {"answer": result.answer})
 
     def run(self, stop: threading.Event, *, until_empty: bool = False,
             idle_seconds: float = 2.0, on_idle: Callable[[], None] | None = None) -> None:
