@@ -2,8 +2,9 @@
 Set-Cookie — the limit; (b) pinax-referrals 4.5 under gunicorn with 2 workers on the same
 PostgreSQL — the Python peer, installed from PyPI into a throw-away environment by this
 benchmark; (c) wordofmouth's /r/KEY with the production server settings
-(`wom serve --workers 2`) on PostgreSQL. Then every click wordofmouth acknowledged must be
-in the database.
+(`wom serve --workers 2`) on PostgreSQL. Then the crash phase: wrk against a fresh
+`wom serve`, SIGKILLed half-way through; every click it answered with `x-click: recorded`
+(counted by a wrk script) must be in the database.
 
     python -m bench.clicks [--seconds 15] [--clients 32]
 
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -148,6 +151,50 @@ def pinax(port: int) -> Iterator[str]:
             proc.wait(timeout=20)
 
 
+# Counts, across wrk's threads, the answers that said the click was committed.
+RECORDED_LUA = """
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) recorded = 0 end
+function response(status, headers, body)
+  if headers["x-click"] == "recorded" then recorded = recorded + 1 end
+end
+function done(summary, latency, requests)
+  local total = 0
+  for _, t in ipairs(threads) do total = total + t:get("recorded") end
+  io.write(string.format("acknowledged %d\\n", total))
+end
+"""
+
+
+def clicks_recorded() -> int:
+    from wordofmouth.storefront.models import Click
+
+    with database.transaction() as s:
+        return s.scalar(select(func.count()).select_from(Click)) or 0
+
+
+def crash_phase(url: str, clients: int, seconds: int) -> tuple[int, int]:
+    """wrk for `seconds` against a fresh server, SIGKILLed at half time: (acknowledged,
+    recorded by the clicks of this phase)."""
+    before = clicks_recorded()
+    procs: list[subprocess.Popen[bytes]] = []
+    with tempfile.TemporaryDirectory() as tmp, server(url, workers=2, procs=procs) as base:
+        script = Path(tmp) / "recorded.lua"
+        script.write_text(RECORDED_LUA)
+        load = subprocess.Popen([need("wrk", "wrk"), "-t", "2", "-c", str(clients), "-d",
+                                 f"{seconds}s", "-s", str(script), f"{base}/r/carter81"],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        time.sleep(seconds / 2)
+        procs[0].send_signal(signal.SIGKILL)  # no shutdown hook, nothing flushed
+        procs[0].wait(timeout=20)
+        out, _ = load.communicate(timeout=seconds * 4)
+    found = re.search(r"acknowledged (\d+)", out)
+    if found is None:
+        raise RuntimeError(f"could not read wrk's output:\n{out}")
+    return int(found.group(1)), clicks_recorded() - before
+
+
 def seed_wordofmouth() -> None:
     from wordofmouth.partners import commission
     from wordofmouth.partners import service as partners
@@ -176,24 +223,32 @@ def main() -> None:
     with server(url, workers=2) as base:
         results["wom"] = wrk(f"{base}/r/carter81", None, clients=args.clients,
                              seconds=args.seconds)
-    # The server has stopped cleanly (SIGTERM): its click buffers are written.
-    with database.transaction() as s:
-        from wordofmouth.storefront.models import Click
-
-        recorded = s.scalar(select(func.count()).select_from(Click)) or 0
+    with server(url, workers=2, env={"WOM_CLICK_DURABLE_COMMIT": "true"}) as base:
+        results["durable"] = wrk(f"{base}/r/carter81", None, clients=args.clients,
+                                 seconds=args.seconds)
+    recorded = clicks_recorded()
+    acknowledged, kept = crash_phase(url, args.clients, args.seconds)
     print(f"\nclick path benchmark — wrk, {args.clients} connections, {args.seconds} s each, "
           "loopback, PostgreSQL")
     for name, label in (("nginx", "nginx 302 + Set-Cookie (the limit)"),
                         ("pinax", "pinax-referrals 4.5, gunicorn × 2"),
-                        ("wom", "wordofmouth /r/KEY, wom serve × 2")):
+                        ("wom", "wordofmouth /r/KEY, wom serve × 2"),
+                        ("durable", "  the same, each commit flushed to disk")):
         r = results[name]
         print(f"{label:38} {r.requests_per_s:9.0f} req/s   p50 {r.p50_ms:6.2f} ms   "
               f"p99 {r.p99_ms:6.2f} ms   non-3xx {r.errors}")
     wom, peer, limit = (results[k].requests_per_s for k in ("wom", "pinax", "nginx"))
     print(f"ratio wordofmouth / pinax-referrals  {wom / peer:8.1f}   (target ≥ 10)")
     print(f"ratio wordofmouth / nginx            {wom / limit:8.2f}   (target ≥ 0.10)")
-    print(f"clicks acknowledged {results['wom'].requests:,}, recorded {recorded:,} "
-          f"({'all' if recorded >= results['wom'].requests else 'MISSING SOME'})")
+    durable = results["durable"].requests_per_s
+    print(f"ratio durable commit / pinax-referrals {durable / peer:6.1f}; / nginx "
+          f"{durable / limit:.2f}")
+    answered = results["wom"].requests + results["durable"].requests
+    print(f"clicks answered {answered:,}, recorded {recorded:,} "
+          f"({'all' if recorded >= answered else 'MISSING SOME'})")
+    lost = max(0, acknowledged - kept)
+    print(f"SIGKILL at {args.seconds / 2:.0f} s: acknowledged {acknowledged:,}, recorded "
+          f"{kept:,}, lost {lost:,} ({'none lost' if not lost else 'LOST SOME'})")
 
 
 if __name__ == "__main__":

@@ -67,13 +67,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(url: str, workers: int) -> Iterator[str]:
-    """`wom serve` with production settings (uvicorn, N workers, no access log)."""
+def server(url: str, workers: int, procs: list[subprocess.Popen[bytes]] | None = None,
+           env: dict[str, str] | None = None) -> Iterator[str]:
+    """`wom serve` with production settings (uvicorn, N workers, no access log); the process
+    is appended to `procs` for a caller that wants to kill it."""
     port = free_port()
-    env = {**os.environ, "WOM_DATABASE_URL": url}
     wom = Path(sys.executable).with_name("wom")
     proc = subprocess.Popen([str(wom), "serve", "--port", str(port), "--workers", str(workers)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            env={**os.environ, "WOM_DATABASE_URL": url, **(env or {})},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if procs is not None:
+        procs.append(proc)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -85,8 +89,9 @@ def server(url: str, workers: int) -> Iterator[str]:
         time.sleep(1.5)  # let every worker finish importing
         yield base
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=20)
 
 
 @dataclass
@@ -110,8 +115,12 @@ def wrk(url: str, script: Path | None, *, clients: int, seconds: int,
         [need("wrk", "wrk"), "-t", str(threads), "-c", str(clients), "-d", f"{seconds}s",
          "--latency", *(["-s", str(script)] if script else []), url],
         capture_output=True, text=True, check=True).stdout
-    p50 = re.search(r"50%\s+(\S+)", out)
-    p99 = re.search(r"99%\s+(\S+)", out)
+    return read_wrk(out)
+
+
+def read_wrk(out: str) -> WrkResult:
+    p50 = re.search(r"^\s+50%\s+([0-9.]+[a-z]+)\s*$", out, re.M)  # Latency Distribution
+    p99 = re.search(r"^\s+99%\s+([0-9.]+[a-z]+)\s*$", out, re.M)
     rps = re.search(r"Requests/sec:\s+([0-9.]+)", out)
     total = re.search(r"(\d+) requests in", out)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)

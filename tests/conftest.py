@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from wordofmouth import plugins
 from wordofmouth.app import create_app
 from wordofmouth.auth import service as auth
 from wordofmouth.migrate import upgrade
+from wordofmouth.storefront.click_writer import SessionWriter
 from wordofmouth.web.deps import get_db
 
 PG_URL = os.environ.get("WOM_TEST_DATABASE_URL", "")
@@ -96,6 +98,9 @@ def app(db: Session) -> Iterator[object]:
             yield session
 
     application.dependency_overrides[get_db] = joined_session
+    # Clicks too are written in the test's transaction, so they roll back with it.
+    application.state.clicks.writer = SessionWriter(
+        lambda: contextmanager(joined_session))  # type: ignore[attr-defined]
     yield application
 
 

@@ -36,6 +36,7 @@ from wordofmouth.storefront import api as storefront_api
 from wordofmouth.storefront import pages as storefront_pages
 from wordofmouth.storefront.clicks import ClickBuffer, ClickPath
 from wordofmouth.web import errors, office
+from wordofmouth.web.admission import Admission
 from wordofmouth.web.deps import get_db
 from wordofmouth.web.middleware import BodyLimit, SecurityHeaders
 
@@ -58,11 +59,10 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
 
     scheduler = Scheduler() if get_settings().scheduler else None
     mail = WorkerThread() if get_settings().mail_worker else None
-    for job in (scheduler, mail, _app.state.clicks):
+    for job in (scheduler, mail):
         if job:
             job.start()
     yield
-    _app.state.clicks.close()  # a clean shutdown writes every buffered click
     if scheduler:
         scheduler.stop()
     if mail:
@@ -90,15 +90,21 @@ def create_app() -> FastAPI:
         return HTMLResponse(DOCS_HTML)
 
     @app.get("/healthz", include_in_schema=False)
-    def health(request: Request) -> dict[str, str]:
-        return {"status": "ok", "version": __version__}
+    def health(request: Request) -> dict[str, object]:
+        """Alive, and this process's click counts (recorded, shed, unknown keys)."""
+        return {"status": "ok", "version": __version__,
+                "clicks": dict(request.app.state.clicks.counts)}
 
     _document_errors(app)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, max_bytes=get_settings().max_body_bytes)
+    settings = get_settings()
+    app.add_middleware(Admission, slots=settings.request_slots,
+                       wait_seconds=settings.request_wait_seconds)
     # Outermost: /r/KEY is answered before routing (the path viral traffic hits).
     app.state.clicks = ClickBuffer(
-        lambda: contextmanager(app.dependency_overrides.get(get_db, get_db)))
+        lambda: contextmanager(app.dependency_overrides.get(get_db, get_db)),
+        url=settings.database_url)
     app.add_middleware(ClickPath, buffer=app.state.clicks)
     return app
 

@@ -20,12 +20,15 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_000_000
     login_max_failures: int = 5
     login_window_minutes: int = 15
-    db_pool_size: int = 10
+    db_pool_size: int = 10  # connections per process: this many, and as many again at peaks
+    db_pool_timeout: float = 10  # seconds to wait for a connection before answering 503
+    request_slots: int = 16  # requests at work per process: within the pool, less the jobs'
+    request_wait_seconds: float = 10  # a request waits this long for a slot, then 503
     scheduler: bool = True  # background jobs in the server (the daily club review)
     mail_worker: bool = True  # the mailing outbox worker in the server
     outbox_log: str = "outbox.log"  # where the "log" e-mail/SMS/Viber provider writes
+    click_durable_commit: bool = False  # clicks: wait for PostgreSQL's disk flush too
     mail_lease_seconds: float = 300  # how long a claimed message is a worker's own
-    click_flush_seconds: float = 0.5  # clicks wait in memory at most this long
 
 
 @lru_cache

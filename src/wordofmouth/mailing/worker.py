@@ -19,9 +19,9 @@ records each answer at once.
 from __future__ import annotations
 
 import logging
-import uuid
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path

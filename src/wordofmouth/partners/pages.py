@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from wordofmouth.analysis.exports import download
@@ -96,7 +97,8 @@ async def import_file(request: Request, db: DB, me: Manager, form: Form) -> Resp
         raise InvalidInput("Choose a CSV file.")
     data = await upload.read(importing.MAX_BYTES + 1)
     run = importing.import_partners if what == "partners" else importing.import_customers
-    report_ = run(db, data, actor=me.label)
+    # A long file takes seconds of parsing and writing: off the event loop.
+    report_ = await run_in_threadpool(run, db, data, actor=me.label)
     return render(request, "partners/import.html", me, report=report_, what=what)
 
 

@@ -1,83 +1,102 @@
 """The click path: `/r/KEY` answered by a small ASGI middleware in front of the
-application — no routing, no database on the hot path. Keys and settings come from caches
-refreshed every few seconds; clicks go to an in-memory buffer written to the database in
-batches by a background thread every WOM_CLICK_FLUSH_SECONDS (0.5) and on shutdown. On a
-crash, the clicks of the last half second are lost; a clean shutdown writes them all."""
+application — no routing, no reads on the hot path. Keys and settings come from caches
+refreshed every few seconds; a click of a known key is written by a group commit before
+its redirect leaves, so an answered click survives a crash (SIGKILL) of the server."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
-import threading
 import time
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from http.cookies import SimpleCookie
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qs, quote, unquote
 
 import anyio
-from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from wordofmouth.config import get_settings
 from wordofmouth.partners.models import Partner
 from wordofmouth.storefront import rules, tokens
 from wordofmouth.storefront import settings as storefront_settings
-from wordofmouth.storefront.models import Click, PartnerKey
+from wordofmouth.storefront.click_writer import Sessions, writer_for
+from wordofmouth.storefront.models import PartnerKey
 from wordofmouth.web.middleware import ASGIApp, Receive, Scope, Send
 
 log = logging.getLogger("wordofmouth.clicks")
 CACHE_SECONDS = 5.0
-Sessions = Callable[[], AbstractContextManager[Session]]
+T = TypeVar("T")
 
 
 class ClickBuffer:
-    """Clicks waiting to be written; `flush` writes them all in one transaction."""
+    """Group commit: a click is answered only once the batch holding it is committed.
 
-    def __init__(self, sessions: Callable[[], Sessions]) -> None:
+    `record` queues the click and waits; one writer per event loop takes everything queued,
+    writes it in one transaction (in a thread), and wakes every click of that batch. While
+    it writes, the next clicks gather, so under load batches grow and commits stay few; at
+    rest a click waits for one small commit (a few ms). The queue is bounded: beyond
+    MAX_WAITING clicks, or when the database cannot be written, the visitor is still
+    redirected (a referral link never breaks) but the click is counted as shed, never held
+    in memory. Unknown keys are counted, not stored."""
+
+    MAX_WAITING = 10_000
+    MAX_BATCH = 2_000
+    WRITERS = 2  # batches in flight at once: one commits while the next gathers
+
+    def __init__(self, sessions: Callable[[], Sessions], url: str | None = None) -> None:
         self.sessions = sessions
-        self.rows: list[dict[str, Any]] = []
-        self.lock = threading.Lock()
-        self.stop = threading.Event()
-        self.thread: threading.Thread | None = None
-        self.known: tuple[dict[str, tuple[int, bool]], float] | None = None
-        self.config: tuple[storefront_settings.StorefrontSettings, float] | None = None
+        self.writer = writer_for(url, sessions)
+        self.waiting: list[tuple[dict[str, Any], asyncio.Future[bool]]] = []
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.writers = 0
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.counts = {"recorded": 0, "shed": 0, "unknown_keys": 0}
+        self.known: Cached[dict[str, tuple[int, bool]]] = Cached()
+        self.config: Cached[storefront_settings.StorefrontSettings] = Cached()
 
-    def add(self, row: dict[str, Any]) -> None:
-        with self.lock:
-            self.rows.append(row)
+    async def record(self, row: dict[str, Any]) -> bool:
+        """Write one click; True once it is committed, False if it was shed."""
+        loop = asyncio.get_running_loop()
+        if loop is not self.loop:  # a new server loop (tests start several)
+            self.loop, self.waiting, self.writers = loop, [], 0
+        if len(self.waiting) >= self.MAX_WAITING:
+            self.counts["shed"] += 1
+            return False
+        done: asyncio.Future[bool] = loop.create_future()
+        self.waiting.append((row, done))
+        if self.writers < self.WRITERS:
+            self.writers += 1
+            self.tasks.add(task := loop.create_task(self._drain()))
+            task.add_done_callback(self.tasks.discard)
+        return await done  # the writers time out on a stuck database, so this ends
 
-    def flush(self) -> int:
-        with self.lock:
-            rows, self.rows = self.rows, []
-        if not rows:
-            return 0
+    async def _drain(self) -> None:
         try:
-            with self.sessions()() as session:
-                session.execute(insert(Click), rows)
-        except Exception:  # keep them for the next try
-            log.exception("writing %s clicks failed", len(rows))
-            with self.lock:
-                self.rows[:0] = rows
-            return 0
-        return len(rows)
+            while self.waiting:
+                batch = self.waiting[:self.MAX_BATCH]
+                del self.waiting[:self.MAX_BATCH]
+                ok = await self._write([row for row, _ in batch])
+                self.counts["recorded" if ok else "shed"] += len(batch)
+                for _, done in batch:
+                    if not done.done():
+                        done.set_result(ok)
+        finally:
+            self.writers -= 1
 
-    def start(self) -> None:
-        self.thread = threading.Thread(target=self._run, name="click-buffer", daemon=True)
-        self.thread.start()
+    async def _write(self, rows: list[dict[str, Any]]) -> bool:
+        try:
+            await self.writer.write(rows)
+            return True
+        except Exception:  # the database cannot be written now: the visitors still go on
+            log.exception("writing %s clicks failed; they are shed", len(rows))
+            return False
 
-    def _run(self) -> None:
-        while not self.stop.wait(get_settings().click_flush_seconds):
-            self.flush()
-
-    def close(self) -> None:
-        self.stop.set()
-        if self.thread is not None:
-            self.thread.join(timeout=10)
-        self.flush()
+    def unknown(self) -> None:
+        self.counts["unknown_keys"] += 1
 
     # Caches (read from the database at most every CACHE_SECONDS): every key at once, so a
     # flood of made-up keys never reaches the database.
@@ -94,22 +113,46 @@ class ClickBuffer:
             return storefront_settings.get(session)
 
     async def key(self, key: str) -> tuple[int, bool] | None:
-        if self.known is None or self.known[1] <= time.monotonic():
-            loaded = await anyio.to_thread.run_sync(self.load_keys)
-            self.known = (loaded, time.monotonic() + CACHE_SECONDS)
-        return self.known[0].get(key)
+        return (await self.known.get(self.load_keys)).get(key)
 
     async def settings(self) -> storefront_settings.StorefrontSettings:
-        if self.config is not None and self.config[1] > time.monotonic():
-            return self.config[0]
-        loaded = await anyio.to_thread.run_sync(self.load_settings)
-        self.config = (loaded, time.monotonic() + CACHE_SECONDS)
-        return loaded
+        return await self.config.get(self.load_settings)
 
     def forget(self) -> None:
         """Drop the caches (after a key or a setting changed in this process)."""
-        self.known = None
-        self.config = None
+        self.known.clear()
+        self.config.clear()
+
+
+class Cached(Generic[T]):
+    """A value read from the database at most every CACHE_SECONDS, by one load at a time:
+    while it is refreshed, clicks go on with the value they have; only the very first
+    clicks wait, all for the same load."""
+
+    def __init__(self) -> None:
+        self.value: T | None = None
+        self.fresh_until = 0.0
+        self.loading: asyncio.Future[T] | None = None
+
+    def clear(self) -> None:
+        self.value, self.fresh_until = None, 0.0
+
+    async def get(self, load: Callable[[], T]) -> T:
+        if self.value is not None and self.fresh_until > time.monotonic():
+            return self.value
+        if self.loading is None or self.loading.get_loop() is not asyncio.get_running_loop():
+            self.loading = asyncio.ensure_future(self._load(load))
+        if self.value is not None:
+            return self.value  # stale for a moment, not waited for
+        return await asyncio.shield(self.loading)
+
+    async def _load(self, load: Callable[[], T]) -> T:
+        try:
+            value = await anyio.to_thread.run_sync(load)
+            self.value, self.fresh_until = value, time.monotonic() + CACHE_SECONDS
+            return value
+        finally:
+            self.loading = None
 
 
 def _headers(scope: Scope) -> dict[str, str]:
@@ -164,15 +207,20 @@ class ClickPath:
             keep = (s.attribution == "first" and held is not None
                     and (datetime.now(UTC) - held[2]).days <= s.cookie_days)
             token = current if keep else tokens.issue(found[0], key)
-        self.buffer.add({
-            "at": datetime.now(UTC), "key": key[:64], "partner_id": found[0] if found else None,
-            "ip_hash": _ip_hash(scope), "user_agent": headers.get("user-agent", "")[:300],
-            "referrer": headers.get("referer", "")[:500], "target": target[:500],
-            "cookie_set": token is not None})
+        recorded = False
+        if found is None:
+            self.buffer.unknown()
+        else:
+            recorded = await self.buffer.record({
+                "at": datetime.now(UTC), "key": key, "partner_id": found[0],
+                "ip_hash": _ip_hash(scope), "user_agent": headers.get("user-agent", "")[:200],
+                "referrer": headers.get("referer", "")[:300], "target": target[:300],
+                "cookie_set": token is not None})
+        mark = (b"x-click", b"recorded" if recorded else b"not-recorded")
         if (query.get("format") or [""])[0] == "json":
-            await self.answer_json(send, headers, s, token)
+            await self.answer_json(send, headers, s, token, mark)
             return
-        out = [(b"location", quote(target, safe=":/?#[]@!$&'()*+,;=%~").encode()),
+        out = [mark, (b"location", quote(target, safe=":/?#[]@!$&'()*+,;=%~").encode()),
                (b"cache-control", b"no-store"), (b"content-length", b"0"),
                (b"referrer-policy", b"no-referrer")]
         if token is not None:
@@ -185,11 +233,12 @@ class ClickPath:
 
     @staticmethod
     async def answer_json(send: Send, headers: dict[str, str],
-                          s: storefront_settings.StorefrontSettings, token: str | None) -> None:
+                          s: storefront_settings.StorefrontSettings, token: str | None,
+                          mark: tuple[bytes, bytes]) -> None:
         """For storefronts that read ?ref= themselves (the JavaScript snippet): the same
         signed token, for them to keep in their own cookie; CORS for the storefront only."""
         body = json.dumps({"token": token, "days": s.cookie_days}).encode()
-        out = [(b"content-type", b"application/json"), (b"cache-control", b"no-store"),
+        out = [mark, (b"content-type", b"application/json"), (b"cache-control", b"no-store"),
                (b"content-length", str(len(body)).encode())]
         origin = headers.get("origin", "")
         if rules.safe_target(origin + "/", s.hosts, "") and origin:

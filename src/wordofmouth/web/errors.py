@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
@@ -90,6 +91,14 @@ def install(app: FastAPI) -> None:
         log.warning("database busy on %s: %s", request.url.path, exc.orig)
         return _answer(request, 503, "database_busy",
                        "The database is busy; try again in a moment.")
+
+    @app.exception_handler(PoolTimeout)
+    async def no_connection(request: Request, exc: PoolTimeout) -> Response:
+        log.warning("no database connection free on %s: %s", request.url.path, exc)
+        answer = _answer(request, 503, "overloaded", "The server is busy; try again in a "
+                         "moment.")
+        answer.headers["Retry-After"] = "1"
+        return answer
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
