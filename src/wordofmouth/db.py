@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import BigInteger, DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.sql import operators
@@ -136,7 +136,12 @@ def _sqlite_pragmas(engine: Engine) -> None:
     def _on_begin(conn: Any) -> None:
         # IMMEDIATE takes the write lock at the start, so two writers queue instead of
         # failing half-way with "database is locked" when the second one upgrades its lock.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read-only transaction (an export streamed to a browser) takes no lock at all:
+        # in WAL mode it reads its snapshot while writers go on.
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN DEFERRED")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 _engine: Engine | None = None
@@ -182,6 +187,17 @@ def transaction(make: Callable[[], Session] | None = None) -> Iterator[Session]:
         session.close()
 
 
+READ_ONLY = "wom_read_only"
+
+
+def read_only(session: Session) -> Session:
+    """Make the session's next transaction a read that takes no write lock on SQLite (on
+    PostgreSQL a read never blocks writers). Call it before the session's first
+    statement."""
+    session.connection(execution_options={READ_ONLY: True})
+    return session
+
+
 def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
@@ -191,6 +207,4 @@ def custom_plans(session: Session) -> None:
     a statement after a few runs and PostgreSQL may then switch to a generic plan that does
     not know which partner or period it is for — ten times slower on a large store."""
     if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy import text
-
         session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))

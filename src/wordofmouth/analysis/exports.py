@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from starlette.responses import Response, StreamingResponse
 
 from wordofmouth.web.forms import csv_safe
+from wordofmouth.web.streams import closing
 
 
 def _cell(value: object) -> object:
@@ -54,10 +55,11 @@ def stream_download(name: str, fmt: str, header: Sequence[str],
     rows there are."""
     disposition = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
     if fmt == "xlsx":
-        return StreamingResponse(_xlsx_chunks(name, header, rows), headers=disposition,
-                                 media_type=XLSX)
-    return StreamingResponse(_csv_lines(header, rows), media_type="text/csv",
+        return StreamingResponse(closing(_xlsx_chunks(name, header, rows)),
+                                 headers=disposition, media_type=XLSX)
+    return StreamingResponse(closing(_csv_lines(header, rows)), media_type="text/csv",
                              headers=disposition)
+
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

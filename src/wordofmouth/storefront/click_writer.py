@@ -24,10 +24,7 @@ log = logging.getLogger("wordofmouth.clicks")
 Sessions = Callable[[], AbstractContextManager[Session]]
 COLUMNS = ("at", "key", "partner_id", "ip_hash", "user_agent", "referrer", "target",
            "cookie_set")
-# One statement text for any batch size (one array per column), prepared once.
-INSERT = (f"INSERT INTO {Click.__tablename__} ({', '.join(COLUMNS)}) SELECT * FROM unnest("
-          "%s::timestamptz[], %s::varchar[], %s::int[], %s::varchar[], %s::varchar[], "
-          "%s::varchar[], %s::varchar[], %s::bool[])").encode()
+COPY = f"COPY {Click.__tablename__} ({', '.join(COLUMNS)}) FROM STDIN".encode()
 
 
 class SessionWriter:
@@ -66,9 +63,11 @@ class PostgresWriter:
     async def write(self, rows: list[dict[str, Any]]) -> None:
         conn = self.idle.pop() if self.idle else await psycopg.AsyncConnection.connect(
             self.conninfo, autocommit=True, connect_timeout=5, options=self.options)
-        params = [[row[c] for row in rows] for c in COLUMNS]
         try:
-            await conn.execute(INSERT, params, prepare=True)  # committed when it returns
+            async with conn.cursor() as cur, cur.copy(COPY) as copy:
+                for row in rows:
+                    await copy.write_row([row[c] for c in COLUMNS])
+            # the COPY is its own transaction (autocommit): committed when the block ends
         except Exception:
             await conn.close()
             raise

@@ -4,6 +4,7 @@ with an order."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
@@ -28,7 +29,21 @@ def _serializer(at: datetime | None = None) -> URLSafeTimedSerializer:
 
 def issue(partner_id: int, key: str, at: datetime | None = None) -> str:
     """The token of a click now (or, for imported history and tests, at `at`)."""
-    return str(_serializer(at).dumps([partner_id, key]))
+    if at is not None:
+        return str(_serializer(at).dumps([partner_id, key]))
+    # The token carries whole seconds: within one second, a key's token is the same.
+    second = int(time.time())
+    found = _recent.get((partner_id, key))
+    if found is not None and found[0] == second:
+        return found[1]
+    token = str(_serializer().dumps([partner_id, key]))
+    if len(_recent) > 10_000:
+        _recent.clear()
+    _recent[(partner_id, key)] = (second, token)
+    return token
+
+
+_recent: dict[tuple[int, str], tuple[int, str]] = {}
 
 
 def read(token: str) -> tuple[int, str, datetime] | None:

@@ -14,7 +14,7 @@ from starlette.datastructures import FormData
 from wordofmouth.auth import service as auth
 from wordofmouth.auth.errors import CsrfFailed
 from wordofmouth.auth.permissions import Principal
-from wordofmouth.db import transaction
+from wordofmouth.db import read_only, transaction
 from wordofmouth.errors import Forbidden, NotAuthenticated
 
 SESSION_COOKIE = "wom_session"
@@ -95,7 +95,14 @@ Form = Annotated[FormData, Depends(csrf_form)]
 
 
 def streaming_session(request: Request) -> Callable[[], AbstractContextManager[Session]]:
-    """A transaction for a response body streamed after the handler has returned (and its
-    own transaction has ended): the same source of sessions the app's requests use."""
+    """A read-only transaction of its own for a response body streamed after the handler
+    has returned (and the request's transaction has ended): the same source of sessions
+    the app's requests use. Open it inside the stream, so it ends with the stream."""
     provider = request.app.dependency_overrides.get(get_db, get_db)
-    return contextmanager(provider)
+
+    @contextmanager
+    def reading() -> Iterator[Session]:
+        with contextmanager(provider)() as session:
+            yield read_only(session)
+
+    return reading
