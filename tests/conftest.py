@@ -28,6 +28,8 @@ from wordofmouth.storefront.click_writer import SessionWriter
 from wordofmouth.web.deps import get_db
 
 PG_URL = os.environ.get("WOM_TEST_DATABASE_URL", "")
+# One key for the test process and every server it starts (they check each other's links).
+os.environ.setdefault("WOM_SECRET_KEY", "tests-only-" + "x" * 40)
 plugins.install()  # every capability's till extensions, as the app and the CLI have them
 
 

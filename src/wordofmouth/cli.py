@@ -11,7 +11,7 @@ from rich.table import Table
 
 from wordofmouth import db as database
 from wordofmouth.club import cli as club_cli
-from wordofmouth.config import get_settings
+from wordofmouth.config import MIN_SECRET, get_settings
 from wordofmouth.mailing import cli as mailing_cli
 from wordofmouth.partners import cli as partners_cli
 
@@ -127,6 +127,12 @@ def serve(
     from wordofmouth.migrate import upgrade
 
     settings = get_settings()
+    problem = settings.secret_problem()
+    if problem and not with_demo:
+        _fail(f"{problem} Unset it to have a random key made and kept in "
+              f"{settings.secret_key_file}, or give one of {MIN_SECRET}+ random characters.")
+    elif problem:
+        console.print(f"[yellow]Warning: {problem} Fine for the demo only.[/yellow]")
     host, port = host or settings.host, port or settings.port
     upgrade()
     if with_demo:

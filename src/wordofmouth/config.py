@@ -1,17 +1,51 @@
 """Process settings, read once from the environment (prefix WOM_)."""
 
+import os
+import secrets
+import time
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Keys that must never sign anything: the one an earlier version shipped with, and the
+# usual placeholders. A key is also refused when it is shorter than MIN_SECRET.
+KNOWN_SECRETS = frozenset({"change-me-in-production-wordofmouth", "change-me", "changeme",
+                           "secret", "secret-key", "dev", "test", "password"})
+MIN_SECRET = 32
+
+
+class WeakSecret(Exception):
+    """The configured secret key is known or too short; the server refuses to start."""
+
+
+def load_or_create_secret(path: Path) -> str:
+    """The key kept in `path`; on first start a random one is made and kept there (only
+    the server's user can read it). Two processes starting at once get the same key."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # the other process may still be writing it
+            key = path.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.02)
+        raise WeakSecret(f"{path} is empty; delete it to have a new key made.") from None
+    key = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w") as out:
+        out.write(key + "\n")
+    return key
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WOM_", env_file=".env", extra="ignore")
 
     database_url: str = Field(default_factory=lambda: f"sqlite:///{Path('wordofmouth.db').resolve()}")
-    secret_key: str = "change-me-in-production-wordofmouth"
+    # Signs sessions' companions: unsubscribe links, referral tokens, click address hashes.
+    # Empty: read from secret_key_file, made there with a random key on first start.
+    secret_key: str = ""
+    secret_key_file: str = "wordofmouth.secret"
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
@@ -29,6 +63,20 @@ class Settings(BaseSettings):
     outbox_log: str = "outbox.log"  # where the "log" e-mail/SMS/Viber provider writes
     click_durable_commit: bool = False  # clicks: wait for PostgreSQL's disk flush too
     mail_lease_seconds: float = 300  # how long a claimed message is a worker's own
+
+    @model_validator(mode="after")
+    def _secret(self) -> "Settings":
+        if not self.secret_key:
+            self.secret_key = load_or_create_secret(Path(self.secret_key_file).resolve())
+        return self
+
+    def secret_problem(self) -> str | None:
+        """Why the secret key must not be used, or None."""
+        if self.secret_key in KNOWN_SECRETS:
+            return "WOM_SECRET_KEY is a published default; anyone could forge links with it."
+        if len(self.secret_key) < MIN_SECRET:
+            return f"WOM_SECRET_KEY is shorter than {MIN_SECRET} characters."
+        return None
 
 
 @lru_cache

@@ -113,3 +113,48 @@ def test_the_reward_statement_for_the_owner_and_in_the_portal(client: TestClient
     other_key = db.query(PartnerKey).filter_by(partner_id=other.id).one()
     assert client.get(f"/portal/keys/{other_key.id}/qr-short.png").status_code == 404
     assert client.get(f"/partners/{other.id}/statement").status_code == 403
+
+
+def partner_login(client: TestClient, partner_id: int) -> None:
+    client.cookies.clear()
+    UserFactory(login=f"p{partner_id}", role="partner", password="partner-pass-1",
+                partner_id=partner_id)
+    page = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token is not None
+    r = client.post("/login", data={"login": f"p{partner_id}", "password": "partner-pass-1",
+                                    "csrf_token": token.group(1)}, follow_redirects=False)
+    assert r.status_code == 303
+
+
+def test_a_partner_never_sees_an_accounts_e_mail(client: TestClient, db: Session) -> None:
+    carter = keyed(db, "Carter", "carter81")
+    group = GroupFactory()
+    orders.report(db, external_id="SO-9", account_external_id="jane.doe.1984@mail.example",
+                  email="jane.doe.1984@mail.example",
+                  lines=[orders.OrderLine(Decimal("100.00"), group_id=group.id)],
+                  token=tokens.issue(carter.id, "carter81"), ordered_at=utcnow(), actor="s")
+    partner_login(client, carter.id)
+    pages = [client.get(p).text for p in ("/portal", "/portal/statement",
+                                          "/portal/statement?fmt=csv")]
+    assert all("jane.doe" not in page and "1984" not in page for page in pages)
+    assert "Online customer" in pages[0]
+    assert "ja…@m…" in pages[1] and "ja…@m…" in pages[2]
+
+
+def test_markup_in_a_partner_name_is_printed_not_obeyed(client: TestClient, db: Session,
+                                                        tmp_path: object) -> None:
+    from pathlib import Path
+
+    import segno
+
+    assert isinstance(tmp_path, Path)
+    picture = tmp_path / "secret.png"
+    segno.make("on the server's disk").save(str(picture))
+    for name in (f'<img src="{picture}" width="50" height="50"/>', '<img src="/etc/passwd"/>',
+                 "<b>unclosed & odd"):
+        p = keyed(db, name, f"k{abs(hash(name)) % 10**6}")
+        login(client, "owner")
+        pdf = client.get(f"/partners/{p.id}/statement?fmt=pdf")
+        assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-", pdf.text[:300]
+        assert b"/Subtype /Image" not in pdf.content  # no file from the disk was embedded

@@ -41,8 +41,9 @@ def _account(session: Session, external_id: str, email: str | None) -> Storefron
                            .where(StorefrontAccount.external_id == external_id))
     if found is not None:
         return found
-    name = (email or "").split("@")[0] or f"Account {external_id}"
-    customer = customers.create_customer(session, first_name=name[:80], email=email or None)
+    # Not the e-mail's local part as a name: a partner sees customers' first names.
+    customer = customers.create_customer(session, first_name="Online customer",
+                                         email=email or None)
     found = StorefrontAccount(external_id=external_id, customer_id=customer.id)
     session.add(found)
     session.flush()

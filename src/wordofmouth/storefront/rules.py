@@ -60,3 +60,14 @@ def decide(*, token_ok: bool | None, clicked_at: datetime | None, ordered_at: da
     if linked_partner is not None:
         return "linked_before" if linked_partner == token_partner else "already_linked"
     return "attributed"
+
+
+def masked_account(external_id: str) -> str:
+    """What a partner may see of a storefront account id: enough to tell two apart, never
+    an e-mail address or a whole id (`ja…@g…`, `ac…42`)."""
+    local, at, domain = external_id.partition("@")
+    if at:
+        return f"{local[:2]}…@{domain[:1]}…"
+    if len(external_id) <= 4:
+        return external_id[:1] + "…"
+    return f"{external_id[:2]}…{external_id[-2:]}"

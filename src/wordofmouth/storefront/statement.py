@@ -8,6 +8,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -24,6 +25,7 @@ from wordofmouth.partners.models import CustomerLink, Partner, SaleAttribution
 from wordofmouth.partners.service import get_partner
 from wordofmouth.sales.models import Sale
 from wordofmouth.settings import service as store_settings
+from wordofmouth.storefront import rules
 from wordofmouth.storefront.models import Click, StorefrontAccount, StorefrontOrder
 
 
@@ -85,7 +87,8 @@ def statement(session: Session, partner_id: int, start: date, end: date) -> Stat
         .order_by(StorefrontOrder.ordered_at, StorefrontOrder.id)).all()
     paying = set()
     for order, account, net, refunded, amount in found:
-        out.rows.append(OrderRow(order.ordered_at, order.external_id, account, net, refunded,
+        out.rows.append(OrderRow(order.ordered_at, order.external_id,
+                                 rules.masked_account(account), net, refunded,
                                  order.activations, order.renewals, amount or ZERO))
         if net > refunded:
             paying.add(order.account_id)
@@ -128,8 +131,10 @@ def pdf(session: Session, s: Statement) -> bytes:
                        ("FONTSIZE", (0, 0), (-1, -1), 8),
                        ("ALIGN", (3, 1), (-1, -1), "RIGHT")])
     doc.build([
-        Paragraph(f"Reward statement — {s.partner.name}", styles["Title"]),
-        Paragraph(f"{store.store_name} · {s.start.isoformat()} – {s.end.isoformat()}",
+        # A Paragraph reads its text as markup: names are escaped, so a partner called
+        # '<img src=…>' is printed as written and never loads a file.
+        Paragraph(escape(f"Reward statement — {s.partner.name}"), styles["Title"]),
+        Paragraph(escape(f"{store.store_name} · {s.start.isoformat()} – {s.end.isoformat()}"),
                   styles["Normal"]),
         Spacer(1, 12), Table(summary, hAlign="LEFT", style=grid), Spacer(1, 12),
         Table(rows, hAlign="LEFT", style=grid, repeatRows=1)])
