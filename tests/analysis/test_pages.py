@@ -60,6 +60,12 @@ def test_a_mailing_from_all_matching_with_preview_test_and_follow_up(
     assert "Olena, we miss you" in preview.text or "Taras, we miss you" in preview.text
     broken = client.post("/mailings/preview", data=form | {"body": "Hi {nickname}"})
     assert "Unknown placeholder {nickname}" in broken.text
+    for hostile in ("{first_name:d}", "{bonus_balance:{card}}", "{first_name:>100000000}"):
+        for path in ("/mailings/preview", "/mailings"):
+            r = client.post(path, data=form | {"body": hostile})
+            assert r.status_code in (200, 422) and "without a format" in r.text, r.text[:300]
+            assert len(r.content) < 100_000
+    assert db.query(Mailing).count() == 0
     bad_test = client.post("/mailings/test", data=form | {"test_to": "not-mail"})
     assert "not a valid e-mail address" in bad_test.text
     r = client.post("/mailings", data=form)

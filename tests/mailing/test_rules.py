@@ -56,3 +56,21 @@ def test_backoff_doubles_up_to_an_hour_or_follows_retry_after() -> None:
     assert [rules.backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
     assert rules.backoff(20) == timedelta(hours=1)
     assert rules.backoff(1, retry_after=7) == timedelta(seconds=7)
+
+
+@pytest.mark.parametrize("template", ["{first_name:d}", "{bonus_balance:{card}}",
+                                      "{first_name:>100000000}", "{first_name!r}",
+                                      "{first_name.__class__}", "{codes[0]}"])
+def test_placeholders_take_no_format_language(template: str) -> None:
+    with pytest.raises(rules.TemplateError):
+        rules.placeholders_in(template)
+    with pytest.raises(rules.TemplateError):
+        rules.render(template, {"first_name": "Olena", "bonus_balance": "5", "card": "x"})
+
+
+def test_a_filled_in_message_is_bounded_and_braces_can_be_doubled() -> None:
+    assert rules.render("{{hi}} {first_name}", {"first_name": "Olena"}) == "{hi} Olena"
+    long = rules.render("{codes}", {"codes": "2900000000001 " * 5000})
+    assert len(long) == rules.MAX_MESSAGE and long.endswith("…")
+    with pytest.raises(rules.TemplateError):
+        rules.placeholders_in("x" * (rules.MAX_TEMPLATE + 1))

@@ -31,23 +31,43 @@ class TemplateError(ValueError):
     pass
 
 
-def placeholders_in(template: str) -> list[str]:
-    """The placeholders a template uses; unknown ones, or broken braces, are an error."""
+MAX_TEMPLATE = 5_000  # characters a subject or message template may have
+MAX_MESSAGE = 10_000  # characters of a filled-in message; longer ones are cut
+
+
+def _pieces(template: str) -> list[tuple[str, str | None]]:
+    """(literal text, placeholder or None) in order. A placeholder is its name alone:
+    no format spec (`{first_name:>99}`), no conversion (`{x!r}`), no attribute or index."""
+    if len(template) > MAX_TEMPLATE:
+        raise TemplateError(f"A template has at most {MAX_TEMPLATE} characters.")
     try:
-        names = [field for _text, field, spec, conv in string.Formatter().parse(template)
-                 if field is not None]
+        parsed = list(string.Formatter().parse(template))
     except ValueError as exc:
         raise TemplateError(f"The template's braces do not match: {exc}.") from exc
-    for field in names:
-        if field not in PLACEHOLDERS:
+    pieces: list[tuple[str, str | None]] = []
+    for text, field, spec, conv in parsed:
+        if field is not None and (spec or conv):
+            raise TemplateError(f"Write a placeholder as {{{field.split(':')[0]}}} alone, "
+                                "without a format after ':' or '!'.")
+        if field is not None and field not in PLACEHOLDERS:
             raise TemplateError(f"Unknown placeholder {{{field}}}; use "
                                 + ", ".join(f"{{{p}}}" for p in PLACEHOLDERS) + ".")
-    return names
+        pieces.append((text, field))
+    return pieces
+
+
+def placeholders_in(template: str) -> list[str]:
+    """The placeholders a template uses; unknown ones, format specs, or broken braces are
+    an error."""
+    return [field for _text, field in _pieces(template) if field is not None]
 
 
 def render(template: str, values: Mapping[str, object]) -> str:
-    placeholders_in(template)
-    return template.format_map({k: values.get(k, "") for k in PLACEHOLDERS})
+    """The template with each placeholder replaced by its value as text (no formatting
+    language is run), at most MAX_MESSAGE characters."""
+    out = "".join(text + ("" if field is None else str(values.get(field, "")))
+                  for text, field in _pieces(template))
+    return out if len(out) <= MAX_MESSAGE else out[:MAX_MESSAGE - 1] + "…"
 
 
 def phone_e164(raw: str | None, region: str = "UA") -> str | None:
