@@ -1,12 +1,14 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import Response
 
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.catalog import service
 from wordofmouth.catalog.schemas import GroupIn, GroupOut, ProductIn, ProductOut
 from wordofmouth.schemas import API_ERRORS
 from wordofmouth.web.deps import DB, api_permission
+from wordofmouth.web.idempotent import idempotent
 
 router = APIRouter(prefix="/api", tags=["catalog"], responses=API_ERRORS)
 Reader = Annotated[Principal, Depends(api_permission("catalog:read"))]
@@ -19,9 +21,9 @@ def list_groups(db: DB, _: Reader) -> list[GroupOut]:
 
 
 @router.post("/groups", response_model=GroupOut, status_code=201)
-def create_group(body: GroupIn, db: DB, _: Writer) -> GroupOut:
-    return GroupOut.model_validate(service.create_group(db, name=body.name,
-                                                       parent_id=body.parent_id))
+def create_group(body: GroupIn, request: Request, db: DB, principal: Writer) -> Response:
+    return idempotent(request, db, principal, body, lambda: GroupOut.model_validate(
+        service.create_group(db, name=body.name, parent_id=body.parent_id)), 201)
 
 
 @router.get("/products", response_model=list[ProductOut])
@@ -38,5 +40,6 @@ def get_product(product_id: int, db: DB, _: Reader) -> ProductOut:
 
 
 @router.post("/products", response_model=ProductOut, status_code=201)
-def create_product(body: ProductIn, db: DB, _: Writer) -> ProductOut:
-    return ProductOut.model_validate(service.create_product(db, **body.model_dump()))
+def create_product(body: ProductIn, request: Request, db: DB, principal: Writer) -> Response:
+    return idempotent(request, db, principal, body, lambda: ProductOut.model_validate(
+        service.create_product(db, **body.model_dump())), 201)

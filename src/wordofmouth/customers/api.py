@@ -1,12 +1,14 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import Response
 
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.customers import service
 from wordofmouth.customers.schemas import CardIn, CardOut, CustomerIn, CustomerOut
 from wordofmouth.schemas import API_ERRORS
 from wordofmouth.web.deps import DB, api_permission
+from wordofmouth.web.idempotent import idempotent
 
 router = APIRouter(prefix="/api", tags=["customers"], responses=API_ERRORS)
 Reader = Annotated[Principal, Depends(api_permission("customers:read"))]
@@ -27,14 +29,19 @@ def get_customer(customer_id: int, db: DB, _: Reader) -> CustomerOut:
 
 
 @router.post("/customers", response_model=CustomerOut, status_code=201)
-def create_customer(body: CustomerIn, db: DB, _: Writer) -> CustomerOut:
-    customer = service.create_customer(db, **body.model_dump())
-    return CustomerOut.model_validate(service.get_customer(db, customer.id))
+def create_customer(body: CustomerIn, request: Request, db: DB, principal: Writer) -> Response:
+    def run() -> CustomerOut:
+        customer = service.create_customer(db, **body.model_dump())
+        return CustomerOut.model_validate(service.get_customer(db, customer.id))
+
+    return idempotent(request, db, principal, body, run, 201)
 
 
 @router.post("/customers/{customer_id}/cards", response_model=CardOut, status_code=201)
-def issue_card(customer_id: int, body: CardIn, db: DB, _: Writer) -> CardOut:
-    return CardOut.model_validate(service.issue_card(db, customer_id, **body.model_dump()))
+def issue_card(customer_id: int, body: CardIn, request: Request, db: DB,
+               principal: Writer) -> Response:
+    return idempotent(request, db, principal, body, lambda: CardOut.model_validate(
+        service.issue_card(db, customer_id, **body.model_dump())), 201)
 
 
 @router.get("/cards/{number}", response_model=CardOut)

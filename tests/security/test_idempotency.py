@@ -1,0 +1,143 @@
+"""Every write of the API takes an Idempotency-Key: the same key and body a second time
+replays the first answer and changes nothing. The table below must name every write route
+the application has (a new route fails this test until it is added)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tests.conftest import make_token
+from tests.factories import CardFactory, CustomerFactory, GroupFactory
+from tests.friends.helpers import campaign, codes
+from tests.partners.helpers import partner
+from tests.sales.helpers import card, product, sell
+from tests.storefront.helpers import keyed
+from wordofmouth.auth.permissions import SCOPES
+from wordofmouth.db import Base, utcnow
+from wordofmouth.partners import commission
+from wordofmouth.partners import service as partners
+from wordofmouth.sales import service as sales
+from wordofmouth.storefront import orders
+
+D = Decimal
+Recipe = Callable[[Session], tuple[str, dict[str, Any] | None]]
+# Writes that change nothing, so there is nothing to repeat.
+READS_BY_POST = {("post", "/api/friend-codes/validate")}
+
+
+def _open_sale(db: Session) -> int:
+    return sales.create_sale(db, sales.SaleDraft(
+        lines=[sales.LineDraft(product_id=product("50.00").id)]),
+        actor="t", channel="api").id
+
+
+def _invoice(db: Session) -> int:
+    return sales.create_sale(db, sales.SaleDraft(
+        lines=[sales.LineDraft(product_id=product("80.00").id)],
+        customer_id=CustomerFactory().id, kind=sales.SaleKind.INVOICE),
+        actor="t", channel="api").id
+
+
+def _payable(db: Session) -> int:
+    p = partner(db, "Payee")
+    c = card()
+    partners.link(db, c.customer_id, p.id, source="manual", actor="t")
+    sell(db, [(product("1000.00"), "1")], card_number=c.number)
+    commission.mature(db, now=utcnow() + timedelta(days=30))
+    return p.id
+
+
+def _order(db: Session) -> str:
+    orders.report(db, external_id="idem-o", account_external_id="idem-a", email=None,
+                  lines=[orders.OrderLine(D("40.00"), group_id=GroupFactory().id)],
+                  token=None, ordered_at=utcnow(), actor="t")
+    return "idem-o"
+
+
+RECIPES: dict[tuple[str, str], Recipe] = {
+    ("post", "/api/groups"): lambda db: ("/api/groups", {"name": "Hair care"}),
+    ("post", "/api/products"): lambda db: ("/api/products", {
+        "sku": "IDEM-1", "name": "Shampoo", "group_id": GroupFactory().id, "price": "99.00"}),
+    ("post", "/api/customers"): lambda db: ("/api/customers", {"first_name": "Olena"}),
+    ("post", "/api/customers/{customer_id}/cards"): lambda db: (
+        f"/api/customers/{CustomerFactory().id}/cards", {}),
+    ("post", "/api/sales"): lambda db: ("/api/sales", {
+        "lines": [{"product_id": product("10.00").id}]}),
+    ("post", "/api/sales/{sale_id}/payments"): lambda db: (
+        f"/api/sales/{_open_sale(db)}/payments",
+        {"payments": [{"method": "cash", "amount": "50.00"}]}),
+    ("post", "/api/sales/{sale_id}/void"): lambda db: (f"/api/sales/{_open_sale(db)}/void",
+                                                        None),
+    ("post", "/api/sales/{sale_id}/returns"): lambda db: (lambda s: (
+        f"/api/sales/{s.id}/returns", {"lines": [{"line_id": s.lines[0].id, "qty": "1"}]}))(
+        sell(db, [(product("30.00"), "2")])),
+    ("post", "/api/invoices"): lambda db: ("/api/invoices", {
+        "customer_id": CustomerFactory().id, "lines": [{"product_id": product("5.00").id}]}),
+    ("post", "/api/invoices/{sale_id}/pay"): lambda db: (
+        f"/api/invoices/{_invoice(db)}/pay",
+        {"payments": [{"method": "bank", "amount": "30.00"}]}),
+    ("post", "/api/sales/{sale_id}/codes"): lambda db: (lambda sale_id, code: (
+        f"/api/sales/{sale_id}/codes", {"code": code}))(
+        _open_sale(db), codes(db, campaign(db))[1][0].code),
+    ("post", "/api/customers/{customer_id}/friend-codes"): lambda db: (
+        f"/api/customers/{CardFactory().customer_id}/friend-codes",
+        {"campaign_id": campaign(db).id, "count": 3}),
+    ("post", "/api/partners"): lambda db: ("/api/partners", {"name": "Gym"}),
+    ("patch", "/api/partners/{partner_id}"): lambda db: (
+        f"/api/partners/{partner(db).id}", {"name": "Salon Anna"}),
+    ("post", "/api/partners/{partner_id}/employees"): lambda db: (
+        f"/api/partners/{partner(db).id}/employees", {"name": "Iryna"}),
+    ("put", "/api/partners/{partner_id}/terms"): lambda db: (
+        f"/api/partners/{partner(db).id}/terms", {"default_rate": "12.5"}),
+    ("post", "/api/partners/{partner_id}/codes"): lambda db: (
+        f"/api/partners/{partner(db).id}/codes", {"code": "ANNA-10"}),
+    ("post", "/api/customers/{customer_id}/partner"): lambda db: (
+        f"/api/customers/{CustomerFactory().id}/partner", {"partner_id": partner(db).id}),
+    ("post", "/api/partners/{partner_id}/payouts"): lambda db: (
+        f"/api/partners/{_payable(db)}/payouts", {"amount": "50.00", "method": "cash"}),
+    ("post", "/api/storefront/orders"): lambda db: ("/api/storefront/orders", {
+        "external_id": "idem-new", "account": {"external_id": "acc-idem"},
+        "lines": [{"amount": "25.00", "group_id": GroupFactory().id}]}),
+    ("post", "/api/storefront/orders/{external_id}/refunds"): lambda db: (
+        f"/api/storefront/orders/{_order(db)}/refunds", {"lines": [1]}),
+    ("post", "/api/partners/{partner_id}/keys"): lambda db: (
+        f"/api/partners/{keyed(db, 'K', 'k1').id}/keys", {"key": "Anna.2026"}),
+}
+
+
+def write_routes(app: Any) -> set[tuple[str, str]]:
+    return {(method, path) for path, ops in app.openapi()["paths"].items()
+            for method in ops if method in ("post", "put", "patch", "delete")}
+
+
+def test_every_write_route_is_in_the_table(app: Any) -> None:
+    assert write_routes(app) - READS_BY_POST == set(RECIPES)
+
+
+def rows(db: Session) -> dict[str, int]:
+    db.expire_all()
+    return {t.name: db.scalar(select(func.count()).select_from(t)) or 0
+            for t in Base.metadata.sorted_tables}
+
+
+@pytest.mark.parametrize("route", sorted(RECIPES), ids=lambda r: f"{r[0]} {r[1]}")
+def test_a_retried_write_has_one_effect(client: TestClient, db: Session,
+                                        route: tuple[str, str]) -> None:
+    headers = make_token(db, *SCOPES) | {"Idempotency-Key": f"retry-{route[1]}"}
+    path, body = RECIPES[route](db)
+    db.flush()
+    first = client.request(route[0].upper(), path, json=body, headers=headers)
+    assert 200 <= first.status_code < 300, first.text
+    after_first = rows(db)
+    again = client.request(route[0].upper(), path, json=body, headers=headers)
+    assert again.status_code == first.status_code and again.json() == first.json()
+    assert again.headers.get("idempotent-replayed") == "true"
+    assert rows(db) == after_first
