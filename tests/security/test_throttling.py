@@ -58,3 +58,84 @@ def test_logins_are_throttled(client: TestClient, db: Session) -> None:
                                     "csrf_token": token.group(1)}, follow_redirects=False)
     assert statuses[:5] == [401] * 5 and statuses[5] == 429
     assert r.status_code == 429  # even the right password waits
+
+
+def test_a_stranger_slows_only_their_own_address(db: Session) -> None:
+    import pytest
+
+    from wordofmouth.auth import service as auth
+    from wordofmouth.errors import DomainError
+
+    UserFactory(login="owner1", role="owner", password="right-password-1")
+    for _ in range(5):
+        with pytest.raises(DomainError) as refused:
+            auth.login(db, login="owner1", password="guess", ip="203.0.113.9")
+        assert refused.value.code == "bad_credentials"
+    with pytest.raises(DomainError) as held:
+        auth.login(db, login="owner1", password="right-password-1", ip="203.0.113.9")
+    assert held.value.code == "too_many_attempts" and "60 seconds" in held.value.detail
+    user, _token = auth.login(db, login="owner1", password="right-password-1",
+                              ip="198.51.100.7")  # the owner, elsewhere: not locked out
+    assert user.login == "owner1"
+
+
+def test_many_addresses_guessing_hold_back_only_unknown_addresses(db: Session) -> None:
+    import pytest
+
+    from wordofmouth.auth import service as auth
+    from wordofmouth.errors import DomainError
+
+    UserFactory(login="owner2", role="owner", password="right-password-1")
+    auth.login(db, login="owner2", password="right-password-1", ip="198.51.100.7")
+    for n in range(50):
+        with pytest.raises(DomainError):
+            auth.login(db, login="owner2", password="guess", ip=f"203.0.113.{n}")
+    with pytest.raises(DomainError) as held:
+        auth.login(db, login="owner2", password="right-password-1", ip="192.0.2.1")
+    assert held.value.code == "too_many_attempts"
+    auth.login(db, login="owner2", password="right-password-1", ip="198.51.100.7")
+
+
+def test_the_owner_unlocks_a_login(client: TestClient, db: Session) -> None:
+    from wordofmouth.audit.models import AuditEvent
+
+    UserFactory(login="taras", role="cashier", password="right-password-1")
+    page = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token is not None
+    for _ in range(6):
+        client.post("/login", data={"login": "taras", "password": "wrong",
+                                    "csrf_token": token.group(1)})
+    csrf = login(client, "owner")
+    users = client.get("/users").text
+    assert 'id="unlock-taras"' in users and "5 failed logins" in users, users[users.find("taras") - 200:][:600]
+    user_id = re.search(r'action="/users/(\d+)/unlock"', users)
+    assert user_id is not None
+    r = client.post(f"/users/{user_id.group(1)}/unlock", data={"csrf_token": csrf},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    assert 'id="unlock-taras"' not in client.get("/users").text
+    assert db.query(AuditEvent).filter_by(action="user.unlock").count() == 1
+    client.cookies.clear()
+    page = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token is not None
+    r = client.post("/login", data={"login": "taras", "password": "right-password-1",
+                                    "csrf_token": token.group(1)}, follow_redirects=False)
+    assert r.status_code == 303
+
+
+def test_the_wait_doubles_with_each_failure_up_to_the_window() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from wordofmouth.auth.rules import Failures, wait
+
+    now = datetime(2026, 12, 2, tzinfo=UTC)
+    window = timedelta(minutes=15)
+
+    def left(here: int) -> timedelta:
+        return wait(Failures(here, now, here, False), allowed=5, window=window, now=now)
+
+    assert [left(n) for n in (4, 5, 6, 7, 9)] == [
+        timedelta(0), timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=4),
+        window]

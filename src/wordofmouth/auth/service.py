@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from wordofmouth.audit import service as audit
+from wordofmouth.auth import rules
 from wordofmouth.auth.errors import (
     BadCredentials,
     DuplicateLogin,
@@ -74,19 +75,17 @@ def set_user(session: Session, user_id: int, *, role: str, active: bool, actor: 
 def login(session: Session, *, login: str, password: str, ip: str) -> tuple[User, str]:
     """Check the password, throttled per login; returns the user and a new session token."""
     settings = get_settings()
-    login = login.strip().lower()[:60]
-    since = utcnow() - timedelta(minutes=settings.login_window_minutes)
-    failures = session.scalar(
-        select(func.count()).select_from(LoginAttempt)
-        .where(LoginAttempt.login == login, LoginAttempt.ok.is_(False), LoginAttempt.at >= since)
-    ) or 0
-    if failures >= settings.login_max_failures:
-        raise Throttled(f"Too many failed logins for '{login}'; wait "
-                        f"{settings.login_window_minutes} minutes.")
+    login, ip = login.strip().lower()[:60], ip[:64]
+    now = utcnow()
+    left = rules.wait(_failures(session, login, ip, now), allowed=settings.login_max_failures,
+                      window=timedelta(minutes=settings.login_window_minutes), now=now)
+    if left:
+        raise Throttled(f"Too many failed logins for '{login}' from this address; try again "
+                        f"in {rules.in_words(left)}.")
     user = session.scalars(select(User).where(User.login == login)).one_or_none()
     ok = _verify(user.password_hash if user else _DUMMY_HASH, password) and bool(
         user and user.active)
-    session.add(LoginAttempt(login=login, ip=ip[:64], ok=ok))
+    session.add(LoginAttempt(login=login, ip=ip, ok=ok))
     session.flush()
     if not ok or user is None:
         raise BadCredentials()
@@ -96,6 +95,45 @@ def login(session: Session, *, login: str, password: str, ip: str) -> tuple[User
                             expires_at=utcnow() + timedelta(hours=settings.session_hours)))
     session.flush()
     return user, token
+
+
+def _failures(session: Session, login: str, ip: str, now: datetime) -> rules.Failures:
+    since = now - timedelta(minutes=get_settings().login_window_minutes)
+    ok_here = session.scalar(select(func.max(LoginAttempt.at)).where(
+        LoginAttempt.login == login, LoginAttempt.ip == ip, LoginAttempt.ok.is_(True)))
+    here_since = max(since, ok_here) if ok_here else since
+    here, last_here = session.execute(
+        select(func.count(), func.max(LoginAttempt.at)).where(
+            LoginAttempt.login == login, LoginAttempt.ip == ip, LoginAttempt.ok.is_(False),
+            LoginAttempt.at > here_since)).one()
+    everywhere = session.scalar(select(func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.login == login, LoginAttempt.ok.is_(False),
+        LoginAttempt.at >= since)) or 0
+    return rules.Failures(here=int(here or 0), last_here=last_here, everywhere=int(everywhere),
+                          known_address=ok_here is not None)
+
+
+def locked_logins(session: Session) -> dict[str, int]:
+    """Logins with recent failures, and how many (for the users page)."""
+    since = utcnow() - timedelta(minutes=get_settings().login_window_minutes)
+    rows = session.execute(select(LoginAttempt.login, func.count()).where(
+        LoginAttempt.ok.is_(False), LoginAttempt.at >= since)
+        .group_by(LoginAttempt.login)).all()
+    limit = get_settings().login_max_failures
+    return {login: int(n) for login, n in rows if n >= limit}
+
+
+def unlock(session: Session, user_id: int, *, actor: str) -> User:
+    """Forget a login's failed attempts, so it may log in again at once from anywhere."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise UserNotFound()
+    gone = session.execute(delete(LoginAttempt).where(
+        LoginAttempt.login == user.login, LoginAttempt.ok.is_(False))).rowcount  # type: ignore[attr-defined]
+    audit.record(session, actor=actor, action="user.unlock", target_type="user",
+                 target_id=user.id, failures_forgotten=gone)
+    session.flush()
+    return user
 
 
 def _verify(password_hash: str, password: str) -> bool:

@@ -145,7 +145,8 @@ def save_settings(request: Request, db: DB, me: Owner, form: Form) -> Response:
 @router.get("/users")
 def users_page(request: Request, db: DB, me: UsersAdmin, new_token: str = "") -> Response:
     return render(request, "users.html", me, users=auth.users(db), tokens=auth.tokens(db),
-                  roles=[r.value for r in Role], scopes=SCOPES, new_token=new_token)
+                  roles=[r.value for r in Role], scopes=SCOPES, new_token=new_token,
+                  locked=auth.locked_logins(db))
 
 
 @router.post("/users")
@@ -164,12 +165,19 @@ def change_user(user_id: int, db: DB, me: UsersAdmin, form: Form) -> Response:
     return redirect("/users", "User changed.")
 
 
+@router.post("/users/{user_id}/unlock")
+def unlock_user(user_id: int, db: DB, me: UsersAdmin, _: Form) -> Response:
+    user = auth.unlock(db, user_id, actor=me.label)
+    return redirect("/users", f"{user.login} may log in again.")
+
+
 @router.post("/tokens")
 def add_token(request: Request, db: DB, me: UsersAdmin, form: Form) -> Response:
     raw = auth.create_token(db, name=str(form.get("name", "")),
                             scopes=[str(s) for s in form.getlist("scopes")], actor=me.label)
     return render(request, "users.html", me, users=auth.users(db), tokens=auth.tokens(db),
                   roles=[r.value for r in Role], scopes=SCOPES, new_token=raw,
+                  locked=auth.locked_logins(db),
                   message="Token created. Copy it now: it is shown only once.")
 
 
