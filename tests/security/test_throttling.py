@@ -108,7 +108,7 @@ def test_the_owner_unlocks_a_login(client: TestClient, db: Session) -> None:
                                     "csrf_token": token.group(1)})
     csrf = login(client, "owner")
     users = client.get("/users").text
-    assert 'id="unlock-taras"' in users and "5 failed logins" in users, users[users.find("taras") - 200:][:600]
+    assert 'id="unlock-taras"' in users and "5 failed logins" in users
     user_id = re.search(r'action="/users/(\d+)/unlock"', users)
     assert user_id is not None
     r = client.post(f"/users/{user_id.group(1)}/unlock", data={"csrf_token": csrf},

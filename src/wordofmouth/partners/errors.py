@@ -66,3 +66,8 @@ class NotAnInvoice(InvalidInput):
 class NoOwnCard(InvalidInput):
     code = "partner_has_no_card"
     message = "The partner has no customer card of their own."
+
+
+class BadImportFile(InvalidInput):
+    code = "bad_import_file"
+    message = "The file cannot be read as a table."

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import DomainError, InvalidInput
 from wordofmouth.partners import service as partners
+from wordofmouth.partners.errors import BadImportFile
 from wordofmouth.partners.models import Partner, PartnerEmployee
 
 MAX_BYTES = 5_000_000
@@ -46,16 +47,20 @@ def read_table(data: bytes, required: set[str]) -> list[tuple[int, dict[str, str
     first = text.splitlines()[0]
     delimiter = max(",;\t", key=first.count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower().replace(" ", "_") for h in next(reader)]
-    missing = required - set(header)
-    if missing:
-        raise InvalidInput(f"Missing column(s): {', '.join(sorted(missing))}. The first line "
-                           f"has: {', '.join(header) or 'nothing'}.")
-    rows = []
-    for number, values in enumerate(reader, start=2):
-        if any(v.strip() for v in values):
-            rows.append((number, {h: (values[i].strip() if i < len(values) else "")
-                                  for i, h in enumerate(header)}))
+    try:
+        header = [h.strip().lower().replace(" ", "_") for h in next(reader)]
+        missing = required - set(header)
+        if missing:
+            raise InvalidInput(f"Missing column(s): {', '.join(sorted(missing))}. The first "
+                               f"line has: {', '.join(header) or 'nothing'}.")
+        rows = []
+        for number, values in enumerate(reader, start=2):
+            if any(v.strip() for v in values):
+                rows.append((number, {h: (values[i].strip() if i < len(values) else "")
+                                      for i, h in enumerate(header)}))
+    except csv.Error as exc:  # a field past the csv module's limit, a stray NUL, …
+        raise BadImportFile(f"Line {reader.line_num} cannot be read ({exc}); a field may be far too "
+                            "long or hold a quote that is never closed.") from exc
     return rows
 
 

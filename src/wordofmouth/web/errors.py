@@ -40,6 +40,23 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     return out
 
 
+def _trouble(exc: OperationalError) -> tuple[int, str, str]:
+    """What went wrong with the database, said plainly: busy (try again), full disk or
+    read-only (an administrator must act), unreachable. Nothing was saved in any case."""
+    text = str(exc.orig).lower()
+    sqlstate = getattr(exc.orig, "sqlstate", None) or ""
+    if sqlstate == "53100" or "disk is full" in text or "no space left" in text:
+        return 507, "storage_full", ("The database's disk is full, so nothing was saved. "
+                                     "Tell the administrator: space must be freed.")
+    if sqlstate == "25006" or "readonly database" in text or "read-only" in text:
+        return 503, "database_read_only", ("The database cannot be written (it is read-only), "
+                                           "so nothing was saved. Tell the administrator.")
+    if "locked" in text or "busy" in text or sqlstate in ("40001", "40P01", "55P03"):
+        return 503, "database_busy", "The database is busy; try again in a moment."
+    return 503, "database_unavailable", ("The database cannot be reached just now, so "
+                                         "nothing was saved; try again in a moment.")
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:
@@ -87,10 +104,13 @@ def install(app: FastAPI) -> None:
                        "The change conflicts with data saved meanwhile; reload and try again.")
 
     @app.exception_handler(OperationalError)
-    async def busy(request: Request, exc: OperationalError) -> Response:
-        log.warning("database busy on %s: %s", request.url.path, exc.orig)
-        return _answer(request, 503, "database_busy",
-                       "The database is busy; try again in a moment.")
+    async def database_trouble(request: Request, exc: OperationalError) -> Response:
+        status, code, detail = _trouble(exc)
+        log.warning("database trouble (%s) on %s: %s", code, request.url.path, exc.orig)
+        answer = _answer(request, status, code, detail)
+        if status == 503:
+            answer.headers["Retry-After"] = "2"
+        return answer
 
     @app.exception_handler(PoolTimeout)
     async def no_connection(request: Request, exc: PoolTimeout) -> Response:
