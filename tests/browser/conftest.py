@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -19,22 +18,17 @@ from sqlalchemy.orm import Session
 
 from tests import factories
 from tests.factories import UserFactory
+from tests.live import free_port
 
 CHROMIUM = os.environ.get("WOM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(committed_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`wom serve` on a free port against the module's own database."""
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"
     env = {**os.environ, "WOM_DATABASE_URL": committed_url}
     wom = Path(sys.executable).with_name("wom")

@@ -4,9 +4,9 @@ SMS and Viber providers."""
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
@@ -18,13 +18,8 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from tests.live import free_port
 from wordofmouth.mailing import settings as mail_settings
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -48,13 +43,22 @@ class SmtpSink:
         return sorted(m["To"] for m in self.received)
 
 
-@pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    sink = SmtpSink(free_port())
+@contextmanager
+def smtp_server(kind: type[SmtpSink] = SmtpSink) -> Iterator[SmtpSink]:
+    """A real SMTP server on a free loopback port, answering like `kind`."""
+    sink = kind(free_port())
     controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
     controller.start()
-    yield sink
-    controller.stop()
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpSink]:
+    with smtp_server() as sink:
+        yield sink
 
 
 def use_smtp(db: Session, port: int) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from tests import factories
 from tests.conftest import requires_postgres
-from tests.mailing.conftest import SmtpSink, use_smtp
+from tests.mailing.conftest import SmtpSink, smtp_server, use_smtp
 from wordofmouth.db import utcnow
 from wordofmouth.mailing import service
 from wordofmouth.mailing.models import Message, MessageStatus
@@ -78,14 +78,7 @@ class SlowSink(SmtpSink):
 
 def test_a_killed_worker_resumes_without_resending_what_was_acknowledged(
         committed_url: str) -> None:
-    from aiosmtpd.controller import Controller
-
-    from tests.mailing.conftest import free_port
-
-    sink = SlowSink(free_port())
-    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
-    controller.start()
-    try:
+    with smtp_server(SlowSink) as sink:
         mailing_id = mailing_to(committed_url, 120, sink.port, "killed")
         first = worker(committed_url)
         deadline = time.monotonic() + 60
@@ -106,8 +99,6 @@ def test_a_killed_worker_resumes_without_resending_what_was_acknowledged(
         second = worker(committed_url)
         _out, err = second.communicate(timeout=120)
         assert second.returncode == 0, err.decode()
-    finally:
-        controller.stop()
     received = Counter(m["To"] for m in sink.received)
     assert 30 <= len(acknowledged) < 120  # the kill came in the middle
     assert len(received) == 120  # everyone got the message
@@ -128,14 +119,7 @@ class VerySlowSink(SmtpSink):
 @requires_postgres
 def test_a_slow_mail_server_never_makes_two_workers_send_one_message(
         committed_url: str) -> None:
-    from aiosmtpd.controller import Controller
-
-    from tests.mailing.conftest import free_port
-
-    sink = VerySlowSink(free_port())
-    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
-    controller.start()
-    try:
+    with smtp_server(VerySlowSink) as sink:
         mailing_id = mailing_to(committed_url, 10, sink.port, "slow")
         lease = {"WOM_MAIL_LEASE_SECONDS": "2"}
         first = worker(committed_url, batch=10, env=lease)  # claims all ten at once
@@ -144,8 +128,6 @@ def test_a_slow_mail_server_never_makes_two_workers_send_one_message(
         for w in (first, second):
             _out, err = w.communicate(timeout=120)
             assert w.returncode == 0, err.decode()
-    finally:
-        controller.stop()
     received = Counter(m["To"] for m in sink.received)
     assert len(received) == 10
     assert set(received.values()) == {1}, received

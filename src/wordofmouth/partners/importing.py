@@ -59,8 +59,8 @@ def read_table(data: bytes, required: set[str]) -> list[tuple[int, dict[str, str
                 rows.append((number, {h: (values[i].strip() if i < len(values) else "")
                                       for i, h in enumerate(header)}))
     except csv.Error as exc:  # a field past the csv module's limit, a stray NUL, …
-        raise BadImportFile(f"Line {reader.line_num} cannot be read ({exc}); a field may be far too "
-                            "long or hold a quote that is never closed.") from exc
+        raise BadImportFile(f"Line {reader.line_num} cannot be read ({exc}); a field may be "
+                            "far too long or hold a quote that is never closed.") from exc
     return rows
 
 

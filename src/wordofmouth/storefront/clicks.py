@@ -25,6 +25,7 @@ from wordofmouth.storefront import rules, tokens
 from wordofmouth.storefront import settings as storefront_settings
 from wordofmouth.storefront.click_writer import Sessions, writer_for
 from wordofmouth.storefront.models import PartnerKey
+from wordofmouth.web.admission import overloaded
 from wordofmouth.web.middleware import ASGIApp, Receive, Scope, Send
 
 log = logging.getLogger("wordofmouth.clicks")
@@ -35,8 +36,9 @@ T = TypeVar("T")
 class ClickBuffer:
     """Group commit: a click is answered only once the batch holding it is committed.
 
-    `record` queues the click and waits; one writer per event loop takes everything queued,
-    writes it in one transaction (in a thread), and wakes every click of that batch. While
+    `record` queues the click and waits; a writer takes everything queued, writes it in one
+    statement (click_writer: from the event loop on PostgreSQL, a thread elsewhere), and
+    wakes every click of that batch. While
     it writes, the next clicks gather, so under load batches grow and commits stay few; at
     rest a click waits for one small commit (a few ms). The queue is bounded: beyond
     MAX_WAITING clicks, or when the database cannot be written, the visitor is still
@@ -151,6 +153,12 @@ class Cached(Generic[T]):
             value = await anyio.to_thread.run_sync(load)
             self.value, self.fresh_until = value, time.monotonic() + CACHE_SECONDS
             return value
+        except Exception:  # the database is away: keep what we had, try again soon
+            log.exception("click path: reading the keys or settings failed")
+            if self.value is None:
+                raise
+            self.fresh_until = time.monotonic() + 1.0
+            return self.value
         finally:
             self.loading = None
 
@@ -192,7 +200,11 @@ class ClickPath:
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         key = unquote(path[3:]) if path.startswith("/r/") else (
             query.get("ref") or query.get("manager_key") or [""])[0]
-        await self.click(scope, send, key, query)
+        try:
+            await self.click(scope, send, key, query)
+        except Exception:  # no settings could ever be read: there is nowhere to redirect
+            log.exception("click path failed")
+            await overloaded(send)
 
     async def click(self, scope: Scope, send: Send, key: str,
                     query: dict[str, list[str]]) -> None:
