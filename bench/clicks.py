@@ -186,7 +186,7 @@ def crash_phase(url: str, clients: int, seconds: int) -> tuple[int, int]:
                                  f"{seconds}s", "-s", str(script), f"{base}/r/carter81"],
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         time.sleep(seconds / 2)
-        procs[0].send_signal(signal.SIGKILL)  # no shutdown hook, nothing flushed
+        os.killpg(procs[0].pid, signal.SIGKILL)  # server and workers: no hook, no flush
         procs[0].wait(timeout=20)
         out, _ = load.communicate(timeout=seconds * 4)
     found = re.search(r"acknowledged (\d+)", out)

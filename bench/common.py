@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -75,7 +76,8 @@ def server(url: str, workers: int, procs: list[subprocess.Popen[bytes]] | None =
     wom = Path(sys.executable).with_name("wom")
     proc = subprocess.Popen([str(wom), "serve", "--port", str(port), "--workers", str(workers)],
                             env={**os.environ, "WOM_DATABASE_URL": url, **(env or {})},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)  # its workers share its process group
     if procs is not None:
         procs.append(proc)
     base = f"http://127.0.0.1:{port}"
@@ -89,9 +91,11 @@ def server(url: str, workers: int, procs: list[subprocess.Popen[bytes]] | None =
         time.sleep(1.5)  # let every worker finish importing
         yield base
     finally:
-        if proc.poll() is None:
-            proc.terminate()
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)  # the server and every worker
             proc.wait(timeout=20)
+        except ProcessLookupError:
+            pass
 
 
 @dataclass

@@ -35,9 +35,9 @@ class LiveServer:
     log: Path
 
     def kill(self) -> None:
-        """SIGKILL: no shutdown hook runs, nothing buffered is flushed."""
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=20)
+        """SIGKILL to the server and its workers at once (their process group): no shutdown
+        hook runs, nothing buffered is flushed, no worker lives on."""
+        kill_group(self.proc, signal.SIGKILL)
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
@@ -67,18 +67,44 @@ def live_server(url: str, log_dir: Path, *, workers: int = 2,
     log = log_dir / f"server-{port}.log"
     with log.open("wb") as out:
         proc = subprocess.Popen([WOM, "serve", "--port", str(port), "--workers", str(workers)],
-                                env=env, stdout=out, stderr=subprocess.STDOUT)
+                                env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
     server = LiveServer(f"http://127.0.0.1:{port}", proc, log)
     try:
         wait_healthy(server.base, proc, log)
         yield server
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        kill_group(proc, signal.SIGTERM)
+
+
+def kill_group(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:
+    """Signal a server started in its own session and every worker it forked; SIGKILL them
+    all if a SIGTERM is not done within 20 s."""
+    try:
+        os.killpg(proc.pid, sig)
+        proc.wait(timeout=20)
+    except ProcessLookupError:
+        return
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=20)
+    deadline = time.monotonic() + 10
+    while group_alive(proc.pid) and time.monotonic() < deadline:  # workers leave after it
+        time.sleep(0.05)
+    if group_alive(proc.pid):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def group_alive(pgid: int) -> bool:
+    """Whether a process of the group still runs (a zombie waiting to be reaped does not)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            return True
+    return False
 
 
 def login(base: str, user: str, password: str) -> tuple[httpx.Client, str]:

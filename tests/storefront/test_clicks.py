@@ -102,3 +102,43 @@ def test_made_up_keys_never_reach_the_database(client: TestClient, db: Session,
         assert follow(client, f"/r/made-up-{n}") == (HOME, None)
     assert partner_of(follow(client, "/r/carter81")[1]) is not None
     assert len(loads) == 1  # one load of all keys, then memory only
+
+
+class BrokenWriter:
+    """A database that cannot be written (disk full, read-only, gone)."""
+
+    calls = 0
+
+    async def write(self, rows: list[dict[str, object]]) -> None:
+        self.calls += 1
+        raise OSError("no space left on device")
+
+
+def test_clicks_the_database_cannot_take_are_shed_not_kept(client: TestClient, db: Session,
+                                                           app) -> None:  # type: ignore[no-untyped-def]
+    keyed(db, "Carter", "carter81")
+    buffer = app.state.clicks
+    buffer.writer = BrokenWriter()
+    for _ in range(5):
+        r = client.get("/r/carter81", follow_redirects=False)
+        assert r.status_code == 302 and r.headers["x-click"] == "not-recorded"
+        assert r.headers["location"] == HOME  # the visitor still reaches the storefront
+    assert buffer.counts["shed"] == 5 and buffer.counts["recorded"] == 0
+    assert buffer.waiting == []  # nothing held in memory for a later retry
+    assert db.scalars(select(Click)).all() == []
+
+
+def test_a_full_queue_sheds_at_once_and_long_headers_are_cut(client: TestClient, db: Session,
+                                                             app) -> None:  # type: ignore[no-untyped-def]
+    keyed(db, "Carter", "carter81")
+    buffer = app.state.clicks
+    buffer.MAX_WAITING = 0  # the queue is full
+    r = client.get("/r/carter81", follow_redirects=False)
+    assert r.status_code == 302 and r.headers["x-click"] == "not-recorded"
+    assert buffer.counts["shed"] == 1
+    del buffer.MAX_WAITING
+    r = client.get("/r/carter81", headers={"user-agent": "A" * 5000, "referer": "R" * 5000},
+                   follow_redirects=False)
+    assert r.headers["x-click"] == "recorded"
+    click = db.scalars(select(Click)).one()
+    assert len(click.user_agent) == 200 and len(click.referrer) == 300
