@@ -140,7 +140,7 @@ class Store(RuleBasedStateMachine):
 
         def run() -> None:
             payouts.pay_out(self.db, self.partner.id, amount=value, method="cash",
-                            actor="model", role="manager")
+                            actor="model")
             self.paid_out += value
 
         self._attempt(run)

@@ -45,14 +45,6 @@ Writer = Annotated[Principal, Depends(api_permission("partners:write"))]
 Linker = Annotated[Principal, Depends(api_permission("customers:write"))]
 
 
-def _role(principal: Principal) -> str:
-    """A token with partners:write may re-link (with a reason) like a manager; only an
-    owner may pay above payable."""
-    if principal.kind == "token":
-        return "manager" if principal.can("partners:write") else "cashier"
-    return principal.role
-
-
 @router.get("/partners", response_model=list[PartnerOut])
 def list_partners(db: DB, _: Reader, active: bool = False) -> list[PartnerOut]:
     return [PartnerOut.model_validate(p) for p in partners.partners(db, active_only=active)]
@@ -171,7 +163,8 @@ def link_customer(customer_id: int, body: LinkIn, request: Request, db: DB,
     def run() -> LinkOut:
         changed = partners.link(db, customer_id, body.partner_id, employee_id=body.employee_id,
                                 source="manual", actor=principal.label,
-                                role=_role(principal), reason=body.reason)
+                                may_relink=principal.can("partners:write"),
+                                reason=body.reason)
         return _link_out(db, customer_id, changed)
 
     return idempotent(request, db, principal, body, run)
@@ -201,8 +194,8 @@ def pay(partner_id: int, body: PayoutIn, request: Request, db: DB,
     def run() -> PayoutOut:
         if body.kind == "commission":
             done = payouts.pay_out(db, partner_id, amount=body.amount, method=body.method,
-                                   actor=principal.label, role="owner" if principal.can(
-                                       "payout_override") else "manager",
+                                   actor=principal.label,
+                                   may_override=principal.can("payout_override"),
                                    override_reason=body.override_reason)
         elif body.kind == "one_time":
             assert body.invoice_id is not None  # the schema requires it

@@ -1,4 +1,4 @@
-from wordofmouth.errors import Conflict, DomainError, InvalidInput, NotFound
+from wordofmouth.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 
 
 class PartnerNotFound(NotFound):
@@ -51,6 +51,11 @@ class PayoutAbovePayable(DomainError):
     code = "payout_above_payable"
     status = 409
     message = "The payout is more than the partner's payable balance."
+
+
+class PayoutOverrideForbidden(Forbidden):
+    code = "payout_override_forbidden"
+    message = "Only an owner can pay more than is payable."
 
 
 class OverrideNeedsReason(InvalidInput):

@@ -203,7 +203,8 @@ def mature_now(db: DB, me: Manager, _: Form) -> Response:
 def pay_out(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
     payout = payouts.pay_out(
         db, partner_id, amount=forms.money(form, "amount", "Amount"),
-        method=forms.text(form, "method"), actor=me.label, role=me.role,
+        method=forms.text(form, "method"), actor=me.label,
+        may_override=me.can("payout_override"),
         override_reason=forms.text(form, "override_reason"))
     return redirect("/partners-balance", f"Paid {payout.amount} to the partner.")
 
@@ -213,7 +214,7 @@ def link_customer(customer_id: int, db: DB, me: Linker, form: Form) -> Response:
     changed = partners.link(
         db, customer_id, forms.integer(form, "partner_id", "Partner"),
         employee_id=forms.optional_int(form, "employee_id"), source="manual",
-        actor=me.label, role=me.role, reason=forms.text(form, "reason"))
+        actor=me.label, may_relink=me.can("partners:write"), reason=forms.text(form, "reason"))
     return redirect(f"/customers/{customer_id}",
                     "Linked to the partner." if changed else "No change.")
 

@@ -15,7 +15,12 @@ from wordofmouth.ledger import service as ledger
 from wordofmouth.ledger.errors import InsufficientBonus
 from wordofmouth.ledger.models import AccountKind
 from wordofmouth.partners.commission import PAID, PAYABLE
-from wordofmouth.partners.errors import NoOwnCard, NotAnInvoice, PayoutAbovePayable
+from wordofmouth.partners.errors import (
+    NoOwnCard,
+    NotAnInvoice,
+    PayoutAbovePayable,
+    PayoutOverrideForbidden,
+)
 from wordofmouth.partners.models import Partner, Payout
 from wordofmouth.partners.service import get_partner
 from wordofmouth.sales.models import Sale, SaleKind, SaleStatus
@@ -50,13 +55,13 @@ def _paid(session: Session, payout: Payout) -> None:
 
 
 def pay_out(session: Session, partner_id: int, *, amount: Decimal, method: str, actor: str,
-            role: str, override_reason: str = "") -> Payout:
+            may_override: bool = False, override_reason: str = "") -> Payout:
     """Pay commission. It cannot exceed what is payable — one conditional update, so two
     payouts at once cannot both take the same money — unless an owner overrides it with a
-    reason."""
+    reason (`may_override`: the payout_override permission, decided by the caller)."""
     override = bool(override_reason.strip())
-    if override and role != "owner":
-        raise InvalidInput("Only an owner can pay more than is payable.")
+    if override and not may_override:
+        raise PayoutOverrideForbidden()
     try:
         with session.begin_nested():  # a refused payout leaves no row behind
             payout = _payout(session, partner_id, amount=amount, method=method,

@@ -114,10 +114,12 @@ def link_of(session: Session, customer_id: int) -> CustomerLink | None:
 
 
 def link(session: Session, customer_id: int, partner_id: int, *, employee_id: int | None = None,
-         source: str = "manual", actor: str, role: str = "", reason: str = "") -> bool:
+         source: str = "manual", actor: str, may_relink: bool = False,
+         reason: str = "") -> bool:
     """Link a customer to the partner who brought them. The first link wins: an automatic
     path (a partner code, a storefront key) never re-links; by hand, re-linking is for an
-    owner or a manager, with a reason. Returns whether the link changed."""
+    owner or a manager (`may_relink`: the partners:write permission), with a reason.
+    Returns whether the link changed."""
     customers.get_customer(session, customer_id)
     partner = get_partner(session, partner_id)
     employee_id = employee_of(session, partner.id, employee_id)
@@ -130,7 +132,7 @@ def link(session: Session, customer_id: int, partner_id: int, *, employee_id: in
     if current is None and not partner.active:
         raise PartnerInactive(f"{partner.name} is not active.")
     if current is not None:
-        if role not in ("owner", "manager"):
+        if not may_relink:
             raise AlreadyLinked()
         if not reason.strip():
             raise RelinkNeedsReason()
