@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from wordofmouth.club.errors import NotACandidate, UnknownClubDecision
 from wordofmouth.club.models import ClubStatus as S
 from wordofmouth.club.rules import (
     ClubSettings,
@@ -106,12 +107,17 @@ def test_decisions(start: S, action: str, status: S, discount: Decimal,
 
 @pytest.mark.parametrize(("start", "action"), [
     (S.REGULAR, "grant"), (S.MEMBER, "extend"), (S.CANDIDATE_EXTEND, "grant"),
-    (S.CANDIDATE_JOIN, "exclude"), (S.CANDIDATE_JOIN, "promote"),
+    (S.CANDIDATE_JOIN, "exclude"),
 ])
 def test_a_decision_on_someone_who_is_not_its_candidate_is_refused(start: S,
                                                                    action: str) -> None:
-    with pytest.raises(InvalidInput):
+    with pytest.raises(NotACandidate):
         decide(Membership(start, cycle_start_day=1), action, 200, SEED)
+
+
+def test_an_unknown_decision_is_refused() -> None:
+    with pytest.raises(UnknownClubDecision):
+        decide(Membership(S.CANDIDATE_JOIN, cycle_start_day=1), "promote", 200, SEED)
 
 
 @pytest.mark.parametrize("bad", [

@@ -31,3 +31,8 @@ class CsrfFailed(DomainError):
     code = "csrf_failed"
     status = 403
     message = "The form expired or did not come from this site; reload the page and try again."
+
+
+class TokenNotFound(NotFound):
+    code = "token_not_found"
+    message = "No such token."

@@ -16,6 +16,7 @@ from wordofmouth.auth import rules
 from wordofmouth.auth.errors import (
     BadCredentials,
     DuplicateLogin,
+    TokenNotFound,
     UnknownScope,
     UserNotFound,
     WeakPassword,
@@ -181,7 +182,7 @@ def create_token(session: Session, *, name: str, scopes: list[str], actor: str) 
 def revoke_token(session: Session, token_id: int, *, actor: str) -> None:
     token = session.get(ApiToken, token_id)
     if token is None:
-        raise InvalidInput("No such token.")
+        raise TokenNotFound()
     token.active = False
     audit.record(session, actor=actor, action="token.revoke", target_type="api_token",
                  target_id=token.id)

@@ -1,4 +1,4 @@
-from wordofmouth.errors import Conflict
+from wordofmouth.errors import Conflict, InvalidInput
 
 
 class NotACandidate(Conflict):
@@ -10,3 +10,9 @@ class NotACandidate(Conflict):
 class ClubDisabled(Conflict):
     code = "club_disabled"
     message = "The club discount system is switched off in the club settings."
+
+
+
+class UnknownClubDecision(InvalidInput):
+    code = "unknown_club_decision"
+    message = "A club decision is grant, decline, extend or exclude."

@@ -13,6 +13,7 @@ from starlette.responses import Response, StreamingResponse
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.calendar import date_of
 from wordofmouth.club import rules, service
+from wordofmouth.club.errors import UnknownClubDecision
 from wordofmouth.club.models import ClubStatus
 from wordofmouth.errors import InvalidInput
 from wordofmouth.web import forms
@@ -43,7 +44,7 @@ def management(request: Request, db: DB, me: Manager) -> Response:
 def decide(db: DB, me: Manager, form: Form) -> Response:
     action = forms.text(form, "action")
     if action not in rules.ACTIONS:
-        raise InvalidInput(f"Unknown club decision '{action}'.")
+        raise UnknownClubDecision(f"Unknown club decision '{action}'.")
     if forms.checked(form, "all"):
         ids = service.candidates_ids(db, rules.ACTIONS[action][0])
     else:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from wordofmouth.club.errors import NotACandidate, UnknownClubDecision
 from wordofmouth.club.models import ClubStatus
 from wordofmouth.errors import InvalidInput
 
@@ -66,10 +67,11 @@ class Membership:
 def decide(m: Membership, action: str, day: int, s: ClubSettings) -> Membership:
     """The owner's decision on a candidate, made on `day`."""
     if action not in ACTIONS:
-        raise InvalidInput(f"Unknown club decision '{action}'.")
+        raise UnknownClubDecision(f"Unknown club decision '{action}'.")
     before, after = ACTIONS[action]
     if m.status != before:
-        raise InvalidInput(f"Only a {before.replace('_', ' ')} can be decided with '{action}'.")
+        raise NotACandidate(
+            f"Only a {before.replace('_', ' ')} can be decided with '{action}'.")
     if after == S.MEMBER:  # grant or extend: a new confirmation period starts today
         return replace(m, status=S.MEMBER, period_start_day=day,
                        period_end_day=day + s.confirmation_days - 1,

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from wordofmouth.calendar import today
 from wordofmouth.club import review, rules
-from wordofmouth.club.errors import ClubDisabled, NotACandidate
+from wordofmouth.club.errors import ClubDisabled, NotACandidate, UnknownClubDecision
 from wordofmouth.club.models import (
     DISCOUNTED,
     ClubDecision,
@@ -94,7 +94,7 @@ def decide(session: Session, *, customer_ids: list[int], action: str, actor: str
     """Grant / decline a candidate to join, extend / exclude a member. All or nothing: if one
     of the customers is no longer a candidate for it, nothing is decided."""
     if action not in rules.ACTIONS:
-        raise InvalidInput(f"Unknown club decision '{action}'.")
+        raise UnknownClubDecision(f"Unknown club decision '{action}'.")
     ids = sorted(set(customer_ids))
     if not ids:
         raise InvalidInput("Choose at least one customer.")

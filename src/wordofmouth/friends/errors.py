@@ -61,3 +61,8 @@ class CampaignNotFound(NotFound):
 class NeedsMainCard(InvalidInput):
     code = "friend_codes_need_main_card"
     message = "Friend codes are issued to a customer who has a main discount card."
+
+
+class CodeBatchNotFound(NotFound):
+    code = "code_batch_not_found"
+    message = "No codes in this batch."

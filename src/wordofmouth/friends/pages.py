@@ -12,6 +12,7 @@ from wordofmouth.calendar import date_of, day_of_date
 from wordofmouth.catalog import service as catalog
 from wordofmouth.errors import InvalidInput
 from wordofmouth.friends import labels, rules, service
+from wordofmouth.friends.errors import CodeBatchNotFound
 from wordofmouth.friends.models import BonusRule
 from wordofmouth.money import ZERO
 from wordofmouth.settings import service as store_settings
@@ -84,7 +85,7 @@ def issue(customer_id: int, db: DB, me: Issuer, form: Form) -> Response:
 def _labels(db: DB, batch: str) -> list[labels.Label]:
     issued = list(reversed(service.codes_of(db, batch=batch)))
     if not issued:
-        raise InvalidInput("No codes in this batch.")
+        raise CodeBatchNotFound()
     campaign = service.get_campaign(db, issued[0].campaign_id)
     until = date_of(rules.last_valid_day(service.terms(campaign))).isoformat()
     pct = f"{campaign.friend_discount_percent.normalize():f} %"
@@ -96,7 +97,7 @@ def _labels(db: DB, batch: str) -> list[labels.Label]:
 def batch_page(batch: str, request: Request, db: DB, me: Reader) -> Response:
     issued = list(reversed(service.codes_of(db, batch=batch)))
     if not issued:
-        raise InvalidInput("No codes in this batch.")
+        raise CodeBatchNotFound()
     return render(request, "friends/batch.html", me, codes=issued, batch=batch,
                   labels=_labels(db, batch))
 

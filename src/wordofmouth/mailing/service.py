@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from wordofmouth.audit import service as audit
 from wordofmouth.config import get_settings
+from wordofmouth.customers.errors import CustomerNotFound
 from wordofmouth.customers.models import Customer
 from wordofmouth.db import utcnow
 from wordofmouth.errors import InvalidInput
@@ -155,7 +156,7 @@ def preview(session: Session, *, channel: str, subject: str, body: str,
     _check_template(channel, subject, body)
     found = audience.people(session, [customer_id])
     if not found:
-        raise InvalidInput(f"Customer {customer_id} does not exist.")
+        raise CustomerNotFound(f"Customer {customer_id} does not exist.")
     values = found[0].values
     text = rules.render(body, values)
     if channel == Channel.EMAIL:

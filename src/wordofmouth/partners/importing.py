@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wordofmouth.customers import service as customers
-from wordofmouth.errors import DomainError, InvalidInput
+from wordofmouth.errors import DomainError
 from wordofmouth.partners import service as partners
-from wordofmouth.partners.errors import BadImportFile
+from wordofmouth.partners.errors import BadImportFile, EmployeeNotFound, PartnerNotFound
 from wordofmouth.partners.models import Partner, PartnerEmployee
 
 MAX_BYTES = 5_000_000
@@ -33,7 +33,7 @@ def read_table(data: bytes, required: set[str]) -> list[tuple[int, dict[str, str
     """Rows of a CSV file as Excel saves it: UTF-8 (with or without BOM) or cp1251; comma,
     semicolon or tab; headers in any case. Refuses the whole file if a column is missing."""
     if len(data) > MAX_BYTES:
-        raise InvalidInput("The file is larger than 5 MB; split it.")
+        raise BadImportFile("The file is larger than 5 MB; split it.")
     for encoding in ("utf-8-sig", "cp1251"):
         try:
             text = data.decode(encoding)
@@ -41,9 +41,9 @@ def read_table(data: bytes, required: set[str]) -> list[tuple[int, dict[str, str
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - cp1251 decodes any byte except a few
-        raise InvalidInput("The file is neither UTF-8 nor Windows-1251 text.")
+        raise BadImportFile("The file is neither UTF-8 nor Windows-1251 text.")
     if not text.strip():
-        raise InvalidInput("The file is empty.")
+        raise BadImportFile("The file is empty.")
     first = text.splitlines()[0]
     delimiter = max(",;\t", key=first.count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -51,7 +51,7 @@ def read_table(data: bytes, required: set[str]) -> list[tuple[int, dict[str, str
         header = [h.strip().lower().replace(" ", "_") for h in next(reader)]
         missing = required - set(header)
         if missing:
-            raise InvalidInput(f"Missing column(s): {', '.join(sorted(missing))}. The first "
+            raise BadImportFile(f"Missing column(s): {', '.join(sorted(missing))}. The first "
                                f"line has: {', '.join(header) or 'nothing'}.")
         rows = []
         for number, values in enumerate(reader, start=2):
@@ -119,12 +119,12 @@ def import_customers(session: Session, data: bytes, *, actor: str) -> ImportRepo
         if row.get("partner"):
             partner = _partner_named(session, row["partner"])
             if partner is None:
-                raise InvalidInput(f"No partner named '{row['partner']}'.")
+                raise PartnerNotFound(f"No partner named '{row['partner']}'.")
             employee_id = None
             if row.get("employee"):
                 employee = _employee_named(session, partner.id, row["employee"])
                 if employee is None:
-                    raise InvalidInput(f"{partner.name} has no employee '{row['employee']}'.")
+                    raise EmployeeNotFound(f"{partner.name} has no employee '{row['employee']}'.")
                 employee_id = employee.id
             partners.link(session, customer.id, partner.id, employee_id=employee_id,
                           source="import", actor=actor)

@@ -84,3 +84,13 @@ class PriceOverrideForbidden(Forbidden):
 class AmountOutOfBounds(InvalidInput):
     code = "amount_out_of_bounds"
     message = "An amount is out of the bounds the store accepts."
+
+
+class ProductNotOnSale(Conflict):
+    code = "product_not_on_sale"
+    message = "This product is not on sale."
+
+
+class TooManyLines(InvalidInput):
+    code = "too_many_lines"
+    message = "A sale has too many lines."

@@ -26,8 +26,10 @@ from wordofmouth.sales.errors import (
     LineNotFound,
     PaidSaleCannotBeVoided,
     PriceOverrideForbidden,
+    ProductNotOnSale,
     SaleNotFound,
     SaleNotOpen,
+    TooManyLines,
     UnknownCode,
 )
 from wordofmouth.sales.extensions import EXTENSIONS
@@ -119,7 +121,7 @@ def create_sale(session: Session, draft: SaleDraft, *, actor: str, channel: str,
     if not draft.lines:
         raise EmptySale()
     if len(draft.lines) > MAX_LINES:
-        raise InvalidInput(f"A sale has at most {MAX_LINES} lines.")
+        raise TooManyLines(f"A sale has at most {MAX_LINES} lines.")
     products = products_for(session, draft.lines)
     sale = _new_sale(session, actor=actor, channel=channel, kind=draft.kind,
                      customer_id=draft.customer_id, card_number=draft.card_number,
@@ -172,7 +174,7 @@ def _append_line(sale: Sale, product: Product, qty: Decimal,
                  unit_price: Decimal | None) -> SaleLine:
     _check_qty(qty)
     if not product.active:
-        raise InvalidInput(f"{product.name} is not on sale.")
+        raise ProductNotOnSale(f"{product.name} is not on sale.")
     price = product.price if unit_price is None else unit_price
     if price < 0 or price > MAX_AMOUNT:
         raise AmountOutOfBounds(f"A price is between 0 and {fmt(MAX_AMOUNT)}.")

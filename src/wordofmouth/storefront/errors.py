@@ -24,3 +24,8 @@ class OrderExists(Conflict):
 class AlreadyRefunded(Conflict):
     code = "already_refunded"
     message = "This line of the order is refunded already."
+
+
+class OrderLineNotFound(NotFound):
+    code = "order_line_not_found"
+    message = "The order has no such line."

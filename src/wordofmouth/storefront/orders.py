@@ -21,7 +21,12 @@ from wordofmouth.sales import service as sales
 from wordofmouth.sales.models import PaymentMethod, Sale
 from wordofmouth.storefront import rules, tokens
 from wordofmouth.storefront import settings as storefront_settings
-from wordofmouth.storefront.errors import AlreadyRefunded, OrderExists, OrderNotFound
+from wordofmouth.storefront.errors import (
+    AlreadyRefunded,
+    OrderExists,
+    OrderLineNotFound,
+    OrderNotFound,
+)
 from wordofmouth.storefront.models import StorefrontAccount, StorefrontOrder
 
 KINDS = ("one_time", "subscription_activation", "subscription_renewal")
@@ -135,7 +140,7 @@ def refund(session: Session, external_id: str, line_numbers: list[int], *,
     for no in dict.fromkeys(line_numbers):
         line = by_no.get(no)
         if line is None:
-            raise InvalidInput(f"Order {external_id} has no line {no}.")
+            raise OrderLineNotFound(f"Order {external_id} has no line {no}.")
         if line.returned_qty >= line.qty:
             raise AlreadyRefunded(f"Line {no} of order {external_id} is refunded already.")
         items.append(returns.ReturnItem(line.id, line.qty - line.returned_qty))
