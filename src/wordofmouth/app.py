@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
@@ -35,7 +34,7 @@ from wordofmouth.sales import pos
 from wordofmouth.storefront import api as storefront_api
 from wordofmouth.storefront import pages as storefront_pages
 from wordofmouth.storefront.clicks import ClickBuffer, ClickPath
-from wordofmouth.web import errors, office
+from wordofmouth.web import errors, office, openapi
 from wordofmouth.web.admission import Admission
 from wordofmouth.web.deps import get_db
 from wordofmouth.web.middleware import BodyLimit, SecurityHeaders
@@ -95,7 +94,7 @@ def create_app() -> FastAPI:
         return {"status": "ok", "version": __version__,
                 "clicks": dict(request.app.state.clicks.counts)}
 
-    _document_errors(app)
+    openapi.install(app)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, max_bytes=get_settings().max_body_bytes)
     settings = get_settings()
@@ -107,38 +106,6 @@ def create_app() -> FastAPI:
         url=settings.database_url)
     app.add_middleware(ClickPath, buffer=app.state.clicks)
     return app
-
-
-def _document_errors(app: FastAPI) -> None:
-    """The API answers every 422 in its own error shape; say so in the OpenAPI document."""
-    from fastapi.openapi.utils import get_openapi
-
-    from wordofmouth.schemas import ValidationErrorOut
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema:
-            return app.openapi_schema
-        schema = get_openapi(title=app.title, version=app.version,
-                             description=app.description, routes=app.routes)
-        components = schema.setdefault("components", {}).setdefault("schemas", {})
-        for name, definition in ValidationErrorOut.model_json_schema(
-                ref_template="#/components/schemas/{model}").get("$defs", {}).items():
-            components[name] = definition
-        own = ValidationErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
-        own.pop("$defs", None)
-        components["ValidationErrorOut"] = own
-        for name in ("HTTPValidationError", "ValidationError"):
-            components.pop(name, None)
-        for operations in schema.get("paths", {}).values():
-            for operation in operations.values():
-                answer = operation.get("responses", {}).get("422")
-                if answer is not None:
-                    answer["content"] = {"application/json": {"schema": {
-                        "$ref": "#/components/schemas/ValidationErrorOut"}}}
-        app.openapi_schema = schema
-        return schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
 
 
 DOCS_HTML = """<!doctype html>

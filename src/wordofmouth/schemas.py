@@ -52,7 +52,7 @@ class ValidationErrorOut(ErrorOut):
 
 
 API_ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": ErrorOut} for code in (401, 403, 404, 409, 413, 422, 429)}
+    code: {"model": ErrorOut} for code in (401, 403, 404, 409, 413, 422, 429, 503)}
 
 
 class Page(BaseModel):

@@ -9,6 +9,7 @@ from wordofmouth.customers.schemas import CardIn, CardOut, CustomerIn, CustomerO
 from wordofmouth.schemas import API_ERRORS
 from wordofmouth.web.deps import DB, api_permission
 from wordofmouth.web.idempotent import idempotent
+from wordofmouth.web.openapi import answers
 
 router = APIRouter(prefix="/api", tags=["customers"], responses=API_ERRORS)
 Reader = Annotated[Principal, Depends(api_permission("customers:read"))]
@@ -24,11 +25,13 @@ def list_customers(db: DB, _: Reader, q: str = "",
 
 
 @router.get("/customers/{customer_id}", response_model=CustomerOut)
+@answers("customer_not_found")
 def get_customer(customer_id: int, db: DB, _: Reader) -> CustomerOut:
     return CustomerOut.model_validate(service.get_customer(db, customer_id))
 
 
 @router.post("/customers", response_model=CustomerOut, status_code=201)
+@answers("customer_not_found", "idempotency_key_reused")
 def create_customer(body: CustomerIn, request: Request, db: DB, principal: Writer) -> Response:
     def run() -> CustomerOut:
         customer = service.create_customer(db, **body.model_dump())
@@ -38,6 +41,7 @@ def create_customer(body: CustomerIn, request: Request, db: DB, principal: Write
 
 
 @router.post("/customers/{customer_id}/cards", response_model=CardOut, status_code=201)
+@answers("code_taken", "customer_not_found", "idempotency_key_reused")
 def issue_card(customer_id: int, body: CardIn, request: Request, db: DB,
                principal: Writer) -> Response:
     return idempotent(request, db, principal, body, lambda: CardOut.model_validate(
@@ -45,5 +49,6 @@ def issue_card(customer_id: int, body: CardIn, request: Request, db: DB,
 
 
 @router.get("/cards/{number}", response_model=CardOut)
+@answers("card_inactive", "card_not_found")
 def get_card(number: str, db: DB, _: Reader) -> CardOut:
     return CardOut.model_validate(service.card_by_number(db, number, active_only=False))

@@ -25,6 +25,7 @@ from wordofmouth.schemas import API_ERRORS
 from wordofmouth.throttle import code_lookup
 from wordofmouth.web.deps import DB, api_permission
 from wordofmouth.web.idempotent import idempotent
+from wordofmouth.web.openapi import answers
 
 router = APIRouter(prefix="/api", tags=["refer a friend"], responses=API_ERRORS)
 Till = Annotated[Principal, Depends(api_permission("sales:write"))]
@@ -37,6 +38,13 @@ def list_campaigns(db: DB, _: Till) -> list[CampaignOut]:
 
 
 @router.post("/friend-codes/validate", response_model=ValidateOut)
+@answers(
+    "card_inactive", "card_not_found", "friend_already_referred", "friend_below_minimum",
+    "friend_campaign_inactive", "friend_campaign_not_found", "friend_code_expired",
+    "friend_code_held", "friend_code_own", "friend_code_unknown", "friend_code_used",
+    "friend_no_qualifying_goods", "friend_not_new_buyer", "group_not_found", "product_not_found",
+    "too_many_attempts", "unknown_code"
+)
 def validate(body: ValidateIn, db: DB, principal: Till) -> ValidateOut:
     """Check a friend code against a buyer and a basket, without changing anything. Each
     reason for refusal has its own error code (friend_code_used, friend_code_expired, …)."""
@@ -62,6 +70,13 @@ def validate(body: ValidateIn, db: DB, principal: Till) -> ValidateOut:
 
 
 @router.post("/sales/{sale_id}/codes", response_model=SaleOut)
+@answers(
+    "friend_already_referred", "friend_below_minimum", "friend_campaign_inactive",
+    "friend_campaign_not_found", "friend_code_expired", "friend_code_held", "friend_code_own",
+    "friend_code_unknown", "friend_code_used", "friend_no_qualifying_goods",
+    "friend_not_new_buyer", "group_not_found", "idempotency_key_reused", "sale_not_found",
+    "sale_not_open", "too_many_attempts"
+)
 def attach_code(sale_id: int, body: CodeIn, request: Request, db: DB,
                 principal: Till) -> Response:
     """Put a friend code on an open sale: it is held for this sale until it is paid (the
@@ -78,6 +93,10 @@ def attach_code(sale_id: int, body: CodeIn, request: Request, db: DB,
 
 @router.post("/customers/{customer_id}/friend-codes", response_model=list[FriendCodeOut],
              status_code=201)
+@answers(
+    "code_taken", "customer_not_found", "friend_campaign_inactive", "friend_campaign_not_found",
+    "friend_codes_need_main_card", "idempotency_key_reused"
+)
 def issue(customer_id: int, body: IssueIn, request: Request, db: DB,
           principal: Issuer) -> Response:
     """Issue 1–100 friend codes to a customer who has a main card."""

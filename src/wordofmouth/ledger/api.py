@@ -10,12 +10,14 @@ from wordofmouth.ledger.rules import spendable
 from wordofmouth.ledger.schemas import BalanceOut, EntryOut
 from wordofmouth.schemas import API_ERRORS
 from wordofmouth.web.deps import DB, api_permission
+from wordofmouth.web.openapi import answers
 
 router = APIRouter(prefix="/api", tags=["ledger"], responses=API_ERRORS)
 Reader = Annotated[Principal, Depends(api_permission("ledger:read"))]
 
 
 @router.get("/customers/{customer_id}/bonus", response_model=BalanceOut)
+@answers("customer_not_found")
 def customer_bonus(customer_id: int, db: DB, _: Reader,
                    limit: Annotated[int, Query(ge=1, le=500)] = 50,
                    offset: Annotated[int, Query(ge=0)] = 0) -> BalanceOut:

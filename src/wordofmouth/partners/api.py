@@ -38,6 +38,7 @@ from wordofmouth.partners.schemas import (
 from wordofmouth.schemas import API_ERRORS
 from wordofmouth.web.deps import DB, api_permission
 from wordofmouth.web.idempotent import idempotent
+from wordofmouth.web.openapi import answers
 
 router = APIRouter(prefix="/api", tags=["partners"], responses=API_ERRORS)
 Reader = Annotated[Principal, Depends(api_permission("partners:read"))]
@@ -51,17 +52,20 @@ def list_partners(db: DB, _: Reader, active: bool = False) -> list[PartnerOut]:
 
 
 @router.post("/partners", response_model=PartnerOut, status_code=201)
+@answers("idempotency_key_reused")
 def create_partner(body: PartnerIn, request: Request, db: DB, principal: Writer) -> Response:
     return idempotent(request, db, principal, body, lambda: PartnerOut.model_validate(
         partners.create_partner(db, actor=principal.label, **body.model_dump())), 201)
 
 
 @router.get("/partners/{partner_id}", response_model=PartnerOut)
+@answers("partner_not_found")
 def get_partner(partner_id: int, db: DB, _: Reader) -> PartnerOut:
     return PartnerOut.model_validate(partners.get_partner(db, partner_id))
 
 
 @router.patch("/partners/{partner_id}", response_model=PartnerOut)
+@answers("idempotency_key_reused", "partner_not_found")
 def update_partner(partner_id: int, body: PartnerPatch, request: Request, db: DB,
                    principal: Writer) -> Response:
     return idempotent(request, db, principal, body, lambda: PartnerOut.model_validate(
@@ -70,12 +74,14 @@ def update_partner(partner_id: int, body: PartnerPatch, request: Request, db: DB
 
 
 @router.get("/partners/{partner_id}/employees", response_model=list[EmployeeOut])
+@answers("partner_not_found")
 def list_employees(partner_id: int, db: DB, _: Reader) -> list[EmployeeOut]:
     partners.get_partner(db, partner_id)
     return [EmployeeOut.model_validate(e) for e in partners.employees(db, partner_id)]
 
 
 @router.post("/partners/{partner_id}/employees", response_model=EmployeeOut, status_code=201)
+@answers("idempotency_key_reused", "partner_not_found")
 def add_employee(partner_id: int, body: EmployeeIn, request: Request, db: DB,
                  principal: Writer) -> Response:
     return idempotent(request, db, principal, body, lambda: EmployeeOut.model_validate(
@@ -95,11 +101,13 @@ def _terms_out(db: DB, partner_id: int) -> TermsOut:
 
 
 @router.get("/partners/{partner_id}/terms", response_model=TermsOut)
+@answers("not_found", "partner_not_found")
 def get_terms(partner_id: int, db: DB, _: Reader) -> TermsOut:
     return _terms_out(db, partner_id)
 
 
 @router.put("/partners/{partner_id}/terms", response_model=TermsOut)
+@answers("group_not_found", "idempotency_key_reused", "not_found", "partner_not_found")
 def set_terms(partner_id: int, body: TermsIn, request: Request, db: DB,
               principal: Writer) -> Response:
     """Replace the partner's commission terms (default rate, rates per product group,
@@ -119,12 +127,17 @@ def set_terms(partner_id: int, body: TermsIn, request: Request, db: DB,
 
 
 @router.get("/partners/{partner_id}/codes", response_model=list[CodeOut])
+@answers("partner_not_found")
 def list_codes(partner_id: int, db: DB, _: Reader) -> list[CodeOut]:
     partners.get_partner(db, partner_id)
     return [CodeOut.model_validate(c) for c in codes.codes_of(db, partner_id)]
 
 
 @router.post("/partners/{partner_id}/codes", response_model=CodeOut, status_code=201)
+@answers(
+    "code_taken", "duplicate_partner_code", "employee_not_found", "employee_of_another_partner",
+    "group_not_found", "idempotency_key_reused", "malformed_partner_code", "partner_not_found"
+)
 def create_code(partner_id: int, body: CodeIn, request: Request, db: DB,
                 principal: Writer) -> Response:
     """A promo code for the partner: 3–32 of A–Z, 0–9 and '-', unique whatever the case."""
@@ -149,12 +162,18 @@ def _link_out(db: DB, customer_id: int, changed: bool = False) -> LinkOut:
 
 
 @router.get("/customers/{customer_id}/partner", response_model=LinkOut)
+@answers("not_found")
 def get_link(customer_id: int, db: DB, _: Annotated[Principal, Depends(
         api_permission("customers:read"))]) -> LinkOut:
     return _link_out(db, customer_id)
 
 
 @router.post("/customers/{customer_id}/partner", response_model=LinkOut)
+@answers(
+    "customer_already_linked", "customer_not_found", "employee_not_found",
+    "employee_of_another_partner", "idempotency_key_reused", "not_found", "partner_inactive",
+    "partner_not_found", "relink_needs_reason"
+)
 def link_customer(customer_id: int, body: LinkIn, request: Request, db: DB,
                   principal: Linker) -> Response:
     """Link the customer to the partner who brought them. A linked customer is re-linked
@@ -171,6 +190,7 @@ def link_customer(customer_id: int, body: LinkIn, request: Request, db: DB,
 
 
 @router.get("/partners/{partner_id}/balance", response_model=BalanceOut)
+@answers("partner_not_found")
 def balance(partner_id: int, db: DB, _: Reader) -> BalanceOut:
     partner = partners.get_partner(db, partner_id)
     b = commission.balance(db, partner_id)
@@ -180,12 +200,17 @@ def balance(partner_id: int, db: DB, _: Reader) -> BalanceOut:
 
 
 @router.get("/partners/{partner_id}/payouts", response_model=list[PayoutOut])
+@answers("partner_not_found")
 def list_payouts(partner_id: int, db: DB, _: Reader) -> list[PayoutOut]:
     partners.get_partner(db, partner_id)
     return [PayoutOut.model_validate(p) for p in payouts.payouts_of(db, partner_id)]
 
 
 @router.post("/partners/{partner_id}/payouts", response_model=PayoutOut, status_code=201)
+@answers(
+    "idempotency_key_reused", "insufficient_bonus", "not_an_invoice", "partner_has_no_card",
+    "partner_not_found", "payout_above_payable", "payout_override_forbidden"
+)
 def pay(partner_id: int, body: PayoutIn, request: Request, db: DB,
         principal: Writer) -> Response:
     """Record money handed to the partner: commission up to payable
@@ -231,6 +256,7 @@ def referrer_report(db: DB, _: Reader, date_from: Annotated[date, Query()],
 
 
 @router.get("/invoices/{invoice_id}/profit", response_model=ProfitOut)
+@answers("not_found")
 def invoice_profit(invoice_id: int, db: DB, _: Reader) -> ProfitOut:
     """Net revenue after returns − cost of goods kept − linked expenses."""
     found = invoices.profits(db, [invoice_id]).get(invoice_id)

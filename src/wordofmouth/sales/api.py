@@ -23,6 +23,7 @@ from wordofmouth.sales.schemas import (
 from wordofmouth.schemas import API_ERRORS
 from wordofmouth.web.deps import DB, api_permission
 from wordofmouth.web.idempotent import idempotent
+from wordofmouth.web.openapi import answers
 
 router = APIRouter(prefix="/api", tags=["sales"], responses=API_ERRORS)
 Reader = Annotated[Principal, Depends(api_permission("sales:read"))]
@@ -55,6 +56,13 @@ def _create(db: Session, principal: Principal, draft: service.SaleDraft,
 
 
 @router.post("/sales", response_model=SaleOut, status_code=201)
+@answers(
+    "amount_out_of_bounds", "bonus_needs_customer", "bonus_share_exceeded", "card_inactive",
+    "card_not_found", "customer_not_found", "empty_sale", "idempotency_key_reused",
+    "insufficient_bonus", "invalid_quantity", "payment_exceeds_due", "price_override_forbidden",
+    "product_not_found", "product_not_on_sale", "sale_already_paid", "sale_not_open",
+    "sale_repriced", "too_many_lines", "unknown_code"
+)
 def create_sale(body: SaleIn, request: Request, db: DB, principal: Writer) -> Response:
     """Create a sale, open (no payments) or paid (payments covering the total)."""
     draft = service.SaleDraft(lines=_lines(body.lines), customer_id=body.customer_id,
@@ -76,11 +84,17 @@ def list_sales(db: DB, _: Reader, status: str | None = None, kind: str | None = 
 
 
 @router.get("/sales/{sale_id}", response_model=SaleOut)
+@answers("sale_not_found")
 def get_sale(sale_id: int, db: DB, _: Reader) -> SaleOut:
     return SaleOut.of(service.get_sale(db, sale_id))
 
 
 @router.post("/sales/{sale_id}/payments", response_model=SaleOut)
+@answers(
+    "amount_out_of_bounds", "bonus_needs_customer", "bonus_share_exceeded", "empty_sale",
+    "idempotency_key_reused", "insufficient_bonus", "payment_exceeds_due", "sale_already_paid",
+    "sale_not_found", "sale_not_open", "sale_repriced"
+)
 def add_payments(sale_id: int, body: PaymentsIn, request: Request, db: DB,
                  principal: Writer) -> Response:
     """Pay an open sale (or part of it); once paid in full its accruals are posted. A sale
@@ -96,6 +110,7 @@ def add_payments(sale_id: int, body: PaymentsIn, request: Request, db: DB,
 
 
 @router.post("/sales/{sale_id}/void", response_model=SaleOut)
+@answers("idempotency_key_reused", "paid_sale_cannot_be_voided", "sale_not_found", "sale_not_open")
 def void_sale(sale_id: int, request: Request, db: DB, principal: Writer) -> Response:
     """Cancel an open sale; a paid sale is refused (make a return)."""
     return idempotent(request, db, principal, None,
@@ -103,6 +118,10 @@ def void_sale(sale_id: int, request: Request, db: DB, principal: Writer) -> Resp
 
 
 @router.post("/sales/{sale_id}/returns", response_model=ReturnOut, status_code=201)
+@answers(
+    "idempotency_key_reused", "insufficient_bonus", "invalid_quantity", "line_not_found",
+    "return_exceeds_sold", "sale_not_found", "sale_not_returnable"
+)
 def create_return(sale_id: int, body: ReturnIn, request: Request, db: DB,
                   principal: Writer) -> Response:
     """Return lines of a paid sale; bonuses and other accruals reverse in proportion."""
@@ -113,6 +132,13 @@ def create_return(sale_id: int, body: ReturnIn, request: Request, db: DB,
 
 
 @router.post("/invoices", response_model=SaleOut, status_code=201)
+@answers(
+    "amount_out_of_bounds", "bonus_needs_customer", "bonus_share_exceeded", "card_inactive",
+    "card_not_found", "customer_not_found", "empty_sale", "idempotency_key_reused",
+    "insufficient_bonus", "invalid_quantity", "payment_exceeds_due", "price_override_forbidden",
+    "product_not_found", "product_not_on_sale", "sale_already_paid", "sale_not_open",
+    "sale_repriced", "too_many_lines", "unknown_code"
+)
 def issue_invoice(body: InvoiceIn, request: Request, db: DB, principal: Writer) -> Response:
     """Issue an invoice now; it is paid later with /invoices/{id}/pay."""
     draft = service.SaleDraft(lines=_lines(body.lines), customer_id=body.customer_id,
@@ -123,6 +149,11 @@ def issue_invoice(body: InvoiceIn, request: Request, db: DB, principal: Writer) 
 
 
 @router.post("/invoices/{sale_id}/pay", response_model=SaleOut)
+@answers(
+    "amount_out_of_bounds", "bonus_needs_customer", "bonus_share_exceeded", "empty_sale",
+    "idempotency_key_reused", "insufficient_bonus", "invoice_not_found", "payment_exceeds_due",
+    "sale_already_paid", "sale_not_found", "sale_not_open", "sale_repriced"
+)
 def pay_invoice(sale_id: int, body: PaymentsIn, request: Request, db: DB,
                 principal: Writer) -> Response:
     return idempotent(request, db, principal, body, lambda: SaleOut.of(

@@ -22,6 +22,7 @@ from wordofmouth.storefront.models import PartnerKey, StorefrontAccount, Storefr
 from wordofmouth.storefront.schemas import KeyIn, KeyOut, OrderIn, OrderOut, RefundIn
 from wordofmouth.web.deps import DB, api_permission
 from wordofmouth.web.idempotent import idempotent
+from wordofmouth.web.openapi import answers
 
 router = APIRouter(prefix="/api", tags=["storefront"], responses=API_ERRORS)
 Storefront = Annotated[Principal, Depends(api_permission("storefront:orders"))]
@@ -40,6 +41,16 @@ def _out(db: Session, order: StorefrontOrder) -> OrderOut:
 
 
 @router.post("/storefront/orders", response_model=OrderOut, status_code=201)
+@answers(
+    "amount_out_of_bounds", "bonus_needs_customer", "bonus_share_exceeded", "card_inactive",
+    "card_not_found", "code_taken", "customer_already_linked", "customer_not_found",
+    "duplicate_sku", "employee_not_found", "employee_of_another_partner", "empty_sale",
+    "group_not_found", "idempotency_key_reused", "insufficient_bonus", "invalid_quantity",
+    "order_exists", "partner_inactive", "partner_not_found", "payment_exceeds_due",
+    "price_override_forbidden", "product_not_found", "product_not_on_sale", "relink_needs_reason",
+    "sale_already_paid", "sale_not_found", "sale_not_open", "sale_repriced", "too_many_lines",
+    "unknown_code"
+)
 def report_order(body: OrderIn, request: Request, db: DB, principal: Storefront) -> Response:
     """An order from the storefront: the account is linked to the partner of the referral
     token when it is genuine, inside the window, the partner is active and the account is
@@ -59,11 +70,17 @@ def report_order(body: OrderIn, request: Request, db: DB, principal: Storefront)
 
 
 @router.get("/storefront/orders/{external_id}", response_model=OrderOut)
+@answers("order_not_found", "sale_not_found")
 def get_order(external_id: str, db: DB, _: Storefront) -> OrderOut:
     return _out(db, orders.get(db, external_id))
 
 
 @router.post("/storefront/orders/{external_id}/refunds", response_model=OrderOut)
+@answers(
+    "already_refunded", "idempotency_key_reused", "insufficient_bonus", "invalid_quantity",
+    "line_not_found", "order_line_not_found", "order_not_found", "return_exceeds_sold",
+    "sale_not_found", "sale_not_returnable"
+)
 def refund(external_id: str, body: RefundIn, request: Request, db: DB,
            principal: Storefront) -> Response:
     """Refund whole lines of an order; the partner's commission is reversed in proportion."""
@@ -82,12 +99,17 @@ def _key_out(db: Session, k: PartnerKey) -> KeyOut:
 
 
 @router.get("/partners/{partner_id}/keys", response_model=list[KeyOut])
+@answers("partner_not_found")
 def list_keys(partner_id: int, db: DB, _: Reader) -> list[KeyOut]:
     get_partner(db, partner_id)
     return [_key_out(db, k) for k in keys.keys_of(db, partner_id)]
 
 
 @router.post("/partners/{partner_id}/keys", response_model=KeyOut, status_code=201)
+@answers(
+    "duplicate_partner_key", "idempotency_key_reused", "malformed_partner_key",
+    "partner_not_found"
+)
 def add_key(partner_id: int, body: KeyIn, request: Request, db: DB,
             principal: Writer) -> Response:
     """A referral key: 1–64 of A–Z a–z 0–9 _ . - (case-sensitive, unique)."""
