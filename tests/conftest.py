@@ -102,7 +102,7 @@ def app(db: Session) -> Iterator[object]:
     application.dependency_overrides[get_db] = joined_session
     # Clicks too are written in the test's transaction, so they roll back with it.
     application.state.clicks.writer = SessionWriter(
-        lambda: contextmanager(joined_session))  # type: ignore[attr-defined]
+        lambda: contextmanager(joined_session))
     yield application
 
 

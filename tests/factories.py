@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import factory
 from sqlalchemy.orm import Session
@@ -16,6 +16,7 @@ from wordofmouth.customers import service as customers
 from wordofmouth.customers.models import Customer, DiscountCard
 from wordofmouth.scancodes.rules import ean13_check_digit
 
+T = TypeVar("T")
 _session: Session | None = None
 
 
@@ -29,7 +30,7 @@ def session() -> Session:
     return _session
 
 
-class _ServiceFactory(factory.Factory):
+class _ServiceFactory(factory.Factory[T]):
     class Meta:
         abstract = True
 
@@ -42,7 +43,7 @@ class _ServiceFactory(factory.Factory):
         raise NotImplementedError
 
 
-class GroupFactory(_ServiceFactory):
+class GroupFactory(_ServiceFactory[ProductGroup]):
     class Meta:
         model = ProductGroup
 
@@ -59,13 +60,13 @@ def _barcode(n: int) -> str:
     return body + ean13_check_digit(body)
 
 
-class ProductFactory(_ServiceFactory):
+class ProductFactory(_ServiceFactory[Product]):
     class Meta:
         model = Product
 
     sku = factory.Sequence(lambda n: f"T-{n:05d}")
     name = factory.Sequence(lambda n: f"Product {n}")
-    group_id = factory.LazyFunction(lambda: GroupFactory().id)
+    group_id = factory.LazyFunction(lambda: GroupFactory.create().id)
     price = Decimal("100.00")
     cost_price = Decimal("60.00")
     barcode = factory.Sequence(_barcode)
@@ -75,7 +76,7 @@ class ProductFactory(_ServiceFactory):
         return catalog.create_product(db, **kwargs)
 
 
-class CustomerFactory(_ServiceFactory):
+class CustomerFactory(_ServiceFactory[Customer]):
     class Meta:
         model = Customer
 
@@ -89,11 +90,11 @@ class CustomerFactory(_ServiceFactory):
         return customers.create_customer(db, **kwargs)
 
 
-class CardFactory(_ServiceFactory):
+class CardFactory(_ServiceFactory[DiscountCard]):
     class Meta:
         model = DiscountCard
 
-    customer_id = factory.LazyFunction(lambda: CustomerFactory().id)
+    customer_id = factory.LazyFunction(lambda: CustomerFactory.create().id)
     discount_percent = Decimal("0")
     bonus_percent = Decimal("0")
 
@@ -103,7 +104,7 @@ class CardFactory(_ServiceFactory):
         return customers.issue_card(db, customer_id, **kwargs)
 
 
-class UserFactory(_ServiceFactory):
+class UserFactory(_ServiceFactory[User]):
     class Meta:
         model = User
 

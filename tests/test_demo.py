@@ -16,12 +16,13 @@ def test_the_demo_store_has_every_role_a_catalog_tree_sales_and_returns(db: Sess
     logins = demo.seed_store(db, customers_count=30, sales_count=120, days=90)
     assert {role for _, role, _ in logins} == {"owner", "manager", "cashier", "partner"}
     assert db.scalar(select(func.count(User.id))) == 4
-    assert db.scalar(select(func.count(ProductGroup.id)
-                            ).where(ProductGroup.parent_id.is_not(None))) > 5
-    assert db.scalar(select(func.count(Product.id)).where(Product.barcode.is_not(None))) >= 35
+    assert (db.scalar(select(func.count(ProductGroup.id)
+                             ).where(ProductGroup.parent_id.is_not(None))) or 0) > 5
+    assert (db.scalar(select(func.count(Product.id)).where(
+        Product.barcode.is_not(None))) or 0) >= 35
     assert db.scalar(select(func.count(Sale.id)).where(Sale.kind == "receipt",
                                                        Sale.channel != "storefront")) == 120
-    assert db.scalar(select(func.count(SaleReturn.id))) > 0
+    assert (db.scalar(select(func.count(SaleReturn.id))) or 0) > 0
     assert ledger.verify(db) == []
     assert not demo.is_empty(db)
     assert club.settings(db).enabled and sum(club.counts(db).values()) > 0

@@ -33,9 +33,9 @@ def store(db: Session) -> dict[str, int]:
     people = {}
     for key, first, email_ok in (("olena", "Olena", True), ("taras", "Taras", True),
                                  ("mariia", "Mariia", True), ("oleh", "Oleh", False)):
-        c = CustomerFactory(first_name=first, last_name="Koval", consent_email=email_ok,
+        c = CustomerFactory.create(first_name=first, last_name="Koval", consent_email=email_ok,
                             email=f"{key}@example.com", phone="+380501112233")
-        CardFactory(customer_id=c.id, discount_percent=D("5") if key == "olena" else D("0"))
+        CardFactory.create(customer_id=c.id, discount_percent=D("5") if key == "olena" else D("0"))
         people[key] = c.id
     partners.link(db, people["olena"], anna.id, employee_id=iryna.id, actor="c")
     partners.link(db, people["taras"], anna.id, actor="c")

@@ -92,8 +92,8 @@ def seeding(url: str) -> Iterator[Session]:
 
 def staff() -> None:
     """The owner Olena and the cashier Iryna."""
-    UserFactory(login="olena", role="owner", password="owner-password-1")
-    UserFactory(login="iryna", role="cashier", password="till-password-1")
+    UserFactory.create(login="olena", role="owner", password="owner-password-1")
+    UserFactory.create(login="iryna", role="cashier", password="till-password-1")
 
 
 def register_customer(page, server: str, first: str, last: str) -> str:  # type: ignore[no-untyped-def]

@@ -41,9 +41,9 @@ def shop(committed_url: str, sink: SmtpSink) -> dict[str, int]:
                                                ("taras", False, 60, True),
                                                ("mariia", True, 5, True),
                                                ("oleh", True, 60, False)):
-            c = CustomerFactory(first_name=key.capitalize(), last_name="Koval",
+            c = CustomerFactory.create(first_name=key.capitalize(), last_name="Koval",
                                 email=f"{key}@example.com", consent_email=consent)
-            CardFactory(customer_id=c.id)
+            CardFactory.create(customer_id=c.id)
             if linked:
                 partners.link(s, c.id, anna.id, actor="cashier")
             bought(s, c.id, "100.00", days_ago)

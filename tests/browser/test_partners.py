@@ -21,10 +21,10 @@ def shop(committed_url: str) -> dict[str, str]:
     with seeding(committed_url) as s:
         staff()
         store_settings.update(s, actor="test", hold_days=0)
-        hair = GroupFactory(name="Hair care")
-        mask = ProductFactory(name="Keratin mask", price=Decimal("400.00"), group_id=hair.id)
+        hair = GroupFactory.create(name="Hair care")
+        mask = ProductFactory.create(name="Keratin mask", price=Decimal("400.00"), group_id=hair.id)
         placeholder = partners.create_partner(s, actor="t", name="Placeholder", kind="other")
-        UserFactory(login="salon", role="partner", password="partner-password-1",
+        UserFactory.create(login="salon", role="partner", password="partner-password-1",
                     partner_id=placeholder.id)
         return {"mask": mask.barcode or "", "hair": str(hair.id),
                 "placeholder": str(placeholder.id)}

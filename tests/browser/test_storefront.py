@@ -23,11 +23,11 @@ def shop(committed_url: str, server: str) -> dict[str, str]:
         storefront_settings.update(s, actor="test", home_url=f"{server}/login",
                                    allowed_hosts="127.0.0.1", tracking_url=server)
         carter = partner(s, "Carter Blog", rate="10")
-        UserFactory(login="carter", role="partner", password="partner-password-1",
+        UserFactory.create(login="carter", role="partner", password="partner-password-1",
                     partner_id=carter.id)
         token = auth.create_token(s, name="storefront", scopes=["storefront:orders"],
                                   actor="test")
-        return {"partner": str(carter.id), "group": str(GroupFactory(name="Plans").id),
+        return {"partner": str(carter.id), "group": str(GroupFactory.create(name="Plans").id),
                 "token": token}
 
 

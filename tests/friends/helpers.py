@@ -23,15 +23,15 @@ def campaign(db: Session, **kw: object) -> FriendCampaign:
 def codes(db: Session, c: FriendCampaign, n: int = 1, referrer_id: int | None = None
           ) -> tuple[int, list[FriendCode]]:
     if referrer_id is None:
-        referrer_id = CardFactory().customer_id
+        referrer_id = CardFactory.create().customer_id
     return referrer_id, friends.issue_codes(db, customer_id=referrer_id, campaign_id=c.id,
                                             count=n, actor="test")
 
 
 def new_friend() -> str:
     """A new customer with a card; returns the card number."""
-    customer = CustomerFactory()
-    return CardFactory(customer_id=customer.id).number  # type: ignore[no-any-return]
+    customer = CustomerFactory.create()
+    return CardFactory.create(customer_id=customer.id).number
 
 
 __all__ = ["GroupFactory", "ProductFactory", "campaign", "codes", "new_friend"]

@@ -10,6 +10,7 @@ from tests.factories import CardFactory, GroupFactory, ProductFactory
 from tests.friends.helpers import campaign, codes, new_friend
 from tests.sales.helpers import bonus, product, sell
 from wordofmouth.calendar import today
+from wordofmouth.customers.models import DiscountCard
 from wordofmouth.friends import errors
 from wordofmouth.friends import service as friends
 from wordofmouth.friends.models import CodeStatus, FriendReferral
@@ -46,7 +47,7 @@ def test_codes_need_a_main_card_and_a_sane_count(db: Session) -> None:
 
     c = campaign(db)
     with pytest.raises(errors.NeedsMainCard):
-        friends.issue_codes(db, customer_id=CustomerFactory().id, campaign_id=c.id, count=1,
+        friends.issue_codes(db, customer_id=CustomerFactory.create().id, campaign_id=c.id, count=1,
                             actor="t")
     with pytest.raises(errors.InvalidInput):
         codes(db, c, 101)
@@ -70,11 +71,11 @@ def test_a_friend_gets_the_discount_and_the_referrer_the_bonus(db: Session) -> N
 
 
 def test_only_lines_in_the_campaign_group_and_its_sub_groups_qualify(db: Session) -> None:
-    hair = GroupFactory(name="Hair")
-    shampoo_group = GroupFactory(name="Shampoos", parent_id=hair.id)
+    hair = GroupFactory.create(name="Hair")
+    shampoo_group = GroupFactory.create(name="Shampoos", parent_id=hair.id)
     c = campaign(db, group_id=hair.id)
     _, (code,) = codes(db, c)
-    shampoo = ProductFactory(price=D("100.00"), group_id=shampoo_group.id)
+    shampoo = ProductFactory.create(price=D("100.00"), group_id=shampoo_group.id)
     other = product("300.00")
     sale = open_with(db, new_friend(), (shampoo, "1"), (other, "1"))
     service.scan(db, sale, code.code)
@@ -83,15 +84,15 @@ def test_only_lines_in_the_campaign_group_and_its_sub_groups_qualify(db: Session
 
 
 def test_the_minimum_is_checked_on_qualifying_lines_before_the_discount(db: Session) -> None:
-    hair = GroupFactory(name="Hair")
+    hair = GroupFactory.create(name="Hair")
     c = campaign(db, group_id=hair.id, min_purchase=D("100.00"))
     _, (code,) = codes(db, c)
-    exactly = ProductFactory(price=D("100.00"), group_id=hair.id)  # 90.00 after discount
+    exactly = ProductFactory.create(price=D("100.00"), group_id=hair.id)  # 90.00 after discount
     elsewhere = product("500.00")
     sale = open_with(db, new_friend(), (exactly, "1"), (elsewhere, "1"))
     service.scan(db, sale, code.code)
     assert sale.lines[0].net == D("90.00")
-    short = ProductFactory(price=D("99.99"), group_id=hair.id)
+    short = ProductFactory.create(price=D("99.99"), group_id=hair.id)
     sale2 = open_with(db, new_friend(), (short, "1"), (elsewhere, "1"))
     _, (code2,) = codes(db, c)
     with pytest.raises(errors.BelowMinimum):
@@ -111,7 +112,7 @@ def test_rejections_each_have_their_own_code(db: Session) -> None:
     referrer_card = CardFactory.build_with_service(db, customer_id=referrer, main=False)
     with pytest.raises(errors.OwnCode):
         service.scan(db, open_with(db, referrer_card.number, (product("10.00"), "1")), own.code)
-    regular = CardFactory()
+    regular = CardFactory.create()
     sell(db, [(product("5.00"), "1")], card_number=regular.number)
     with pytest.raises(errors.NotANewBuyer):
         service.scan(db, open_with(db, regular.number, (product("10.00"), "1")), a.code)
@@ -150,7 +151,7 @@ def test_expiry_inactive_campaigns_and_baskets_without_goods(db: Session) -> Non
     friends.update_campaign(db, off.id, active=False)
     with pytest.raises(errors.CampaignInactive):
         service.scan(db, open_with(db, new_friend(), (product("10.00"), "1")), dormant.code)
-    hair = GroupFactory(name="Hair")
+    hair = GroupFactory.create(name="Hair")
     narrow = campaign(db, group_id=hair.id)
     _, (narrow_code,) = codes(db, narrow)
     with pytest.raises(errors.NoQualifyingGoods):
@@ -190,8 +191,8 @@ def test_a_spent_bonus_goes_negative_on_return_and_the_next_accrual_repays_it(
     sale = open_with(db, new_friend(), (product("100.00"), "1"))
     service.scan(db, sale, first.code)
     pay(db, sale)
-    ref_card = db.scalars(select(CardFactory._meta.model).where(  # type: ignore[attr-defined]
-        CardFactory._meta.model.customer_id == referrer)).first()  # type: ignore[attr-defined]
+    ref_card = db.scalars(select(DiscountCard).where(
+        DiscountCard.customer_id == referrer)).one()
     sell(db, [(product("200.00"), "1")], card_number=ref_card.number,
          pay=[("bonus", "50.00"), ("cash", "150.00")])
     returns.return_items(db, sale.id, [returns.ReturnItem(sale.lines[0].id, D("1"))], actor="t")

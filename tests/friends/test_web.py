@@ -65,7 +65,7 @@ def test_attach_then_pay_through_the_api(client: TestClient, db: Session,
 def test_a_cashier_issues_codes_and_downloads_the_labels(client: TestClient,
                                                          db: Session) -> None:
     c = campaign(db)
-    referrer = CardFactory().customer_id
+    referrer = CardFactory.create().customer_id
     csrf = login(client, "cashier")
     r = client.post(f"/customers/{referrer}/friend-codes",
                     data={"csrf_token": csrf, "campaign_id": str(c.id), "count": "3"})

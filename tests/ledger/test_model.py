@@ -59,7 +59,7 @@ class Store(RuleBasedStateMachine):
         self.campaign = campaign(self.db, bonus_amount=D("20"))
         self.cards = []
         for n in range(4):
-            c = CardFactory(bonus_percent=D(["0", "3", "5", "10"][n]))
+            c = CardFactory.create(bonus_percent=D(["0", "3", "5", "10"][n]))
             if n % 2:
                 partners.link(self.db, c.customer_id, self.partner.id, actor="model")
             self.cards.append(c)
@@ -90,7 +90,7 @@ class Store(RuleBasedStateMachine):
     @rule(what=st.integers(0, 3), qty=st.integers(1, 3))
     def friend_buys(self, what: int, qty: int) -> None:
         """A new customer's first purchase with a friend code."""
-        friend = CardFactory(customer_id=CustomerFactory().id).number
+        friend = CardFactory.create(customer_id=CustomerFactory.create().id).number
         self._sale(friend, what, qty, 0, code=self.codes.pop())
 
     def _sale(self, number: str | None, what: int, qty: int, bonus_share: int,

@@ -25,10 +25,10 @@ def customers(*specs: tuple[str, str, str, bool, bool, bool]) -> list[int]:
     system might have left them), valid or not."""
     ids = []
     for first, email, phone, e, s, v in specs:
-        c = CustomerFactory(first_name=first, last_name="Koval", consent_email=e,
+        c = CustomerFactory.create(first_name=first, last_name="Koval", consent_email=e,
                             consent_sms=s, consent_viber=v)
         c.email, c.phone = email or None, phone or None
-        CardFactory(customer_id=c.id)
+        CardFactory.create(customer_id=c.id)
         ids.append(c.id)
     return ids
 
@@ -59,7 +59,9 @@ def test_an_email_mailing_reaches_exactly_the_consenting_customers(
     olena = next(x for x in smtp.received if x["To"] == "olena@example.com")
     assert olena["Subject"] == "Olena, a gift for you"
     assert olena["From"] == "Beauty Corner <shop@beauty.example>"
-    text = olena.get_payload(decode=True).decode()
+    payload = olena.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    text = payload.decode()
     assert "Hello Olena! You have 0.00 bonuses." in text
     link = olena["List-Unsubscribe"].strip("<>")
     assert link.startswith("https://shop.example/unsubscribe/") and link in text

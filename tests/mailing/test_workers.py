@@ -30,7 +30,7 @@ def mailing_to(url: str, n: int, port: int, tag: str) -> int:
     with Session(engine) as s:
         factories.bind(s)
         use_smtp(s, port)
-        ids = [factories.CustomerFactory(first_name=f"C{i}", email=f"{tag}{i}@example.com",
+        ids = [factories.CustomerFactory.create(first_name=f"C{i}", email=f"{tag}{i}@example.com",
                                          consent_email=True).id for i in range(n)]
         mailing = service.create(s, channel="email", subject="Hi {first_name}", body="News",
                                  customer_ids=ids, actor="owner")

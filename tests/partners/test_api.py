@@ -25,7 +25,7 @@ def partner_token(db: Session) -> dict[str, str]:
 def test_set_up_a_partner_link_a_customer_and_pay_the_commission(
         client: TestClient, db: Session) -> None:
     h = partner_token(db)
-    hair = GroupFactory(name="Hair")
+    hair = GroupFactory.create(name="Hair")
     r = client.post("/api/partners", json={"name": "Salon Lily", "kind": "company",
                                            "email": "lily@example.com"}, headers=h)
     assert r.status_code == 201, r.text
@@ -42,7 +42,7 @@ def test_set_up_a_partner_link_a_customer_and_pay_the_commission(
                                                         "discount_percent": "5"}, headers=h)
     assert (r.status_code, r.json()["code"]) == (201, "LILY5")
 
-    card = CardFactory()
+    card = CardFactory.create()
     r = client.post(f"/api/customers/{card.customer_id}/partner",
                     json={"partner_id": pid, "employee_id": iryna}, headers=h)
     assert (r.status_code, r.json()["changed"], r.json()["employee_id"]) == (200, True, iryna)
@@ -81,7 +81,7 @@ def test_bad_partner_requests_get_a_clear_error_and_change_nothing(
     other = client.post("/api/partners", json={"name": "Max"}, headers=h).json()["id"]
     stranger = client.post(f"/api/partners/{other}/employees", json={"name": "Oleh"},
                            headers=h).json()["id"]
-    customer = CardFactory().customer_id
+    customer = CardFactory.create().customer_id
     cases = [
         ("post", "/api/partners", {"name": "X", "kind": "influencer"}, 422, "invalid_input"),
         ("post", "/api/partners", {"name": "X", "email": "not-an-address"}, 422,
@@ -124,7 +124,7 @@ def test_a_one_time_payment_shows_in_the_invoice_profit(client: TestClient,
     pid = client.post("/api/partners", json={"name": "Gym"}, headers=h).json()["id"]
     item = product("80.00", cost_price=D("50.00"))
     inv = service.create_sale(db, service.SaleDraft(
-        lines=[service.LineDraft(product_id=item.id)], customer_id=CardFactory().customer_id,
+        lines=[service.LineDraft(product_id=item.id)], customer_id=CardFactory.create().customer_id,
         kind=SaleKind.INVOICE), actor="m", channel="office")
     r = client.post(f"/api/partners/{pid}/payouts", headers=h, json={
         "kind": "one_time", "invoice_id": inv.id, "amount": "10.00", "method": "cash"})

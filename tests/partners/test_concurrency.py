@@ -30,7 +30,7 @@ def test_two_payouts_at_once_never_exceed_payable(committed_url: str) -> None:
     with Session(engine) as s:
         factories.bind(s)
         anna = partner(s, rate="10")
-        card = CardFactory()
+        card = CardFactory.create()
         partners.link(s, card.customer_id, anna.id, actor="cashier")
         sell(s, [(product("1000.00"), "1")], card_number=card.number)
         commission.mature(s, now=utcnow() + timedelta(days=15))
@@ -45,7 +45,7 @@ def test_two_payouts_at_once_never_exceed_payable(committed_url: str) -> None:
             barrier.wait()
             try:
                 payouts.pay_out(s, partner_id, amount=D("70.00"), method="cash",
-                                actor="manager", role="manager")
+                                actor="manager")
                 s.commit()
                 outcomes.append("paid")
             except DomainError as exc:
@@ -76,7 +76,7 @@ def test_first_purchases_at_four_tills_count_each_customer_once(committed_url: s
         gym = partner(s, "Gym", rate="0")
         milestones.set_milestone(s, gym.id, every=2, minimum=D("0"), amount=D("100.00"),
                                  actor="owner")
-        cards = [CardFactory().number for _ in range(4)]
+        cards = [CardFactory.create().number for _ in range(4)]
         for number in cards:
             partners.link(s, s.scalars(select(DiscountCard.customer_id)
                                        .where(DiscountCard.number == number)).one(),

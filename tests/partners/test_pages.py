@@ -20,7 +20,7 @@ D = Decimal
 
 def test_the_owner_sets_up_a_partner_with_employees_rates_and_a_code(
         client: TestClient, db: Session) -> None:
-    hair = GroupFactory(name="Hair")
+    hair = GroupFactory.create(name="Hair")
     csrf = login(client, "owner")
     r = client.post("/partners", data={"csrf_token": csrf, "name": "Salon Lily",
                                        "kind": "company", "active": "on"})
@@ -47,7 +47,7 @@ def test_the_owner_sets_up_a_partner_with_employees_rates_and_a_code(
 def test_a_cashier_links_a_customer_but_only_a_manager_relinks(
         client: TestClient, db: Session) -> None:
     anna, gym = partner(db), partner(db, "Gym")
-    customer = CardFactory().customer_id
+    customer = CardFactory.create().customer_id
     csrf = login(client, "cashier")
     r = client.post(f"/customers/{customer}/partner", data={"csrf_token": csrf,
                                                            "partner_id": str(anna.id)})
@@ -65,7 +65,7 @@ def test_a_cashier_links_a_customer_but_only_a_manager_relinks(
 
 def test_the_balance_page_pays_out_up_to_payable(client: TestClient, db: Session) -> None:
     anna = partner(db, rate="10")
-    card = CardFactory()
+    card = CardFactory.create()
     partners.link(db, card.customer_id, anna.id, actor="cashier")
     sell(db, [(product("500.00"), "1")], card_number=card.number)
     commission.mature(db, now=utcnow() + timedelta(days=15))
@@ -90,10 +90,10 @@ def test_the_referrer_report_counts_per_partner_and_employee_and_exports(
     anna = partner(db, rate="10")
     stylist = partners.add_employee(db, anna.id, name="Iryna")
     for employee in (stylist.id, None):
-        card = CardFactory()
+        card = CardFactory.create()
         partners.link(db, card.customer_id, anna.id, employee_id=employee, actor="c")
         sell(db, [(product("200.00"), "1")], card_number=card.number)
-    CardFactory()  # a customer nobody brought
+    CardFactory.create()  # a customer nobody brought
     login(client, "manager")
     page = client.get("/partners/report")
     assert page.status_code == 200
@@ -121,7 +121,7 @@ def test_the_owner_sets_a_milestone_records_an_invoice_expense_and_cashes_out_bo
         "csrf_token": csrf, "every": "0", "amount": "1"}).status_code == 422
 
     item = product("100.00", cost_price=D("40.00"))
-    buyer = CardFactory()
+    buyer = CardFactory.create()
     inv = service.create_sale(db, service.SaleDraft(
         lines=[service.LineDraft(product_id=item.id)], customer_id=buyer.customer_id,
         kind=SaleKind.INVOICE), actor="m", channel="office")
@@ -132,7 +132,7 @@ def test_the_owner_sets_a_milestone_records_an_invoice_expense_and_cashes_out_bo
     assert "reward for the customer" in r.text and ">35.00<" in r.text  # 100 − 40 − 25
     assert "35.00" in client.get("/invoices").text
 
-    own = CardFactory()
+    own = CardFactory.create()
     give_bonus(db, own.customer_id, "40.00")
     r = client.post(f"/partners/{anna.id}/own-card", data={"csrf_token": csrf,
                                                             "card": own.number})

@@ -16,7 +16,7 @@ D = Decimal
 
 
 def portal_login(client: TestClient, partner_id: int) -> None:
-    user = UserFactory(role="partner", partner_id=partner_id)
+    user = UserFactory.create(role="partner", partner_id=partner_id)
     page = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert token is not None
@@ -26,9 +26,9 @@ def portal_login(client: TestClient, partner_id: int) -> None:
 
 def shop(db: Session) -> dict[str, int]:
     anna, max_ = partner(db, rate="10"), partner(db, "Blogger Max")
-    mine = CustomerFactory(first_name="Olena", last_name="Kovalenko", phone="+380501112233")
-    card = CardFactory(customer_id=mine.id)
-    theirs = CardFactory().customer_id
+    mine = CustomerFactory.create(first_name="Olena", last_name="Kovalenko", phone="+380501112233")
+    card = CardFactory.create(customer_id=mine.id)
+    theirs = CardFactory.create().customer_id
     partners.link(db, mine.id, anna.id, actor="c")
     partners.link(db, theirs, max_.id, actor="c")
     sell(db, [(product("300.00"), "1")], card_number=card.number)

@@ -23,7 +23,7 @@ def test_a_customer_is_linked_once_and_relinked_only_by_a_manager_with_a_reason(
         db: Session) -> None:
     anna, gym = partner(db), partner(db, "Gym Olymp")
     trainer = partners.add_employee(db, gym.id, name="Taras")
-    customer = CardFactory().customer_id
+    customer = CardFactory.create().customer_id
     assert partners.link(db, customer, anna.id, actor="cashier")
     with pytest.raises(errors.AlreadyLinked):
         partners.link(db, customer, gym.id, actor="cashier")
@@ -52,7 +52,7 @@ def test_partner_codes_are_unique_whatever_the_case_and_well_formed(db: Session)
 
 def test_rates_outside_0_to_100_are_refused(db: Session) -> None:
     anna = partner(db)
-    group = GroupFactory()
+    group = GroupFactory.create()
     with pytest.raises(InvalidInput):
         commission.set_terms(db, anna.id, default_rate=D("-1"), months=None, rates={},
                              actor="o")
@@ -64,7 +64,7 @@ def test_rates_outside_0_to_100_are_refused(db: Session) -> None:
 def test_a_partner_code_links_an_unlinked_customer_and_gives_its_discount(db: Session) -> None:
     anna = partner(db, rate="10")
     codes.create_code(db, partner_id=anna.id, code="ANNA10", discount_percent=D("5"))
-    card = CardFactory()
+    card = CardFactory.create()
     sale = service.create_sale(db, service.SaleDraft(
         lines=[service.LineDraft(product_id=product("200.00").id)], card_number=card.number),
         actor="t", channel="pos")
@@ -100,7 +100,7 @@ def test_a_walk_in_sale_with_a_code_is_credited_to_the_partner_alone(db: Session
 def test_a_customer_linked_to_another_partner_stays_with_that_partner(db: Session) -> None:
     anna, blogger = partner(db, rate="10"), partner(db, "Blogger Max", rate="20")
     codes.create_code(db, partner_id=blogger.id, code="MAX20")
-    card = CardFactory()
+    card = CardFactory.create()
     partners.link(db, card.customer_id, anna.id, actor="cashier")
     sale = service.create_sale(db, service.SaleDraft(
         lines=[service.LineDraft(product_id=product("100.00").id)], card_number=card.number),
@@ -117,14 +117,14 @@ def test_a_customer_linked_to_another_partner_stays_with_that_partner(db: Sessio
 
 
 def test_group_rates_and_the_term_apply_to_linked_customers_purchases(db: Session) -> None:
-    hair = GroupFactory(name="Hair")
-    pro = GroupFactory(name="Pro", parent_id=hair.id)
-    makeup = GroupFactory(name="Make-up")
+    hair = GroupFactory.create(name="Hair")
+    pro = GroupFactory.create(name="Pro", parent_id=hair.id)
+    makeup = GroupFactory.create(name="Make-up")
     anna = partner(db, rate="3", months=6, rates={hair.id: D("10"), makeup.id: D("0")})
-    card = CardFactory()
+    card = CardFactory.create()
     partners.link(db, card.customer_id, anna.id, actor="cashier")
-    sell(db, [(ProductFactory(price=D("100.00"), group_id=pro.id), "1"),
-              (ProductFactory(price=D("300.00"), group_id=makeup.id), "1"),
+    sell(db, [(ProductFactory.create(price=D("100.00"), group_id=pro.id), "1"),
+              (ProductFactory.create(price=D("300.00"), group_id=makeup.id), "1"),
               (product("50.00"), "1")], card_number=card.number)
     assert commission.balance(db, anna.id).pending == D("11.50")  # 10 + 0 + 1.50
     link = partners.link_of(db, card.customer_id)
@@ -137,7 +137,7 @@ def test_group_rates_and_the_term_apply_to_linked_customers_purchases(db: Sessio
 def test_returns_inside_the_hold_reduce_pending_and_after_a_payout_make_due_negative(
         db: Session) -> None:
     anna = partner(db, rate="10")
-    card = CardFactory()
+    card = CardFactory.create()
     partners.link(db, card.customer_id, anna.id, actor="cashier")
     first = sell(db, [(product("100.00"), "2")], card_number=card.number)
     returns.return_items(db, first.id, [returns.ReturnItem(first.lines[0].id, D("1"))],
@@ -175,7 +175,7 @@ def test_an_invoice_through_an_intermediary_pays_that_partner(db: Session) -> No
     from wordofmouth.sales.models import PaymentMethod, SaleKind
 
     anna, foreman = partner(db, rate="10"), partner(db, "Foreman Petro", rate="4")
-    card = CardFactory()
+    card = CardFactory.create()
     partners.link(db, card.customer_id, anna.id, actor="cashier")
     invoice = service.create_sale(db, service.SaleDraft(
         lines=[service.LineDraft(product_id=product("1000.00").id)],

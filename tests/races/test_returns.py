@@ -32,7 +32,7 @@ def test_ten_refunds_of_one_storefront_line_at_once_refund_it_once(
     with Session(store) as s:
         factories.bind(s)
         carter = keyed(s, "Carter", "carter81", rate="7")
-        group = GroupFactory()
+        group = GroupFactory.create()
         order = orders.report(s, external_id="race-1", account_external_id="acc-race-1",
                               email=None, lines=[orders.OrderLine(D("100.00"),
                                                                   group_id=group.id)],
@@ -66,7 +66,7 @@ def test_ten_returns_of_one_line_at_once_from_the_sale_page_return_it_once(
             lines=[sales.LineDraft(product_id=p.id)], card_number=c.number),
             actor="till", channel="pos")
         payments.settle(s, sale, [payments.PaymentDraft(PaymentMethod.CARD, sale.net_total)])
-        UserFactory(login="cashier-a", role="manager", password="correct-horse-1")
+        UserFactory.create(login="cashier-a", role="manager", password="correct-horse-1")
         s.commit()
         sale_id, line_id, net = sale.id, sale.lines[0].id, sale.net_total
     sessions = [login(server.base, "cashier-a", "correct-horse-1") for _ in range(10)]

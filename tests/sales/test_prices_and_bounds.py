@@ -87,7 +87,7 @@ def test_a_sale_above_a_hundred_million_is_refused(client: TestClient, db: Sessi
 
 def test_an_absurd_storefront_order_is_refused_and_credits_nothing(
         client: TestClient, db: Session) -> None:
-    group = GroupFactory()
+    group = GroupFactory.create()
     headers = make_token(db, "storefront:orders")
     before = sales(db)
     order = {"external_id": "huge-1", "account": {"external_id": "acc-huge"},

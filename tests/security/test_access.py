@@ -27,7 +27,7 @@ def signed_in(app: Any, role: str, db: Session) -> tuple[TestClient, str | None,
         return client, None, bearer
     if role == "partner":
         p = partner(db, "Matrix partner")
-        UserFactory(login="matrixp", role="partner", password="partner-pass-1",
+        UserFactory.create(login="matrixp", role="partner", password="partner-pass-1",
                     partner_id=p.id)
         page = client.get("/login")
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)

@@ -84,7 +84,7 @@ def test_odd_numbers_are_refused(client: TestClient, db: Session, writer: dict[s
 def test_out_of_range_dates_are_refused(client: TestClient, db: Session,
                                         writer: dict[str, str], due: str) -> None:
     item = product("10.00")
-    customer = CardFactory().customer_id
+    customer = CardFactory.create().customer_id
     before = counts(db)
     r = client.post("/api/invoices", headers=writer, json={
         "customer_id": customer, "due_date": due,
@@ -97,7 +97,7 @@ def test_out_of_range_dates_are_refused(client: TestClient, db: Session,
                                   "@SUM(A1)", "\t=1", "\r=1"])
 def test_exported_cells_never_start_a_formula(client: TestClient, db: Session,
                                               name: str) -> None:
-    CustomerFactory(first_name=name, last_name="Koval")
+    CustomerFactory.create(first_name=name, last_name="Koval")
     login(client, "owner")
     r = client.get("/analysis/activity?fmt=csv&sort=customer")
     cells = [row["customer"] for row in csv.DictReader(io.StringIO(r.text))]

@@ -42,7 +42,7 @@ def _open_sale(db: Session) -> int:
 def _invoice(db: Session) -> int:
     return sales.create_sale(db, sales.SaleDraft(
         lines=[sales.LineDraft(product_id=product("80.00").id)],
-        customer_id=CustomerFactory().id, kind=sales.SaleKind.INVOICE),
+        customer_id=CustomerFactory.create().id, kind=sales.SaleKind.INVOICE),
         actor="t", channel="api").id
 
 
@@ -57,7 +57,7 @@ def _payable(db: Session) -> int:
 
 def _order(db: Session) -> str:
     orders.report(db, external_id="idem-o", account_external_id="idem-a", email=None,
-                  lines=[orders.OrderLine(D("40.00"), group_id=GroupFactory().id)],
+                  lines=[orders.OrderLine(D("40.00"), group_id=GroupFactory.create().id)],
                   token=None, ordered_at=utcnow(), actor="t")
     return "idem-o"
 
@@ -65,10 +65,11 @@ def _order(db: Session) -> str:
 RECIPES: dict[tuple[str, str], Recipe] = {
     ("post", "/api/groups"): lambda db: ("/api/groups", {"name": "Hair care"}),
     ("post", "/api/products"): lambda db: ("/api/products", {
-        "sku": "IDEM-1", "name": "Shampoo", "group_id": GroupFactory().id, "price": "99.00"}),
+        "sku": "IDEM-1", "name": "Shampoo", "group_id": GroupFactory.create().id,
+        "price": "99.00"}),
     ("post", "/api/customers"): lambda db: ("/api/customers", {"first_name": "Olena"}),
     ("post", "/api/customers/{customer_id}/cards"): lambda db: (
-        f"/api/customers/{CustomerFactory().id}/cards", {}),
+        f"/api/customers/{CustomerFactory.create().id}/cards", {}),
     ("post", "/api/sales"): lambda db: ("/api/sales", {
         "lines": [{"product_id": product("10.00").id}]}),
     ("post", "/api/sales/{sale_id}/payments"): lambda db: (
@@ -80,7 +81,7 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         f"/api/sales/{s.id}/returns", {"lines": [{"line_id": s.lines[0].id, "qty": "1"}]}))(
         sell(db, [(product("30.00"), "2")])),
     ("post", "/api/invoices"): lambda db: ("/api/invoices", {
-        "customer_id": CustomerFactory().id, "lines": [{"product_id": product("5.00").id}]}),
+        "customer_id": CustomerFactory.create().id, "lines": [{"product_id": product("5.00").id}]}),
     ("post", "/api/invoices/{sale_id}/pay"): lambda db: (
         f"/api/invoices/{_invoice(db)}/pay",
         {"payments": [{"method": "bank", "amount": "30.00"}]}),
@@ -88,7 +89,7 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         f"/api/sales/{sale_id}/codes", {"code": code}))(
         _open_sale(db), codes(db, campaign(db))[1][0].code),
     ("post", "/api/customers/{customer_id}/friend-codes"): lambda db: (
-        f"/api/customers/{CardFactory().customer_id}/friend-codes",
+        f"/api/customers/{CardFactory.create().customer_id}/friend-codes",
         {"campaign_id": campaign(db).id, "count": 3}),
     ("post", "/api/partners"): lambda db: ("/api/partners", {"name": "Gym"}),
     ("patch", "/api/partners/{partner_id}"): lambda db: (
@@ -100,12 +101,12 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("post", "/api/partners/{partner_id}/codes"): lambda db: (
         f"/api/partners/{partner(db).id}/codes", {"code": "ANNA-10"}),
     ("post", "/api/customers/{customer_id}/partner"): lambda db: (
-        f"/api/customers/{CustomerFactory().id}/partner", {"partner_id": partner(db).id}),
+        f"/api/customers/{CustomerFactory.create().id}/partner", {"partner_id": partner(db).id}),
     ("post", "/api/partners/{partner_id}/payouts"): lambda db: (
         f"/api/partners/{_payable(db)}/payouts", {"amount": "50.00", "method": "cash"}),
     ("post", "/api/storefront/orders"): lambda db: ("/api/storefront/orders", {
         "external_id": "idem-new", "account": {"external_id": "acc-idem"},
-        "lines": [{"amount": "25.00", "group_id": GroupFactory().id}]}),
+        "lines": [{"amount": "25.00", "group_id": GroupFactory.create().id}]}),
     ("post", "/api/storefront/orders/{external_id}/refunds"): lambda db: (
         f"/api/storefront/orders/{_order(db)}/refunds", {"lines": [1]}),
     ("post", "/api/partners/{partner_id}/keys"): lambda db: (

@@ -45,7 +45,7 @@ def test_guessing_at_the_till_is_throttled_in_place(client: TestClient, db: Sess
 
 
 def test_logins_are_throttled(client: TestClient, db: Session) -> None:
-    UserFactory(login="olena", password="right-password-1")
+    UserFactory.create(login="olena", password="right-password-1")
     page = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert token is not None
@@ -66,7 +66,7 @@ def test_a_stranger_slows_only_their_own_address(db: Session) -> None:
     from wordofmouth.auth import service as auth
     from wordofmouth.errors import DomainError
 
-    UserFactory(login="owner1", role="owner", password="right-password-1")
+    UserFactory.create(login="owner1", role="owner", password="right-password-1")
     for _ in range(5):
         with pytest.raises(DomainError) as refused:
             auth.login(db, login="owner1", password="guess", ip="203.0.113.9")
@@ -85,7 +85,7 @@ def test_many_addresses_guessing_hold_back_only_unknown_addresses(db: Session) -
     from wordofmouth.auth import service as auth
     from wordofmouth.errors import DomainError
 
-    UserFactory(login="owner2", role="owner", password="right-password-1")
+    UserFactory.create(login="owner2", role="owner", password="right-password-1")
     auth.login(db, login="owner2", password="right-password-1", ip="198.51.100.7")
     for n in range(50):
         with pytest.raises(DomainError):
@@ -99,7 +99,7 @@ def test_many_addresses_guessing_hold_back_only_unknown_addresses(db: Session) -
 def test_the_owner_unlocks_a_login(client: TestClient, db: Session) -> None:
     from wordofmouth.audit.models import AuditEvent
 
-    UserFactory(login="taras", role="cashier", password="right-password-1")
+    UserFactory.create(login="taras", role="cashier", password="right-password-1")
     page = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert token is not None

@@ -3,6 +3,7 @@ storefront, the signed cookie set for an active partner's key."""
 
 from __future__ import annotations
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,7 +37,7 @@ def partner_of(token: str | None) -> int | None:
 
 
 def test_keys_are_case_sensitive_and_unknown_keys_set_nothing(client: TestClient,
-                                                              db: Session, app) -> None:  # type: ignore[no-untyped-def]
+                                                              db: Session, app: FastAPI) -> None:
     carter = keyed(db, "Carter", "carter81")
     other = keyed(db, "Other Carter", "Carter81")
     assert partner_of(follow(client, "/r/carter81")[1]) == carter.id
@@ -70,7 +71,7 @@ def test_only_the_storefront_is_a_target(client: TestClient, db: Session) -> Non
 
 
 def test_the_last_click_wins_unless_the_store_chose_the_first(client: TestClient,
-                                                              db: Session, app) -> None:  # type: ignore[no-untyped-def]
+                                                              db: Session, app: FastAPI) -> None:
     a, b = keyed(db, "A", "alpha"), keyed(db, "B", "beta")
     _, first = follow(client, "/r/alpha")
     assert partner_of(follow(client, "/r/beta", cookie=first)[1]) == b.id
@@ -93,11 +94,15 @@ def test_storefronts_that_read_ref_themselves_get_the_token(client: TestClient,
 
 
 def test_made_up_keys_never_reach_the_database(client: TestClient, db: Session,
-                                               app) -> None:  # type: ignore[no-untyped-def]
+                                               app: FastAPI) -> None:
     keyed(db, "Carter", "carter81")
     loads = []
     original = app.state.clicks.load_keys
-    app.state.clicks.load_keys = lambda: loads.append(1) or original()
+    def counted() -> dict[str, tuple[int, bool]]:
+        loads.append(1)
+        return original()
+
+    app.state.clicks.load_keys = counted
     for n in range(100):
         assert follow(client, f"/r/made-up-{n}") == (HOME, None)
     assert partner_of(follow(client, "/r/carter81")[1]) is not None
@@ -115,7 +120,7 @@ class BrokenWriter:
 
 
 def test_clicks_the_database_cannot_take_are_shed_not_kept(client: TestClient, db: Session,
-                                                           app) -> None:  # type: ignore[no-untyped-def]
+                                                           app: FastAPI) -> None:
     keyed(db, "Carter", "carter81")
     buffer = app.state.clicks
     buffer.writer = BrokenWriter()
@@ -129,7 +134,7 @@ def test_clicks_the_database_cannot_take_are_shed_not_kept(client: TestClient, d
 
 
 def test_a_full_queue_sheds_at_once_and_long_headers_are_cut(client: TestClient, db: Session,
-                                                             app) -> None:  # type: ignore[no-untyped-def]
+                                                             app: FastAPI) -> None:
     keyed(db, "Carter", "carter81")
     buffer = app.state.clicks
     buffer.MAX_WAITING = 0  # the queue is full

@@ -24,7 +24,7 @@ D = Decimal
 def order(db: Session, external_id: str, account: str, token: str | None, *,
           days_after: float = 1, amount: str = "100.00", kind: str = "one_time",
           group_id: int | None = None) -> orders.StorefrontOrder:
-    group = group_id or GroupFactory().id
+    group = group_id or GroupFactory.create().id
     return orders.report(db, external_id=external_id, account_external_id=account,
                          email=f"{account}@example.com",
                          lines=[orders.OrderLine(D(amount), kind, group_id=group)],
@@ -105,7 +105,7 @@ def test_commission_accrues_with_the_hold_and_a_refund_reverses_it(db: Session) 
 
 def test_subscription_renewals_earn_within_the_partners_months(db: Session) -> None:
     carter = keyed(db, "Carter", "carter81", rate="20", months=2)
-    software = GroupFactory(name="Subscriptions").id
+    software = GroupFactory.create(name="Subscriptions").id
     token = tokens.issue(carter.id, "carter81")
     first = order(db, "s-1", "acc", token, days_after=0, amount="50.00",
                   kind="subscription_activation", group_id=software)

@@ -26,7 +26,7 @@ def storefront_token(db: Session) -> dict[str, str]:
 
 def test_the_storefront_reports_an_order_and_a_refund(client: TestClient, db: Session) -> None:
     carter = keyed(db, "Carter", "carter81", rate="10")
-    group = GroupFactory(name="Hosting")
+    group = GroupFactory.create(name="Hosting")
     h = storefront_token(db) | {"Idempotency-Key": "order-1"}
     body = {"external_id": "SO-1", "account": {"external_id": "A-1", "email": "a1@example.com"},
             "lines": [{"group_id": group.id, "amount": "300.00",
@@ -84,7 +84,7 @@ def test_keys_through_the_api_and_the_partner_page(client: TestClient, db: Sessi
 def test_the_reward_statement_for_the_owner_and_in_the_portal(client: TestClient,
                                                               db: Session) -> None:
     carter, other = keyed(db, "Carter", "carter81"), keyed(db, "Other", "other1")
-    group = GroupFactory()
+    group = GroupFactory.create()
     for n, kind in ((1, "subscription_activation"), (2, "one_time")):
         orders.report(db, external_id=f"SO-{n}", account_external_id=f"A-{n}", email=None,
                       lines=[orders.OrderLine(Decimal("100.00"), kind, group_id=group.id)],
@@ -101,7 +101,8 @@ def test_the_reward_statement_for_the_owner_and_in_the_portal(client: TestClient
     pdf = client.get(f"/partners/{carter.id}/statement?fmt=pdf")
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content[:5] == b"%PDF-"
     client.cookies.clear()
-    UserFactory(login="carter", role="partner", password="partner-pass-1", partner_id=carter.id)
+    UserFactory.create(login="carter", role="partner", password="partner-pass-1",
+                       partner_id=carter.id)
     login_page = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', login_page.text)
     assert token is not None
@@ -117,7 +118,7 @@ def test_the_reward_statement_for_the_owner_and_in_the_portal(client: TestClient
 
 def partner_login(client: TestClient, partner_id: int) -> None:
     client.cookies.clear()
-    UserFactory(login=f"p{partner_id}", role="partner", password="partner-pass-1",
+    UserFactory.create(login=f"p{partner_id}", role="partner", password="partner-pass-1",
                 partner_id=partner_id)
     page = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
@@ -129,7 +130,7 @@ def partner_login(client: TestClient, partner_id: int) -> None:
 
 def test_a_partner_never_sees_an_accounts_e_mail(client: TestClient, db: Session) -> None:
     carter = keyed(db, "Carter", "carter81")
-    group = GroupFactory()
+    group = GroupFactory.create()
     orders.report(db, external_id="SO-9", account_external_id="jane.doe.1984@mail.example",
                   email="jane.doe.1984@mail.example",
                   lines=[orders.OrderLine(Decimal("100.00"), group_id=group.id)],

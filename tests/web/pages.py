@@ -9,7 +9,7 @@ from tests.factories import UserFactory
 
 def login(client: TestClient, role: str = "owner", password: str = "correct-horse-1") -> str:
     """Log in as a new user of `role`; returns the session's CSRF token."""
-    user = UserFactory(role=role, password=password)
+    user = UserFactory.create(role=role, password=password)
     page = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert token is not None

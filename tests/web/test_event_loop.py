@@ -47,7 +47,7 @@ def test_logins_and_a_long_import_leave_the_server_answering(committed_url: str,
     with Session(engine) as s:
         factories.bind(s)
         for i in range(16):
-            UserFactory(login=f"clerk{i}", role="manager", password="correct-horse-1")
+            UserFactory.create(login=f"clerk{i}", role="manager", password="correct-horse-1")
         s.commit()
     engine.dispose()
     with live_server(committed_url, tmp_path, workers=1) as server:

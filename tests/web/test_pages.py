@@ -36,7 +36,7 @@ def test_the_home_page_shows_todays_revenue_in_currency_units(client: TestClient
 
 def test_a_wrong_password_is_refused_and_repeated_failures_are_throttled(
         client: TestClient) -> None:
-    user = UserFactory(role="owner")
+    user = UserFactory.create(role="owner")
     for _ in range(5):
         page = client.get("/login")
         token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
@@ -51,7 +51,7 @@ def test_a_wrong_password_is_refused_and_repeated_failures_are_throttled(
 
 
 def test_the_session_cookie_is_httponly_and_samesite(client: TestClient) -> None:
-    user = UserFactory(role="cashier")
+    user = UserFactory.create(role="cashier")
     page = client.get("/login")
     token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
     r = client.post("/login", data={"login": user.login, "password": "correct-horse-1",
@@ -113,7 +113,7 @@ def test_bad_settings_get_a_readable_message(client: TestClient) -> None:
 
 
 def test_a_manager_adds_a_product_to_a_group(client: TestClient, db: Session) -> None:
-    group = GroupFactory(name="Shampoos")
+    group = GroupFactory.create(name="Shampoos")
     csrf = login(client, "manager")
     r = client.post("/catalog/products", data={
         "csrf_token": csrf, "sku": "SH-1", "name": "Volume shampoo", "group_id": str(group.id),

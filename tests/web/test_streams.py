@@ -37,12 +37,12 @@ def test_abandoned_club_exports_leave_no_transaction_open(committed_url: str,
     engine = create_engine(committed_url)
     with Session(engine) as s:
         factories.bind(s)
-        ids = [CustomerFactory().id for _ in range(2500)]
+        ids = [CustomerFactory.create().id for _ in range(2500)]
         s.execute(insert(ClubMembership), [
             {"customer_id": cid, "status": ClubStatus.CANDIDATE_JOIN, "cycle_start_day": 0,
              "reached_amount": Decimal("1000.00"), "required_amount": Decimal("900.00")}
             for cid in ids])
-        UserFactory(login="boss", role="manager", password="correct-horse-1")
+        UserFactory.create(login="boss", role="manager", password="correct-horse-1")
         item = product("10.00")
         raw = auth.create_token(s, name="till", scopes=["sales:write"], actor="test")
         s.commit()
