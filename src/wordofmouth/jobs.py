@@ -12,6 +12,7 @@ from wordofmouth import db as database
 from wordofmouth.calendar import today
 from wordofmouth.club import service
 from wordofmouth.errors import DomainError
+from wordofmouth.partners import commission
 
 log = logging.getLogger("wordofmouth.club")
 CHECK_EVERY_SECONDS = 300
@@ -31,7 +32,6 @@ def review_if_due() -> None:
 
 
 def mature_commission() -> None:
-    from wordofmouth.partners import commission
 
     try:
         with database.transaction() as session:

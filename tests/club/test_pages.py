@@ -10,7 +10,7 @@ from tests.club.helpers import BASE, buy, member_card, switch_on
 from tests.web.pages import login
 from wordofmouth.club import service as club
 from wordofmouth.club.models import ClubDecision
-from wordofmouth.club.models import ClubStatus as S
+from wordofmouth.club.rules import ClubStatus as S
 
 D = Decimal
 

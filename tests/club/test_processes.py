@@ -15,7 +15,7 @@ from tests.club.helpers import BASE, buy, member_card, switch_on
 from tests.conftest import requires_postgres
 from wordofmouth.calendar import date_of
 from wordofmouth.club.models import ClubDecision, ClubMembership, ClubReview
-from wordofmouth.club.models import ClubStatus as S
+from wordofmouth.club.rules import ClubStatus as S
 
 WOM = str(Path(sys.executable).with_name("wom"))
 

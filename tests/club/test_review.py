@@ -13,7 +13,7 @@ from tests.sales.helpers import product, sell
 from wordofmouth.club import service as club
 from wordofmouth.club.errors import ClubDisabled, NotACandidate
 from wordofmouth.club.models import ClubDecision, ClubMembership
-from wordofmouth.club.models import ClubStatus as S
+from wordofmouth.club.rules import ClubStatus as S
 from wordofmouth.club.rules import Membership, decide, review_customer
 
 D = Decimal

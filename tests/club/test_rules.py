@@ -3,7 +3,6 @@ from decimal import Decimal
 import pytest
 
 from wordofmouth.club.errors import NotACandidate, UnknownClubDecision
-from wordofmouth.club.models import ClubStatus as S
 from wordofmouth.club.rules import (
     ClubSettings,
     Membership,
@@ -11,6 +10,7 @@ from wordofmouth.club.rules import (
     decide,
     review_customer,
 )
+from wordofmouth.club.rules import ClubStatus as S
 from wordofmouth.errors import InvalidInput
 
 D = Decimal

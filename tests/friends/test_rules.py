@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from wordofmouth.friends.models import BonusRule
 from wordofmouth.friends.rules import (
+    BonusRule,
     CampaignTerms,
     below_minimum,
     is_expired,

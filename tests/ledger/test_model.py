@@ -26,7 +26,7 @@ from tests.partners.helpers import partner
 from tests.sales.helpers import product
 from wordofmouth.calendar import today
 from wordofmouth.club import service as club
-from wordofmouth.club.models import ClubStatus
+from wordofmouth.club.rules import ClubStatus
 from wordofmouth.db import utcnow
 from wordofmouth.errors import DomainError
 from wordofmouth.friends import service as friends

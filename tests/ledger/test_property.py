@@ -85,4 +85,4 @@ def _run(db: Session, step: tuple, cards: list, goods: list, paid: list[Sale]) -
         wanted = (bonus(db, c.customer_id) * bonus_pct / 200).quantize(D("0.01"))
         if wanted > 0:
             payments.pay(db, sale.id, [payments.PaymentDraft(PaymentMethod.BONUS, wanted)])
-        service.void_sale(db, sale.id, actor="prop")
+        payments.void_sale(db, sale.id, actor="prop")

@@ -15,7 +15,7 @@ from starlette.responses import Response
 from wordofmouth.analysis import activity
 from wordofmouth.analysis.exports import stream_download
 from wordofmouth.auth.permissions import Principal
-from wordofmouth.club.models import ClubStatus
+from wordofmouth.club.rules import ClubStatus
 from wordofmouth.errors import InvalidInput
 from wordofmouth.partners import service as partners
 from wordofmouth.web import forms

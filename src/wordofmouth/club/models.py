@@ -4,26 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from wordofmouth.club.rules import ClubStatus
 from wordofmouth.db import Base, Money, Percent, UTCDateTime, utcnow
-
-
-class ClubStatus(StrEnum):
-    REGULAR = "regular"
-    CANDIDATE_JOIN = "candidate_join"
-    MEMBER = "member"
-    CANDIDATE_EXTEND = "candidate_extend"
-    CANDIDATE_EXCLUDE = "candidate_exclude"
-
-
-# Members keep the club discount until the owner decides, so candidates to extend or to
-# exclude still have it.
-DISCOUNTED = (ClubStatus.MEMBER, ClubStatus.CANDIDATE_EXTEND, ClubStatus.CANDIDATE_EXCLUDE)
 
 
 class ClubMembership(Base):

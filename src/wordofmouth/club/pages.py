@@ -14,7 +14,7 @@ from wordofmouth.auth.permissions import Principal
 from wordofmouth.calendar import date_of
 from wordofmouth.club import rules, service
 from wordofmouth.club.errors import UnknownClubDecision
-from wordofmouth.club.models import ClubStatus
+from wordofmouth.club.rules import ClubStatus
 from wordofmouth.errors import InvalidInput
 from wordofmouth.web import forms
 from wordofmouth.web.deps import DB, Form, page_permission, streaming_session

@@ -8,10 +8,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from enum import StrEnum
 
 from wordofmouth.club.errors import NotACandidate, UnknownClubDecision
-from wordofmouth.club.models import ClubStatus
 from wordofmouth.errors import InvalidInput
+
+
+class ClubStatus(StrEnum):
+    REGULAR = "regular"
+    CANDIDATE_JOIN = "candidate_join"
+    MEMBER = "member"
+    CANDIDATE_EXTEND = "candidate_extend"
+    CANDIDATE_EXCLUDE = "candidate_exclude"
+
+
+# Members keep the club discount until the owner decides, so candidates to extend or to
+# exclude still have it.
+DISCOUNTED = (ClubStatus.MEMBER, ClubStatus.CANDIDATE_EXTEND, ClubStatus.CANDIDATE_EXCLUDE)
 
 S = ClubStatus
 

@@ -14,14 +14,8 @@ from sqlalchemy.orm import Session
 from wordofmouth.calendar import today
 from wordofmouth.club import review, rules
 from wordofmouth.club.errors import ClubDisabled, NotACandidate, UnknownClubDecision
-from wordofmouth.club.models import (
-    DISCOUNTED,
-    ClubDecision,
-    ClubMembership,
-    ClubReview,
-    ClubStatus,
-)
-from wordofmouth.club.rules import ClubSettings
+from wordofmouth.club.models import ClubDecision, ClubMembership, ClubReview
+from wordofmouth.club.rules import DISCOUNTED, ClubSettings, ClubStatus
 from wordofmouth.customers.models import Customer, DiscountCard
 from wordofmouth.db import is_postgres, utcnow
 from wordofmouth.errors import InvalidInput

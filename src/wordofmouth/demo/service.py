@@ -17,7 +17,7 @@ from wordofmouth.calendar import day_of, today
 from wordofmouth.catalog import service as catalog
 from wordofmouth.catalog.models import Product
 from wordofmouth.club import service as club
-from wordofmouth.club.models import ClubStatus
+from wordofmouth.club.rules import ClubStatus
 from wordofmouth.customers import service as customers
 from wordofmouth.customers.models import Customer
 from wordofmouth.demo.catalog import GROUPS, PARTNER_LOGIN, STAFF

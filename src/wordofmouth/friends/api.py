@@ -71,8 +71,9 @@ def validate(body: ValidateIn, db: DB, principal: Till) -> ValidateOut:
 
 @router.post("/sales/{sale_id}/codes", response_model=SaleOut)
 @answers(
-    "friend_already_referred", "friend_below_minimum", "friend_campaign_inactive",
-    "friend_campaign_not_found", "friend_code_expired", "friend_code_held", "friend_code_own",
+    "amount_out_of_bounds", "friend_already_referred", "friend_below_minimum",
+    "friend_campaign_inactive", "friend_campaign_not_found", "friend_code_expired",
+    "friend_code_held", "friend_code_own",
     "friend_code_unknown", "friend_code_used", "friend_no_qualifying_goods",
     "friend_not_new_buyer", "group_not_found", "idempotency_key_reused", "sale_not_found",
     "sale_not_open", "too_many_attempts"

@@ -12,12 +12,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from wordofmouth.db import Base, Money, Percent, UTCDateTime, utcnow
 
 
-class BonusRule(StrEnum):
-    FIXED = "fixed"  # a fixed amount per friend's purchase
-    PERCENT = "percent"  # % of the friend's qualifying purchase
-    PERCENT_MAX = "percent_max"  # % with a maximum
-
-
 class CodeStatus(StrEnum):
     ISSUED = "issued"
     HELD = "held"  # attached to an open sale: no other till can use it

@@ -13,7 +13,7 @@ from wordofmouth.catalog import service as catalog
 from wordofmouth.errors import InvalidInput
 from wordofmouth.friends import labels, rules, service
 from wordofmouth.friends.errors import CodeBatchNotFound
-from wordofmouth.friends.models import BonusRule
+from wordofmouth.friends.rules import BonusRule
 from wordofmouth.money import ZERO
 from wordofmouth.settings import service as store_settings
 from wordofmouth.web import forms

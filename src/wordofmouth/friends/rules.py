@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 
-from wordofmouth.friends.models import BonusRule
 from wordofmouth.money import ZERO, percent_of
+
+
+class BonusRule(StrEnum):
+    FIXED = "fixed"  # a fixed amount per friend's purchase
+    PERCENT = "percent"  # % of the friend's qualifying purchase
+    PERCENT_MAX = "percent_max"  # % with a maximum
 
 
 @dataclass(frozen=True)

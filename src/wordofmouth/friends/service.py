@@ -11,20 +11,16 @@ from typing import Any
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
-from wordofmouth.calendar import day_of, today
+from wordofmouth.calendar import date_of, day_of, today
 from wordofmouth.catalog import service as catalog
 from wordofmouth.customers import service as customers
 from wordofmouth.db import utcnow
 from wordofmouth.errors import InvalidInput
 from wordofmouth.friends import errors, rules
-from wordofmouth.friends.models import (
-    BonusRule,
-    CodeStatus,
-    FriendCampaign,
-    FriendCode,
-    FriendReferral,
-)
+from wordofmouth.friends.models import CodeStatus, FriendCampaign, FriendCode, FriendReferral
+from wordofmouth.friends.rules import BonusRule
 from wordofmouth.money import ZERO
+from wordofmouth.sales import service as sales
 from wordofmouth.sales.models import Sale, SaleLine
 from wordofmouth.scancodes import service as scancodes
 from wordofmouth.scancodes.rules import random_instore_ean13
@@ -222,7 +218,6 @@ def _check_buyer(session: Session, fc: FriendCode, basket: Basket) -> None:
 
 
 def _date(day: int) -> str:
-    from wordofmouth.calendar import date_of
 
     return date_of(day).isoformat()
 
@@ -266,7 +261,6 @@ def attach(session: Session, sale: Sale, code: str) -> str:
     session.refresh(fc)
     if fc.code not in sale.presented_codes:
         sale.presented_codes = [*sale.presented_codes, fc.code]
-    from wordofmouth.sales import service as sales
 
     sales.recompute(session, sale)
     pct = f"{fit.campaign.friend_discount_percent.normalize():f} %"

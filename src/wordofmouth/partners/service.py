@@ -23,7 +23,9 @@ from wordofmouth.partners.models import (
     Partner,
     PartnerEmployee,
     PartnerKind,
+    SaleAttribution,
 )
+from wordofmouth.sales import service as sales
 
 PARTNER_FIELDS = ("name", "kind", "phone", "email", "contacts", "payment_details", "active")
 
@@ -157,9 +159,6 @@ def set_intermediary(session: Session, sale_id: int, partner_id: int, *,
                      employee_id: int | None = None) -> None:
     """An invoice "to the customer through an intermediary": that partner earns the
     commission of this invoice when it is paid, whoever the customer is linked to."""
-    from wordofmouth.partners.models import SaleAttribution
-    from wordofmouth.sales import service as sales
-
     sale = sales.get_sale(session, sale_id)
     sales.require_open(sale)
     partner = get_partner(session, partner_id)

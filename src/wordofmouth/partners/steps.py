@@ -10,10 +10,12 @@ from sqlalchemy.orm import Session
 from wordofmouth.calendar import day_of
 from wordofmouth.catalog import service as catalog
 from wordofmouth.db import utcnow
+from wordofmouth.ledger import service as ledger
 from wordofmouth.partners import codes, commission, milestones, rules
 from wordofmouth.partners import service as partners
 from wordofmouth.partners.errors import PartnerCodeNotUsable, PartnerInactive
 from wordofmouth.partners.models import CustomerLink, PartnerCode, SaleAttribution
+from wordofmouth.sales import service as sales
 from wordofmouth.sales.extensions import EXTENSIONS
 from wordofmouth.sales.models import Sale, SaleReturn
 from wordofmouth.sales.rules import DiscountCandidate
@@ -44,7 +46,6 @@ class PartnerCodeHandler:
             raise PartnerInactive(f"{partner.name} is not active.")
         if pc.code not in sale.presented_codes:
             sale.presented_codes = [*sale.presented_codes, pc.code]
-        from wordofmouth.sales import service as sales
 
         sales.recompute(session, sale)
         offer = (f": {pc.discount_percent.normalize():f} % off"
@@ -110,7 +111,6 @@ class PartnerCommission:
         if row is None or row.partner_id is None or not row.commission:
             return
         commission_kind = commission.PENDING
-        from wordofmouth.ledger import service as ledger
 
         ledger.reverse_for_return(
             session, step=commission.STEP, account_kind=commission_kind,

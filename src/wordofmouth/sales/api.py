@@ -110,11 +110,12 @@ def add_payments(sale_id: int, body: PaymentsIn, request: Request, db: DB,
 
 
 @router.post("/sales/{sale_id}/void", response_model=SaleOut)
-@answers("idempotency_key_reused", "paid_sale_cannot_be_voided", "sale_not_found", "sale_not_open")
+@answers("idempotency_key_reused", "insufficient_bonus", "paid_sale_cannot_be_voided",
+         "sale_not_found", "sale_not_open")
 def void_sale(sale_id: int, request: Request, db: DB, principal: Writer) -> Response:
     """Cancel an open sale; a paid sale is refused (make a return)."""
     return idempotent(request, db, principal, None,
-                      lambda: SaleOut.of(service.void_sale(db, sale_id, actor=principal.label)))
+                      lambda: SaleOut.of(payments.void_sale(db, sale_id, actor=principal.label)))
 
 
 @router.post("/sales/{sale_id}/returns", response_model=ReturnOut, status_code=201)

@@ -72,7 +72,7 @@ def make_return(sale_id: int, db: DB, me: Writer, form: Form) -> Response:
 
 @router.post("/sales/{sale_id}/void")
 def void(sale_id: int, db: DB, me: Writer, _: Form) -> Response:
-    sale = service.void_sale(db, sale_id, actor=me.label)
+    sale = payments.void_sale(db, sale_id, actor=me.label)
     return redirect(f"/sales/{sale_id}", f"{sale.number} voided.")
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from wordofmouth.audit import service as audit
 from wordofmouth.calendar import day_of
 from wordofmouth.db import utcnow
 from wordofmouth.errors import InvalidInput
@@ -21,6 +22,7 @@ from wordofmouth.sales.errors import (
     BonusShareExceeded,
     EmptySale,
     InvoiceNotFound,
+    PaidSaleCannotBeVoided,
     PaymentExceedsDue,
     SaleAlreadyPaid,
     SaleRepriced,
@@ -148,6 +150,24 @@ def refund_payments_of_void(session: Session, sale: Sale) -> None:
                 source_id=sale.id, source_key=f"void:{sale.id}:payment:{payment.id}",
                 sale_id=sale.id,
             ))
+
+
+def void_sale(session: Session, sale_id: int, *, actor: str) -> Sale:
+    """Cancel an open sale: whatever it held (bonuses spent on it, codes) is released."""
+    sale = get_sale(session, sale_id, lock=True)
+    if sale.status in (SaleStatus.PAID, SaleStatus.PARTIALLY_RETURNED, SaleStatus.RETURNED):
+        raise PaidSaleCannotBeVoided(f"{sale.number} is paid; make a return instead.")
+    require_open(sale)
+    refund_payments_of_void(session, sale)
+    for step in EXTENSIONS.accrual_steps:
+        step.on_void(session, sale)
+    sale.status = SaleStatus.VOIDED
+    sale.voided_at = utcnow()
+    audit.record(session, actor=actor, action="sale.void", target_type="sale",
+                 target_id=sale.id, net_total=str(sale.net_total),
+                 paid=str(sale.paid_total))
+    session.flush()
+    return sale
 
 
 def total_paid(sale: Sale) -> Decimal:

@@ -118,7 +118,7 @@ def pay(sale_id: int, request: Request, db: DB, me: Cashier, form: Form) -> Resp
 @router.post("/{sale_id}/void")
 def void(sale_id: int, request: Request, db: DB, me: Cashier, _: Form) -> Response:
     def action() -> tuple[Sale, str]:
-        return service.void_sale(db, sale_id, actor=me.label), "Sale voided."
+        return payments.void_sale(db, sale_id, actor=me.label), "Sale voided."
 
     return _act(request, db, me, sale_id, action)
 

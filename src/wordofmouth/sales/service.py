@@ -24,7 +24,6 @@ from wordofmouth.sales.errors import (
     EmptySale,
     InvalidQuantity,
     LineNotFound,
-    PaidSaleCannotBeVoided,
     PriceOverrideForbidden,
     ProductNotOnSale,
     SaleNotFound,
@@ -285,25 +284,6 @@ def scan(session: Session, sale: Sale, code: str) -> str:
     line = add_product(session, sale, product, qty)
     return f"{product.name} × {line.qty.normalize():f}"
 
-
-def void_sale(session: Session, sale_id: int, *, actor: str) -> Sale:
-    """Cancel an open sale: whatever it held (bonuses spent on it, codes) is released."""
-    from wordofmouth.sales.payments import refund_payments_of_void
-
-    sale = get_sale(session, sale_id, lock=True)
-    if sale.status in (SaleStatus.PAID, SaleStatus.PARTIALLY_RETURNED, SaleStatus.RETURNED):
-        raise PaidSaleCannotBeVoided(f"{sale.number} is paid; make a return instead.")
-    require_open(sale)
-    refund_payments_of_void(session, sale)
-    for step in EXTENSIONS.accrual_steps:
-        step.on_void(session, sale)
-    sale.status = SaleStatus.VOIDED
-    sale.voided_at = utcnow()
-    audit.record(session, actor=actor, action="sale.void", target_type="sale",
-                 target_id=sale.id, net_total=str(sale.net_total),
-                 paid=str(sale.paid_total))
-    session.flush()
-    return sale
 
 
 def list_sales(session: Session, *, status: str | None = None, kind: str | None = None,

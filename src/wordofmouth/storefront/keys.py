@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from wordofmouth.audit import service as audit
 from wordofmouth.partners.service import get_partner
 from wordofmouth.storefront import rules
+from wordofmouth.storefront import settings as storefront_settings
 from wordofmouth.storefront.errors import DuplicateKey, MalformedKey
 from wordofmouth.storefront.models import PartnerKey
 from wordofmouth.storefront.settings import StorefrontSettings
@@ -64,7 +65,6 @@ def qr(url: str, kind: str) -> bytes:
 
 def links_of(session: Session, partner_id: int) -> list[tuple[PartnerKey, str, str]]:
     """Each key with its storefront link and its short tracking link."""
-    from wordofmouth.storefront import settings as storefront_settings
 
     s = storefront_settings.get(session)
     return [(k, storefront_link(s, k.key), short_link(s, k.key))

@@ -1,0 +1,72 @@
+"""The shape STYLE.md asks for, checked: pure rules, no import cycles, services that know
+nothing of the web."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).parents[1] / "src"
+PACKAGE = SRC / "wordofmouth"
+RULES = sorted(PACKAGE.glob("*/rules.py"))
+
+
+def module_of(path: Path) -> str:
+    parts = path.with_suffix("").relative_to(SRC).parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def top_level_imports(path: Path) -> set[str]:
+    """The wordofmouth modules a module imports when it is loaded (not inside functions,
+    not under TYPE_CHECKING)."""
+    found = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("wordofmouth"):
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                is_module = (SRC / f"{full.replace('.', '/')}.py").exists()
+                found.add(full if is_module else str(node.module))
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith("wordofmouth")}
+    return found
+
+
+@pytest.mark.parametrize("rules", RULES, ids=lambda p: p.parent.name)
+def test_a_rules_module_loads_no_database_code(rules: Path) -> None:
+    check = (f"import sys, {module_of(rules)}; "
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('sqlalchemy', 'fastapi', 'jinja2', 'typer')))")
+    out = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    graph = {module_of(p): top_level_imports(p) for p in PACKAGE.rglob("*.py")}
+    cycles = []
+
+    def visit(node: str, path: list[str], done: set[str]) -> None:
+        for nxt in sorted(graph.get(node, ())):
+            if nxt in path:
+                cycles.append([*path[path.index(nxt):], nxt])
+            elif nxt not in done and nxt in graph:
+                visit(nxt, [*path, nxt], done)
+        done.add(node)
+
+    done: set[str] = set()
+    for start in sorted(graph):
+        if start not in done:
+            visit(start, [start], done)
+    assert cycles == []
+
+
+@pytest.mark.parametrize("service", sorted(PACKAGE.glob("*/service.py")),
+                         ids=lambda p: p.parent.name)
+def test_a_service_knows_nothing_of_the_web(service: Path) -> None:
+    text = service.read_text()
+    for adapter in ("fastapi", "starlette", "typer", "jinja2"):
+        assert f"import {adapter}" not in text and f"from {adapter}" not in text
