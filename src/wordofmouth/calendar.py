@@ -21,7 +21,16 @@ def today() -> int:
     return day_of(datetime.now(UTC))
 
 
+def start_of(value: date) -> datetime:
+    """The moment a store day begins (every day boundary is computed here)."""
+    return datetime.combine(value, time.min, tzinfo=UTC)
+
+
+def end_of(value: date) -> datetime:
+    """The moment a store day ends: the next day's start (periods are half-open)."""
+    return start_of(value + timedelta(days=1))
+
+
 def bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """The UTC moments [start 00:00, the day after end 00:00) of a period of whole days."""
-    return (datetime.combine(start, time.min, tzinfo=UTC),
-            datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC))
+    """The moments [start's beginning, end's end) of a period of whole days."""
+    return start_of(start), end_of(end)

@@ -4,12 +4,13 @@ set-wise queries over the ledger and the friend codes)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
+from wordofmouth.calendar import end_of, start_of
 from wordofmouth.customers.models import Customer
 from wordofmouth.friends.models import FriendCampaign, FriendCode
 from wordofmouth.ledger.models import AccountKind, LedgerAccount, LedgerEntry
@@ -19,7 +20,7 @@ from wordofmouth.money import ZERO
 def _moment(d: date | None, *, end: bool = False) -> datetime | None:
     if d is None:
         return None
-    return datetime.combine(d + timedelta(days=1) if end else d, time.min, tzinfo=UTC)
+    return end_of(d) if end else start_of(d)
 
 
 @dataclass(frozen=True)

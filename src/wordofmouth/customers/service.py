@@ -160,3 +160,8 @@ def search(session: Session, *, query: str = "", limit: int = 50,
 
 def bonus_balance(session: Session, customer_id: int) -> Decimal:
     return ledger.balance(session, AccountKind.CUSTOMER_BONUS, customer_id)
+
+
+def count(session: Session) -> int:
+    """How many customers the store has."""
+    return session.scalar(select(func.count(Customer.id))) or 0

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from wordofmouth.calendar import bounds
+from wordofmouth.calendar import bounds, start_of
 from wordofmouth.customers.models import Customer
 from wordofmouth.db import custom_plans
 from wordofmouth.ledger.models import LedgerAccount, LedgerEntry
@@ -149,8 +149,7 @@ def attracted_per_month(session: Session, months: int = 12) -> dict[str, list[in
         first = (first - timedelta(days=1)).replace(day=1)
     rows = session.execute(select(Partner.name, CustomerLink.linked_at)
                            .join(Partner, Partner.id == CustomerLink.partner_id)
-                           .where(CustomerLink.linked_at >= datetime.combine(
-                               first, time.min, tzinfo=UTC))).all()
+                           .where(CustomerLink.linked_at >= start_of(first))).all()
     series: dict[str, list[int]] = defaultdict(lambda: [0] * months)
     for name, linked in rows:
         index = (linked.year - first.year) * 12 + linked.month - first.month

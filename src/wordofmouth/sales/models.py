@@ -21,6 +21,10 @@ class SaleStatus(StrEnum):
     VOIDED = "voided"
 
 
+# A sale that was paid, whatever was returned of it since.
+PAID_STATUSES = (SaleStatus.PAID, SaleStatus.PARTIALLY_RETURNED, SaleStatus.RETURNED)
+
+
 class SaleKind(StrEnum):
     RECEIPT = "receipt"
     INVOICE = "invoice"

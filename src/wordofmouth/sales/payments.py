@@ -28,7 +28,14 @@ from wordofmouth.sales.errors import (
     SaleRepriced,
 )
 from wordofmouth.sales.extensions import EXTENSIONS
-from wordofmouth.sales.models import Payment, PaymentMethod, Sale, SaleKind, SaleStatus
+from wordofmouth.sales.models import (
+    PAID_STATUSES,
+    Payment,
+    PaymentMethod,
+    Sale,
+    SaleKind,
+    SaleStatus,
+)
 from wordofmouth.sales.service import get_sale, recompute, require_open
 from wordofmouth.settings import service as store_settings
 
@@ -118,12 +125,20 @@ def _apply(session: Session, sale: Sale, draft: PaymentDraft, share: Decimal,
     sale.paid_total += applied
 
 
-def _check_bonus_limit(session: Session, sale: Sale, amount: Decimal, share: Decimal) -> None:
+def bonus_limit(session: Session, sale: Sale, share: Decimal | None = None
+                ) -> tuple[Decimal, Decimal]:
+    """(the most bonuses can still pay of this receipt, the customer's spendable balance)."""
     if sale.customer_id is None:
         raise BonusNeedsCustomer()
+    if share is None:
+        share = store_settings.get(session).bonus_share_percent
     balance = spendable(ledger.balance(session, AccountKind.CUSTOMER_BONUS, sale.customer_id))
-    limit = rules.bonus_payment_limit(sale.net_total, share, sale.paid_with(PaymentMethod.BONUS),
-                                      balance, sale.due)
+    return rules.bonus_payment_limit(sale.net_total, share, sale.paid_with(PaymentMethod.BONUS),
+                                     balance, sale.due), balance
+
+
+def _check_bonus_limit(session: Session, sale: Sale, amount: Decimal, share: Decimal) -> None:
+    limit, balance = bonus_limit(session, sale, share)
     if amount > limit:
         raise BonusShareExceeded(
             f"Bonuses can pay at most {limit} of this receipt (balance {balance}, "
@@ -155,7 +170,7 @@ def refund_payments_of_void(session: Session, sale: Sale) -> None:
 def void_sale(session: Session, sale_id: int, *, actor: str) -> Sale:
     """Cancel an open sale: whatever it held (bonuses spent on it, codes) is released."""
     sale = get_sale(session, sale_id, lock=True)
-    if sale.status in (SaleStatus.PAID, SaleStatus.PARTIALLY_RETURNED, SaleStatus.RETURNED):
+    if sale.status in PAID_STATUSES:
         raise PaidSaleCannotBeVoided(f"{sale.number} is paid; make a return instead.")
     require_open(sale)
     refund_payments_of_void(session, sale)

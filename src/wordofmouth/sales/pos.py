@@ -13,8 +13,6 @@ from starlette.responses import RedirectResponse, Response
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import DomainError, InvalidInput
-from wordofmouth.ledger.rules import spendable
-from wordofmouth.money import ZERO, percent_of
 from wordofmouth.sales import payments, service
 from wordofmouth.sales.errors import SaleRepriced
 from wordofmouth.sales.models import PaymentMethod, Sale, SaleStatus
@@ -35,10 +33,7 @@ def _screen(request: Request, db: Session, me: Principal, sale: Sale | None, *,
     if sale is not None and sale.customer_id is not None:
         customer = customers.get_customer(db, sale.customer_id)
         balance = customers.bonus_balance(db, customer.id)
-        share = store_settings.get(db).bonus_share_percent
-        bonus_limit = max(ZERO, min(percent_of(sale.net_total, share)
-                                    - sale.paid_with(PaymentMethod.BONUS),
-                                    spendable(balance), sale.due))
+        bonus_limit, _spendable = payments.bonus_limit(db, sale)
     partial = bool(request.headers.get("hx-request"))
     return render(request, "sales/pos_cart.html" if partial else "sales/pos.html", me,
                   status_code=status_code, sale=sale, customer=customer, balance=balance,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from wordofmouth.audit import service as audit
+from wordofmouth.calendar import date_of, end_of, start_of, today
 from wordofmouth.catalog import service as catalog
 from wordofmouth.catalog.errors import ProductNotFound
 from wordofmouth.catalog.models import Product
@@ -32,7 +33,7 @@ from wordofmouth.sales.errors import (
     UnknownCode,
 )
 from wordofmouth.sales.extensions import EXTENSIONS
-from wordofmouth.sales.models import Sale, SaleKind, SaleLine, SaleStatus
+from wordofmouth.sales.models import PAID_STATUSES, Sale, SaleKind, SaleLine, SaleStatus
 from wordofmouth.scancodes import service as scancodes
 
 MAX_LINES = 500
@@ -297,8 +298,34 @@ def list_sales(session: Session, *, status: str | None = None, kind: str | None 
     if customer_id is not None:
         stmt = stmt.where(Sale.customer_id == customer_id)
     if date_from is not None:
-        stmt = stmt.where(Sale.created_at >= datetime.combine(date_from, time.min, tzinfo=UTC))
+        stmt = stmt.where(Sale.created_at >= start_of(date_from))
     if date_to is not None:
-        stmt = stmt.where(Sale.created_at < datetime.combine(date_to + timedelta(days=1),
-                                                             time.min, tzinfo=UTC))
+        stmt = stmt.where(Sale.created_at < end_of(date_to))
     return list(session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class Today:
+    """The home page's figures: today's paid sales and revenue, open invoices, customers,
+    the last paid sales."""
+
+    sales: int
+    revenue: Decimal
+    open_invoices: int
+    customers: int
+    recent: list[Sale]
+
+
+def today_summary(session: Session) -> Today:
+    """Today's figures for the home page (today is the store's day)."""
+    since = start_of(date_of(today()))
+    count, revenue = session.execute(
+        select(func.count(Sale.id), func.sum(Sale.net_total - Sale.returned_net))
+        .where(Sale.paid_at >= since, Sale.status.in_(PAID_STATUSES))).one()
+    return Today(
+        sales=count, revenue=revenue or ZERO,
+        open_invoices=session.scalar(select(func.count(Sale.id)).where(
+            Sale.kind == SaleKind.INVOICE, Sale.status == SaleStatus.OPEN)) or 0,
+        customers=customers.count(session),
+        recent=list(session.scalars(select(Sale).where(Sale.status.in_(PAID_STATUSES))
+                                    .order_by(Sale.id.desc()).limit(10))))

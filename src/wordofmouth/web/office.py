@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -20,9 +18,8 @@ from wordofmouth.auth.errors import CsrfFailed
 from wordofmouth.auth.models import Role
 from wordofmouth.auth.permissions import SCOPES, Principal
 from wordofmouth.config import get_settings
-from wordofmouth.customers.models import Customer
 from wordofmouth.errors import DomainError, InvalidInput
-from wordofmouth.sales.models import Sale, SaleStatus
+from wordofmouth.sales import service as sales
 from wordofmouth.settings import service as store_settings
 from wordofmouth.web.deps import DB, SESSION_COOKIE, Form, page_permission
 from wordofmouth.web.templating import render
@@ -104,20 +101,10 @@ def home(request: Request, db: DB, me: Anyone) -> Response:
         return RedirectResponse("/portal", status_code=303)
     if not me.can("sales:read") or me.role == Role.CASHIER:
         return RedirectResponse("/pos" if me.can("pos") else "/login", status_code=303)
-    today = datetime.combine(datetime.now(UTC).date(), time.min, tzinfo=UTC)
-    paid = (SaleStatus.PAID, SaleStatus.PARTIALLY_RETURNED, SaleStatus.RETURNED)
-    sales_today, revenue_today = db.execute(
-        select(func.count(Sale.id), func.sum(Sale.net_total - Sale.returned_net))
-        .where(Sale.paid_at >= today, Sale.status.in_(paid))
-    ).one()
-    open_invoices = db.scalar(select(func.count(Sale.id)).where(
-        Sale.kind == "invoice", Sale.status == SaleStatus.OPEN))
-    customers = db.scalar(select(func.count(Customer.id)))
-    recent = list(db.scalars(select(Sale).where(Sale.status.in_(paid))
-                             .order_by(Sale.id.desc()).limit(10)))
-    return render(request, "home.html", me, sales_today=sales_today,
-                  revenue_today=revenue_today or Decimal("0"), open_invoices=open_invoices,
-                  customers=customers, recent=recent, settings=store_settings.get(db))
+    t = sales.today_summary(db)
+    return render(request, "home.html", me, sales_today=t.sales, revenue_today=t.revenue,
+                  open_invoices=t.open_invoices, customers=t.customers, recent=t.recent,
+                  settings=store_settings.get(db))
 
 
 @router.get("/settings")
