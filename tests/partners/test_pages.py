@@ -102,6 +102,8 @@ def test_the_referrer_report_counts_per_partner_and_employee_and_exports(
     rows = list(sheet.iter_rows(values_only=True))
     total = next(r for r in rows if r[0] == "Stylist Anna" and not r[1])
     assert total[2:8] == (2, 2, 2, D("400.00"), D("0.00"), D("40.00"))
+    employee = next(r for r in rows if r[1] == "Iryna")  # rewards, paid, due: the partner's
+    assert employee[2] == 1 and all(v in (None, "") for v in employee[8:])
     drill = client.get(f"/partners/{anna.id}/customers?employee={stylist.id}")
     assert drill.status_code == 200 and drill.text.count("/customers/") >= 1
 

@@ -3,6 +3,7 @@ payouts (commission, one-time, bonus cash-out), the referrer report, invoice pro
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Annotated
 
@@ -241,18 +242,8 @@ def referrer_report(db: DB, _: Reader, date_from: Annotated[date, Query()],
     """The referrer report for a period: a row per partner, then one per employee."""
     if date_from > date_to:
         raise InvalidInput("The period starts after it ends.")
-    out = []
-    for row in report.referrer_report(db, date_from, date_to):
-        for r in (row, *row.employees):
-            total = r is row
-            out.append(ReportRowOut(
-                partner_id=row.partner_id, partner=row.partner, employee_id=r.employee_id,
-                employee=r.employee, customers_attracted=r.attracted,
-                customers_with_purchase=r.buyers, purchases=r.purchases, revenue=r.revenue,
-                discounts=r.discounts, commission_accrued=r.accrued,
-                milestone_rewards=r.rewards if total else None,
-                paid=r.paid if total else None, due=r.due if total else None))
-    return out
+    return [ReportRowOut.model_validate(asdict(r))
+            for r in report.flat(report.referrer_report(db, date_from, date_to))]
 
 
 @router.get("/invoices/{invoice_id}/profit", response_model=ProfitOut)

@@ -58,15 +58,9 @@ def referrer_report(request: Request, db: DB, me: Manager, date_from: str = "",
     start, end = forms.period(date_from, date_to, lambda end: end.replace(month=1, day=1))
     rows = report.referrer_report(db, start, end)
     if fmt in ("csv", "xlsx"):
-        flat = [(r, e) for r in rows for e in [None, *r.employees]]
-        return download("referrer-report", fmt, [
-            "partner", "employee", "customers_attracted", "customers_with_purchase",
-            "purchases", "revenue", "discounts", "commission_accrued", "milestone_rewards",
-            "paid", "due"],
-            ([r.partner, e.employee if e else "", *(
-                (e.attracted, e.buyers, e.purchases, e.revenue, e.discounts, e.accrued, "", "",
-                 "") if e else (r.attracted, r.buyers, r.purchases, r.revenue, r.discounts,
-                                r.accrued, r.rewards, r.paid, r.due))] for r, e in flat))
+        return download("referrer-report", fmt, list(report.EXPORT_COLUMNS), (
+            ["" if (v := getattr(f, c)) is None else v for c in report.EXPORT_COLUMNS]
+            for f in report.flat(rows)))
     series = report.attracted_per_month(db)
     peak = max([1, *(v for values in series.values() for v in values)])
     return render(request, "partners/report.html", me, rows=rows, date_from=start.isoformat(),

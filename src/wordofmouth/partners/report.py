@@ -41,6 +41,48 @@ class Row:
     employees: list[Row] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class FlatRow:
+    """One line of the report as the API and the export give it: a partner's total, then one
+    per employee (who have no rewards, paid or due of their own: those are the partner's)."""
+
+    partner_id: int
+    partner: str
+    employee_id: int | None
+    employee: str
+    customers_attracted: int
+    customers_with_purchase: int
+    purchases: int
+    revenue: Decimal
+    discounts: Decimal
+    commission_accrued: Decimal
+    milestone_rewards: Decimal | None
+    paid: Decimal | None
+    due: Decimal | None
+
+
+# The export's columns, in order: FlatRow's fields but the ids.
+EXPORT_COLUMNS = ("partner", "employee", "customers_attracted", "customers_with_purchase",
+                  "purchases", "revenue", "discounts", "commission_accrued",
+                  "milestone_rewards", "paid", "due")
+
+
+def flat(rows: list[Row]) -> list[FlatRow]:
+    """The report's rows, each partner followed by its employees."""
+    out = []
+    for row in rows:
+        for r in (row, *row.employees):
+            total = r is row
+            out.append(FlatRow(
+                partner_id=row.partner_id, partner=row.partner, employee_id=r.employee_id,
+                employee=r.employee, customers_attracted=r.attracted,
+                customers_with_purchase=r.buyers, purchases=r.purchases, revenue=r.revenue,
+                discounts=r.discounts, commission_accrued=r.accrued,
+                milestone_rewards=r.rewards if total else None,
+                paid=r.paid if total else None, due=r.due if total else None))
+    return out
+
+
 def referrer_report(session: Session, start: date, end: date) -> list[Row]:
     """Per partner (and per employee): customers attracted, customers with a purchase,
     purchases, revenue, discounts given, commission accrued, paid, and due now."""
