@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from wordofmouth.audit import service as audit
@@ -15,8 +15,9 @@ from wordofmouth.catalog import service as catalog
 from wordofmouth.catalog.models import ProductGroup
 from wordofmouth.db import utcnow
 from wordofmouth.errors import InvalidInput
+from wordofmouth.ledger import operations
 from wordofmouth.ledger import service as ledger
-from wordofmouth.ledger.models import AccountKind, LedgerAccount, LedgerEntry
+from wordofmouth.ledger.models import AccountKind
 from wordofmouth.money import ZERO
 from wordofmouth.partners import rules
 from wordofmouth.partners.models import CommissionRate, CommissionTerms
@@ -88,8 +89,7 @@ def accrue(session: Session, sale: Sale, partner_id: int, amount: Decimal) -> No
 
 
 def matured(session: Session, sale_id: int) -> bool:
-    return session.scalar(select(exists().where(
-        LedgerEntry.source_key == f"mature:{sale_id}:{PAYABLE}"))) is True
+    return operations.is_matured(session, sale_id)
 
 
 def mature(session: Session, *, now: datetime | None = None) -> int:
@@ -97,21 +97,10 @@ def mature(session: Session, *, now: datetime | None = None) -> int:
     returns made meanwhile). Each sale matures once: the movements' source keys name it."""
     now = now or utcnow()
     cutoff = now - timedelta(days=store_settings.get(session).hold_days)
-    pending = (select(LedgerAccount.owner_id, LedgerEntry.sale_id,
-                      func.sum(LedgerEntry.amount).label("net"))
-               .join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
-               .where(LedgerAccount.kind == PENDING, LedgerEntry.sale_id.is_not(None))
-               .group_by(LedgerAccount.owner_id, LedgerEntry.sale_id)
-               .having(func.min(LedgerEntry.created_at) <= cutoff)
-               .subquery())
-    done = select(LedgerEntry.sale_id).where(LedgerEntry.kind == "commission_matured")
-    rows = session.execute(select(pending).where(pending.c.sale_id.not_in(done))).all()
+    rows = operations.due_to_mature(session, cutoff)
     for partner_id, sale_id, net in rows:
-        for kind, amount in ((PENDING, -net), (PAYABLE, net)):
-            ledger.post(session, ledger.Posting(
-                account_kind=kind, owner_id=partner_id, amount=amount,
-                kind="commission_matured", source_type="maturity", source_id=sale_id,
-                source_key=f"mature:{sale_id}:{kind}", sale_id=sale_id), at=now)
+        operations.mature_commission(session, partner_id=partner_id, sale_id=sale_id,
+                                     amount=net, at=now)
     session.flush()
     return len(rows)
 
@@ -129,12 +118,7 @@ class Balance:
 
 
 def balance(session: Session, partner_id: int) -> Balance:
-    reversed_ = session.scalar(
-        select(func.sum(LedgerEntry.amount))
-        .join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
-        .where(LedgerAccount.owner_id == partner_id,
-               LedgerAccount.kind.in_([PENDING, PAYABLE]),
-               LedgerEntry.kind == f"{STEP}_reversal")) or ZERO
     return Balance(pending=ledger.balance(session, PENDING, partner_id),
                    payable=ledger.balance(session, PAYABLE, partner_id),
-                   reversed=-reversed_, paid=ledger.balance(session, PAID, partner_id))
+                   reversed=operations.reversed_commission(session, partner_id, STEP),
+                   paid=ledger.balance(session, PAID, partner_id))

@@ -10,10 +10,9 @@ from sqlalchemy.orm import Session
 
 from wordofmouth.audit import service as audit
 from wordofmouth.errors import InvalidInput
-from wordofmouth.ledger import service as ledger
+from wordofmouth.ledger import operations
 from wordofmouth.money import ZERO
 from wordofmouth.partners import rules
-from wordofmouth.partners.commission import PAYABLE
 from wordofmouth.partners.models import CommissionTerms, MilestoneCustomer
 from wordofmouth.partners.service import get_partner
 from wordofmouth.sales.models import Sale
@@ -72,8 +71,6 @@ def count_first_purchase(session: Session, sale: Sale,
     counted = MilestoneCustomer(customer_id=sale.customer_id, partner_id=partner_id,
                                 sale_id=sale.id, number=number, rewarded=reward)
     session.add(counted)
-    ledger.post(session, ledger.Posting(
-        account_kind=PAYABLE, owner_id=partner_id, amount=reward, kind=KIND,
-        source_type="sale", source_id=sale.id, source_key=f"milestone:{partner_id}:{number}",
-        sale_id=sale.id, memo=f"milestone: new customer no. {number}"), at=sale.paid_at)
+    operations.reward_milestone(session, partner_id=partner_id, sale_id=sale.id, number=number,
+                                amount=reward, kind=KIND, at=sale.paid_at)
     return counted

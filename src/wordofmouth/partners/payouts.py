@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 from wordofmouth.audit import service as audit
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import InvalidInput
+from wordofmouth.ledger import operations
 from wordofmouth.ledger import service as ledger
 from wordofmouth.ledger.errors import InsufficientBonus
 from wordofmouth.ledger.models import AccountKind
-from wordofmouth.partners.commission import PAID, PAYABLE
+from wordofmouth.partners.commission import PAYABLE
 from wordofmouth.partners.errors import (
     NoOwnCard,
     NotAnInvoice,
@@ -45,9 +46,8 @@ def _payout(session: Session, partner_id: int, *, amount: Decimal, method: str, 
 
 
 def _paid(session: Session, payout: Payout) -> None:
-    ledger.post(session, ledger.Posting(
-        account_kind=PAID, owner_id=payout.partner_id, amount=payout.amount, kind=payout.kind,
-        source_type="payout", source_id=payout.id, source_key=f"payout:{payout.id}:paid"))
+    operations.record_paid(session, partner_id=payout.partner_id, payout_id=payout.id,
+                           amount=payout.amount, kind=payout.kind)
     audit.record(session, actor=payout.actor, action="partner.payout", kind=payout.kind,
                  target_type="partner", target_id=payout.partner_id, amount=str(payout.amount),
                  method=payout.method, invoice_id=payout.invoice_id,
@@ -66,10 +66,8 @@ def pay_out(session: Session, partner_id: int, *, amount: Decimal, method: str, 
         with session.begin_nested():  # a refused payout leaves no row behind
             payout = _payout(session, partner_id, amount=amount, method=method,
                              kind="commission", actor=actor, override_reason=override_reason)
-            ledger.post(session, ledger.Posting(
-                account_kind=PAYABLE, owner_id=partner_id, amount=-amount, kind="payout",
-                source_type="payout", source_id=payout.id,
-                source_key=f"payout:{payout.id}:out"), require_funds=not override)
+            operations.pay_out_commission(session, partner_id=partner_id, payout_id=payout.id,
+                                          amount=amount, override=override)
     except InsufficientBonus as exc:
         raise PayoutAbovePayable(
             f"Only {ledger.balance(session, PAYABLE, partner_id)} is payable; an owner can "
@@ -123,11 +121,8 @@ def cash_out_bonuses(session: Session, partner_id: int, *, amount: Decimal, meth
         with session.begin_nested():
             payout = _payout(session, partner_id, amount=amount, method=method,
                              kind="bonus_cash_out", actor=actor)
-            ledger.post(session, ledger.Posting(
-                account_kind=AccountKind.CUSTOMER_BONUS, owner_id=partner.customer_id,
-                amount=-amount, kind="bonus_cash_out", source_type="payout",
-                source_id=payout.id, source_key=f"payout:{payout.id}:bonus"),
-                require_funds=True)
+            operations.cash_out_bonus(session, customer_id=partner.customer_id,
+                                      payout_id=payout.id, amount=amount)
     except InsufficientBonus as exc:
         raise InsufficientBonus(
             f"The card holds {bonuses(session, partner)} in bonuses.") from exc

@@ -12,6 +12,7 @@ from wordofmouth.audit import service as audit
 from wordofmouth.calendar import day_of
 from wordofmouth.db import utcnow
 from wordofmouth.errors import InvalidInput
+from wordofmouth.ledger import operations
 from wordofmouth.ledger import service as ledger
 from wordofmouth.ledger.models import AccountKind
 from wordofmouth.ledger.rules import spendable
@@ -116,12 +117,8 @@ def _apply(session: Session, sale: Sale, draft: PaymentDraft, share: Decimal,
         session.flush()  # the payment's id names the movement
         # The conditional update inside post() is what stops two tills spending the same
         # bonus at once: the balance read by the limit check is only for the message.
-        ledger.post(session, ledger.Posting(
-            account_kind=AccountKind.CUSTOMER_BONUS, owner_id=sale.customer_id,
-            amount=-payment.amount, kind="bonus_spend", source_type="payment",
-            source_id=payment.id, source_key=f"payment:{payment.id}:bonus_spend",
-            sale_id=sale.id,
-        ), require_funds=True, at=at)
+        operations.spend_bonus(session, customer_id=sale.customer_id, payment_id=payment.id,
+                               sale_id=sale.id, amount=payment.amount, at=at)
     sale.paid_total += applied
 
 
@@ -159,12 +156,9 @@ def refund_payments_of_void(session: Session, sale: Sale) -> None:
     """A voided sale gives back bonuses already spent on it."""
     for payment in sale.payments:
         if payment.method == PaymentMethod.BONUS and sale.customer_id is not None:
-            ledger.post(session, ledger.Posting(
-                account_kind=AccountKind.CUSTOMER_BONUS, owner_id=sale.customer_id,
-                amount=payment.amount, kind="bonus_refund", source_type="void",
-                source_id=sale.id, source_key=f"void:{sale.id}:payment:{payment.id}",
-                sale_id=sale.id,
-            ))
+            operations.refund_bonus_of_void(session, customer_id=sale.customer_id,
+                                            sale_id=sale.id, payment_id=payment.id,
+                                            amount=payment.amount)
 
 
 def void_sale(session: Session, sale_id: int, *, actor: str) -> Sale:

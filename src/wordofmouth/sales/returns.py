@@ -12,8 +12,7 @@ from wordofmouth.audit import service as audit
 from wordofmouth.calendar import day_of
 from wordofmouth.db import utcnow
 from wordofmouth.errors import InvalidInput
-from wordofmouth.ledger import service as ledger
-from wordofmouth.ledger.models import AccountKind
+from wordofmouth.ledger import operations
 from wordofmouth.money import ZERO
 from wordofmouth.sales import rules
 from wordofmouth.sales.errors import (
@@ -79,11 +78,9 @@ def return_items(session: Session, sale_id: int, items: list[ReturnItem], *, act
     session.add(ret)
     session.flush()
     if ret.refund_bonus and sale.customer_id is not None:
-        ledger.post(session, ledger.Posting(
-            account_kind=AccountKind.CUSTOMER_BONUS, owner_id=sale.customer_id,
-            amount=ret.refund_bonus, kind="bonus_refund", source_type="return",
-            source_id=ret.id, source_key=f"return:{ret.id}:bonus_refund", sale_id=sale.id,
-        ), at=at)
+        operations.refund_bonus_of_return(session, customer_id=sale.customer_id,
+                                          return_id=ret.id, sale_id=sale.id,
+                                          amount=ret.refund_bonus, at=at)
     for step in reversed(EXTENSIONS.accrual_steps):
         step.reverse(session, sale, ret, returned_before)
     sale.returned_net = returned_before + returned_now
