@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from sqlalchemy import func, or_, select, update
@@ -81,6 +82,15 @@ def subtree_ids(session: Session, group_id: int) -> list[int]:
     return list(session.scalars(
         select(ProductGroup.id).where(ProductGroup.path.startswith(group.path))
     ))
+
+
+def in_group(session: Session, group_id: int | None) -> Callable[[int | None], bool]:
+    """Whether goods of a group fall under `group_id` (its subtree); every group does when
+    `group_id` is None. For offers limited to a product group."""
+    if group_id is None:
+        return lambda _group: True
+    inside = set(subtree_ids(session, group_id))
+    return lambda group: group in inside
 
 
 def get_product(session: Session, product_id: int) -> Product:

@@ -84,8 +84,8 @@ def _until_today(day: int) -> ColumnElement[Any]:
     return case((M.period_end_day < day, M.period_end_day), else_=literal(day))
 
 
-def _log(session: Session, where: ColumnElement[bool], *, day: int, actor: str, action: str,
-         to_status: ColumnElement[Any] | str) -> None:
+def log_decisions(session: Session, where: ColumnElement[bool], *, day: int, actor: str,
+                  action: str, to_status: ColumnElement[Any] | str) -> None:
     """Log the change about to happen to the rows matching `where` (one INSERT … SELECT)."""
     target = literal(to_status) if isinstance(to_status, str) else to_status
     session.execute(insert(ClubDecision).from_select(
@@ -134,11 +134,11 @@ def run(session: Session, *, day: int, since_day: int, s: ClubSettings,
     scope = with_period
     for n in range(1, MAX_PASSES):
         reached = and_(scope, M.reached_amount >= M.required_amount)
-        _log(session, reached, day=day, actor=actor, action="candidate_join",
+        log_decisions(session, reached, day=day, actor=actor, action="candidate_join",
              to_status=S.CANDIDATE_JOIN)
         counts["candidate_join"] += _change(session, reached, {"status": S.CANDIDATE_JOIN})
         ended_short = and_(scope, M.period_end_day < day)
-        _log(session, ended_short, day=day, actor=actor, action="period_reset",
+        log_decisions(session, ended_short, day=day, actor=actor, action="period_reset",
              to_status=S.REGULAR)
         counts["period_reset"] += _change(session, ended_short, {
             "cycle_start_day": M.period_end_day + 1, "period_start_day": None,
@@ -155,7 +155,8 @@ def run(session: Session, *, day: int, since_day: int, s: ClubSettings,
     ended = and_(members, M.period_end_day < day)
     outcome = case((M.reached_amount >= M.required_amount, literal(S.CANDIDATE_EXTEND.value)),
                    else_=literal(S.CANDIDATE_EXCLUDE.value))
-    _log(session, ended, day=day, actor=actor, action="confirmation_end", to_status=outcome)
+    log_decisions(session, ended, day=day, actor=actor, action="confirmation_end",
+                  to_status=outcome)
     for status in (S.CANDIDATE_EXTEND, S.CANDIDATE_EXCLUDE):
         counts[status.value] = _change(session, and_(ended, outcome == status.value),
                                        {"status": status})

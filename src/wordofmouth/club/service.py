@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -108,14 +108,8 @@ def decide(session: Session, *, customer_ids: list[int], action: str, actor: str
         raise NotACandidate(f"Not a {before.replace('_', ' ')} any more: customers "
                             f"{', '.join(map(str, stale[:10]))}{'…' if len(stale) > 10 else ''}. "
                             "Reload the list.")
-    session.execute(insert(ClubDecision).from_select(
-        ["customer_id", "at", "day", "actor", "action", "from_status", "to_status",
-         "reached_amount", "required_amount", "period_start_day", "period_end_day"],
-        select(ClubMembership.customer_id, literal(utcnow(), ClubDecision.at.type),
-               literal(day), literal(actor), literal(action), ClubMembership.status,
-               literal(after.value), ClubMembership.reached_amount,
-               ClubMembership.required_amount, ClubMembership.period_start_day,
-               ClubMembership.period_end_day).where(chosen)))
+    review.log_decisions(session, chosen, day=day, actor=actor, action=action,
+                         to_status=after.value)
     template = rules.decide(rules.Membership(status=before, cycle_start_day=0), action, day, s)
     values: dict[str, Any] = {"status": after, "updated_at": utcnow(),
                               "period_start_day": template.period_start_day,

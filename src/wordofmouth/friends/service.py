@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
-from wordofmouth.calendar import date_of, day_of, today
+from wordofmouth.calendar import date_of, today
 from wordofmouth.catalog import service as catalog
 from wordofmouth.customers import service as customers
-from wordofmouth.db import utcnow
 from wordofmouth.errors import InvalidInput
 from wordofmouth.friends import errors, rules
 from wordofmouth.friends.models import CodeStatus, FriendCampaign, FriendCode, FriendReferral
@@ -190,9 +188,8 @@ def check(session: Session, fc: FriendCode, basket: Basket, *, basket_rules: boo
                                        f"{_date(rules.last_valid_day(t))}.")
     if basket.customer_id is not None:
         _check_buyer(session, fc, basket)
-    groups = (set(catalog.subtree_ids(session, campaign.group_id))
-              if campaign.group_id is not None else None)
-    chosen = [ln for ln in basket.lines if groups is None or ln[1] in groups]
+    qualifies = catalog.in_group(session, campaign.group_id)
+    chosen = [ln for ln in basket.lines if qualifies(ln[1])]
     gross = sum((ln[2] for ln in chosen), ZERO)
     net = sum((ln[3] for ln in chosen), ZERO)
     if basket_rules and basket.lines:
@@ -223,8 +220,8 @@ def _date(day: int) -> str:
 
 
 def basket_of(sale: Sale, *, day: int | None = None) -> Basket:
-    moment: datetime = sale.paid_at or (sale.created_at if sale.channel == "import" else utcnow())
-    return Basket(customer_id=sale.customer_id, day=day if day is not None else day_of(moment),
+    return Basket(customer_id=sale.customer_id,
+                  day=day if day is not None else sales.day_of_sale(sale),
                   lines=[(ln.line_no, ln.group_id, ln.gross, ln.net) for ln in sale.lines],
                   sale_id=sale.id)
 

@@ -58,9 +58,8 @@ class FriendBonus:
         if code is None or not code.purchase_amount:
             return
         campaign = service.get_campaign(session, code.campaign_id)
-        groups = (set(catalog.subtree_ids(session, campaign.group_id))
-                  if campaign.group_id is not None else None)
-        qualifying = {ln.id for ln in sale.lines if groups is None or ln.group_id in groups}
+        qualifies = catalog.in_group(session, campaign.group_id)
+        qualifying = {ln.id for ln in sale.lines if qualifies(ln.group_id)}
         rows = session.execute(select(ReturnLine.return_id, ReturnLine.sale_line_id,
                                       ReturnLine.net)
                                .join(SaleReturn, SaleReturn.id == ReturnLine.return_id)

@@ -7,9 +7,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wordofmouth.calendar import day_of
 from wordofmouth.catalog import service as catalog
-from wordofmouth.db import utcnow
 from wordofmouth.ledger import service as ledger
 from wordofmouth.partners import codes, commission, milestones, rules
 from wordofmouth.partners import service as partners
@@ -21,17 +19,13 @@ from wordofmouth.sales.models import Sale, SaleReturn
 from wordofmouth.sales.rules import DiscountCandidate
 
 
-def _day(sale: Sale) -> int:
-    return day_of(sale.paid_at or (sale.created_at if sale.channel == "import" else utcnow()))
-
-
 def presented(session: Session, sale: Sale) -> PartnerCode | None:
     """The usable partner code presented on this sale, if any (no query without codes)."""
     if not sale.presented_codes:
         return None
     found = session.scalars(select(PartnerCode)
                             .where(PartnerCode.code.in_(sale.presented_codes))).all()
-    return next((pc for pc in found if codes.usable(pc, _day(sale))), None)
+    return next((pc for pc in found if codes.usable(pc, sales.day_of_sale(sale))), None)
 
 
 class PartnerCodeHandler:
@@ -39,7 +33,7 @@ class PartnerCodeHandler:
 
     def apply(self, session: Session, sale: Sale, target_id: int, code: str) -> str:
         pc = session.get(PartnerCode, target_id)
-        if pc is None or not codes.usable(pc, _day(sale)):
+        if pc is None or not codes.usable(pc, sales.day_of_sale(sale)):
             raise PartnerCodeNotUsable()
         partner = partners.get_partner(session, pc.partner_id)
         if not partner.active:
@@ -60,11 +54,9 @@ class PartnerCodeDiscount:
         pc = presented(session, sale)
         if pc is None or not pc.discount_percent:
             return {}
-        groups = (set(catalog.subtree_ids(session, pc.group_id))
-                  if pc.group_id is not None else None)
+        qualifies = catalog.in_group(session, pc.group_id)
         offer = DiscountCandidate("partner_code", pc.discount_percent, pc.code)
-        return {ln.line_no: [offer] for ln in sale.lines
-                if groups is None or ln.group_id in groups}
+        return {ln.line_no: [offer] for ln in sale.lines if qualifies(ln.group_id)}
 
 
 class PartnerCommission:

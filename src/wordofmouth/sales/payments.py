@@ -37,7 +37,7 @@ from wordofmouth.sales.models import (
     SaleKind,
     SaleStatus,
 )
-from wordofmouth.sales.service import get_sale, recompute, require_open
+from wordofmouth.sales.service import counts_at, get_sale, recompute, require_open
 from wordofmouth.settings import service as store_settings
 
 # Bonuses first (they have a cap), then card and bank, cash last (cash may give change).
@@ -146,7 +146,7 @@ def _check_bonus_limit(session: Session, sale: Sale, amount: Decimal, share: Dec
 def complete(session: Session, sale: Sale, *, paid_at: datetime | None = None) -> None:
     """Mark the sale paid and run the accrual steps, in order."""
     sale.status = SaleStatus.PAID
-    sale.paid_at = paid_at or (sale.created_at if sale.channel == "import" else utcnow())
+    sale.paid_at = paid_at or counts_at(sale)
     sale.paid_day = day_of(sale.paid_at)
     for step in EXTENSIONS.accrual_steps:
         step.accrue(session, sale)

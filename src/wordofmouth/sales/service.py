@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from wordofmouth.audit import service as audit
-from wordofmouth.calendar import date_of, end_of, start_of, today
+from wordofmouth.calendar import date_of, day_of, end_of, start_of, today
 from wordofmouth.catalog import service as catalog
 from wordofmouth.catalog.errors import ProductNotFound
 from wordofmouth.catalog.models import Product
@@ -56,6 +56,20 @@ class SaleDraft:
     created_at: datetime | None = None  # a document date, for importing history
     due_date: date | None = None
     note: str = ""
+
+
+def counts_at(sale: Sale) -> datetime:
+    """The moment a sale counts at, for every rule with a date (a code's validity, a term's
+    window, the day of a purchase): when it was paid; an imported document at its own date;
+    an open sale now."""
+    if sale.paid_at is not None:
+        return sale.paid_at
+    return sale.created_at if sale.channel == "import" else utcnow()
+
+
+def day_of_sale(sale: Sale) -> int:
+    """The store day a sale counts on."""
+    return day_of(counts_at(sale))
 
 
 def get_sale(session: Session, sale_id: int, *, lock: bool = False) -> Sale:
