@@ -1,6 +1,7 @@
 """Which DomainErrors a function can raise, read from its source and from the source of
 every wordofmouth function it calls, transitively: `raise X(...)` where X resolves to a
-DomainError subclass, less what a surrounding `try` catches. It reads more than can happen
+DomainError subclass (or X handed to a call, as `rows.one` takes the NotFound to
+raise), less what a surrounding `try` catches. It reads more than can happen
 (every branch counts) and misses what it cannot resolve (a method of an unknown object)."""
 
 from __future__ import annotations
@@ -102,6 +103,8 @@ class ErrorReader:
                 passed = self._resolve(arg, scope)  # a function handed on is called later
                 if isinstance(passed, types.FunctionType):
                     found |= self.of(passed)
+                elif _is_error(passed):  # an error handed on is raised by the callee
+                    found.add(passed)
         for child in ast.iter_child_nodes(node):
             found |= self._node(child, scope)
         return found

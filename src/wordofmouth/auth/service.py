@@ -11,6 +11,7 @@ from argon2.exceptions import VerificationError, VerifyMismatchError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from wordofmouth import rows
 from wordofmouth.audit import service as audit
 from wordofmouth.auth import rules
 from wordofmouth.auth.errors import (
@@ -59,9 +60,7 @@ def create_user(session: Session, *, login: str, name: str, role: str, password:
 
 
 def set_user(session: Session, user_id: int, *, role: str, active: bool, actor: str) -> User:
-    user = session.get(User, user_id)
-    if user is None:
-        raise UserNotFound()
+    user = rows.one(session, User, user_id, UserNotFound)
     if role not in {r.value for r in Role}:
         raise InvalidInput(f"Unknown role '{role}'.")
     audit.record(session, actor=actor, action="user.change", target_type="user",
@@ -126,9 +125,7 @@ def locked_logins(session: Session) -> dict[str, int]:
 
 def unlock(session: Session, user_id: int, *, actor: str) -> User:
     """Forget a login's failed attempts, so it may log in again at once from anywhere."""
-    user = session.get(User, user_id)
-    if user is None:
-        raise UserNotFound()
+    user = rows.one(session, User, user_id, UserNotFound)
     gone = session.execute(delete(LoginAttempt).where(
         LoginAttempt.login == user.login, LoginAttempt.ok.is_(False))).rowcount  # type: ignore[attr-defined]
     audit.record(session, actor=actor, action="user.unlock", target_type="user",
@@ -180,9 +177,7 @@ def create_token(session: Session, *, name: str, scopes: list[str], actor: str) 
 
 
 def revoke_token(session: Session, token_id: int, *, actor: str) -> None:
-    token = session.get(ApiToken, token_id)
-    if token is None:
-        raise TokenNotFound()
+    token = rows.one(session, ApiToken, token_id, TokenNotFound)
     token.active = False
     audit.record(session, actor=actor, action="token.revoke", target_type="api_token",
                  target_id=token.id)

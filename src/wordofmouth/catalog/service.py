@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from wordofmouth import rows
 from wordofmouth.catalog.errors import DuplicateSku, GroupCycle, GroupNotFound, ProductNotFound
 from wordofmouth.catalog.models import Product, ProductGroup
 from wordofmouth.errors import InvalidInput
@@ -15,10 +16,8 @@ from wordofmouth.scancodes import service as scancodes
 
 
 def get_group(session: Session, group_id: int) -> ProductGroup:
-    group = session.get(ProductGroup, group_id)
-    if group is None:
-        raise GroupNotFound(f"Product group {group_id} does not exist.")
-    return group
+    return rows.one(session, ProductGroup, group_id, GroupNotFound,
+                          f"Product group {group_id} does not exist.")
 
 
 def create_group(session: Session, *, name: str, parent_id: int | None = None) -> ProductGroup:
@@ -94,10 +93,8 @@ def in_group(session: Session, group_id: int | None) -> Callable[[int | None], b
 
 
 def get_product(session: Session, product_id: int) -> Product:
-    product = session.get(Product, product_id)
-    if product is None:
-        raise ProductNotFound(f"Product {product_id} does not exist.")
-    return product
+    return rows.one(session, Product, product_id, ProductNotFound,
+                          f"Product {product_id} does not exist.")
 
 
 def products_by_id(session: Session, ids: set[int]) -> dict[int, Product]:

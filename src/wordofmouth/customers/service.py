@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from wordofmouth import rows
 from wordofmouth.customers.errors import CardInactive, CardNotFound, CustomerNotFound
 from wordofmouth.customers.models import Customer, DiscountCard
 from wordofmouth.errors import InvalidInput
@@ -32,10 +33,9 @@ def _clean_contacts(phone: str | None, email: str | None) -> tuple[str | None, s
 
 
 def get_customer(session: Session, customer_id: int) -> Customer:
-    customer = session.get(Customer, customer_id, options=[selectinload(Customer.cards)])
-    if customer is None:
-        raise CustomerNotFound(f"Customer {customer_id} does not exist.")
-    return customer
+    return rows.one(session, Customer, customer_id, CustomerNotFound,
+                          f"Customer {customer_id} does not exist.",
+                          options=[selectinload(Customer.cards)])
 
 
 def create_customer(session: Session, *, first_name: str, last_name: str = "",
@@ -124,10 +124,8 @@ def update_card(session: Session, card_id: int, *, discount_percent: Decimal,
 
 
 def get_card(session: Session, card_id: int) -> DiscountCard:
-    card = session.get(DiscountCard, card_id)
-    if card is None:
-        raise CardNotFound(f"Discount card {card_id} does not exist.")
-    return card
+    return rows.one(session, DiscountCard, card_id, CardNotFound,
+                          f"Discount card {card_id} does not exist.")
 
 
 def card_by_number(session: Session, number: str, *, active_only: bool = True) -> DiscountCard:

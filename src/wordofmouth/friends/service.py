@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from wordofmouth import rows
 from wordofmouth.calendar import date_of, today
 from wordofmouth.catalog import service as catalog
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import InvalidInput
-from wordofmouth.friends import errors, rules
+from wordofmouth.friends import errors, repository, rules
 from wordofmouth.friends.models import CodeStatus, FriendCampaign, FriendCode, FriendReferral
 from wordofmouth.friends.rules import BonusRule
 from wordofmouth.money import ZERO
@@ -82,17 +83,8 @@ def update_campaign(session: Session, campaign_id: int, **values: Any) -> Friend
 
 
 def get_campaign(session: Session, campaign_id: int) -> FriendCampaign:
-    campaign = session.get(FriendCampaign, campaign_id)
-    if campaign is None:
-        raise errors.CampaignNotFound(f"Campaign {campaign_id} does not exist.")
-    return campaign
-
-
-def campaigns(session: Session, *, active_only: bool = False) -> list[FriendCampaign]:
-    stmt = select(FriendCampaign).order_by(FriendCampaign.id.desc())
-    if active_only:
-        stmt = stmt.where(FriendCampaign.active.is_(True))
-    return list(session.scalars(stmt))
+    return rows.one(session, FriendCampaign, campaign_id, errors.CampaignNotFound,
+                          f"Campaign {campaign_id} does not exist.")
 
 
 def terms(c: FriendCampaign) -> rules.CampaignTerms:
@@ -134,16 +126,6 @@ def issue_codes(session: Session, *, customer_id: int, campaign_id: int, count: 
     return issued
 
 
-def codes_of(session: Session, *, referrer_id: int | None = None, batch: str | None = None,
-             limit: int = 500) -> list[FriendCode]:
-    stmt = select(FriendCode).order_by(FriendCode.id.desc()).limit(limit)
-    if referrer_id is not None:
-        stmt = stmt.where(FriendCode.referrer_id == referrer_id)
-    if batch is not None:
-        stmt = stmt.where(FriendCode.batch == batch)
-    return list(session.scalars(stmt))
-
-
 # ---- checking a code against a buyer and a basket ---------------------------------------
 
 @dataclass(frozen=True)
@@ -166,7 +148,7 @@ class Fit:
 
 
 def find(session: Session, code: str) -> FriendCode:
-    fc = session.scalars(select(FriendCode).where(FriendCode.code == code.strip())).one_or_none()
+    fc = repository.by_code(session, code.strip())
     if fc is None:
         raise errors.FriendCodeUnknown(f"There is no friend code {code.strip()}.")
     return fc
@@ -205,12 +187,9 @@ def _check_buyer(session: Session, fc: FriendCode, basket: Basket) -> None:
     buyer = basket.customer_id
     if buyer == fc.referrer_id:
         raise errors.OwnCode()
-    if session.scalar(select(exists().where(FriendReferral.friend_id == buyer))):
+    if repository.is_referred(session, buyer):
         raise errors.AlreadyReferred()
-    bought = exists().where(Sale.customer_id == buyer, Sale.paid_at.is_not(None))
-    if basket.sale_id is not None:
-        bought = bought.where(Sale.id != basket.sale_id)
-    if session.scalar(select(bought)):
+    if buyer is not None and sales.has_paid_purchase(session, buyer, besides=basket.sale_id):
         raise errors.NotANewBuyer()
 
 
@@ -269,26 +248,19 @@ def attach(session: Session, sale: Sale, code: str) -> str:
 
 
 def held_by(session: Session, sale: Sale) -> FriendCode | None:
-    if not sale.presented_codes:
-        return None
-    return session.scalars(select(FriendCode).where(
-        FriendCode.code.in_(sale.presented_codes), FriendCode.held_sale_id == sale.id,
-        FriendCode.status == CodeStatus.HELD)).first()
+    return repository.held_by(session, sale.presented_codes, sale.id)
 
 
 def used_by(session: Session, sale: Sale) -> FriendCode | None:
-    if not sale.presented_codes:
-        return None
-    return session.scalars(select(FriendCode).where(
-        FriendCode.code.in_(sale.presented_codes), FriendCode.used_sale_id == sale.id)).first()
+    return repository.used_by(session, sale.presented_codes, sale.id)
 
 
 def release(session: Session, sale: Sale) -> None:
-    session.execute(update(FriendCode)
-                    .where(FriendCode.held_sale_id == sale.id,
-                           FriendCode.status == CodeStatus.HELD)
-                    .values(status=CodeStatus.ISSUED, held_sale_id=None)
-                    .execution_options(synchronize_session="fetch"))
+    repository.release(session, sale.id)
+
+
+campaigns = repository.campaigns
+codes_of = repository.codes_of
 
 
 def fit_for_sale(session: Session, sale: Sale) -> Fit | None:
@@ -307,14 +279,9 @@ def fit_for_sale(session: Session, sale: Sale) -> Fit | None:
 def use(session: Session, sale: Sale, fit: Fit) -> Decimal:
     """Mark the code used exactly once (a conditional update), make the friend referred by
     the code's owner; returns the referrer's bonus."""
-    used = session.execute(
-        update(FriendCode)
-        .where(FriendCode.id == fit.code.id, FriendCode.status == CodeStatus.HELD,
-               FriendCode.held_sale_id == sale.id)
-        .values(status=CodeStatus.USED, used_sale_id=sale.id, friend_id=sale.customer_id,
-                used_at=sale.paid_at, purchase_amount=fit.qualifying_net, held_sale_id=None)
-        .execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]
-    if used != 1:
+    if not repository.mark_used(session, fit.code.id, sale_id=sale.id,
+                                friend_id=sale.customer_id, at=sale.paid_at,
+                                purchase=fit.qualifying_net):
         raise errors.FriendCodeUsed()
     session.expire(fit.code)
     assert sale.customer_id is not None

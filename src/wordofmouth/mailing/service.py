@@ -10,6 +10,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from wordofmouth import rows
 from wordofmouth.audit import service as audit
 from wordofmouth.config import get_settings
 from wordofmouth.customers.errors import CustomerNotFound
@@ -109,10 +110,7 @@ def create(session: Session, *, channel: str, subject: str, body: str,
 
 
 def get(session: Session, mailing_id: int) -> Mailing:
-    found = session.get(Mailing, mailing_id)
-    if found is None:
-        raise MailingNotFound()
-    return found
+    return rows.one(session, Mailing, mailing_id, MailingNotFound)
 
 
 def mailings(session: Session, limit: int = 100) -> list[Mailing]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from wordofmouth import rows
 from wordofmouth.audit import service as audit
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import InvalidInput
@@ -59,10 +60,8 @@ def update_partner(session: Session, partner_id: int, *, actor: str,
 
 
 def get_partner(session: Session, partner_id: int) -> Partner:
-    partner = session.get(Partner, partner_id)
-    if partner is None:
-        raise PartnerNotFound(f"Partner {partner_id} does not exist.")
-    return partner
+    return rows.one(session, Partner, partner_id, PartnerNotFound,
+                          f"Partner {partner_id} does not exist.")
 
 
 def partners(session: Session, *, active_only: bool = False) -> list[Partner]:
@@ -103,9 +102,8 @@ def employee_of(session: Session, partner_id: int, employee_id: int | None) -> i
     """Check that the employee (if any) belongs to the partner."""
     if employee_id is None:
         return None
-    employee = session.get(PartnerEmployee, employee_id)
-    if employee is None:
-        raise EmployeeNotFound(f"Partner employee {employee_id} does not exist.")
+    employee = rows.one(session, PartnerEmployee, employee_id, EmployeeNotFound,
+                              f"Partner employee {employee_id} does not exist.")
     if employee.partner_id != partner_id:
         raise EmployeeOfAnotherPartner()
     return employee.id

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from wordofmouth import rows
 from wordofmouth.audit import service as audit
 from wordofmouth.calendar import date_of, day_of, end_of, start_of, today
 from wordofmouth.catalog import service as catalog
@@ -16,7 +17,7 @@ from wordofmouth.catalog.errors import ProductNotFound
 from wordofmouth.catalog.models import Product
 from wordofmouth.customers import service as customers
 from wordofmouth.customers.models import DiscountCard
-from wordofmouth.db import is_postgres, utcnow
+from wordofmouth.db import utcnow
 from wordofmouth.errors import InvalidInput
 from wordofmouth.money import MAX_AMOUNT, MAX_SALE, ZERO, fmt
 from wordofmouth.sales import rules
@@ -72,6 +73,14 @@ def day_of_sale(sale: Sale) -> int:
     return day_of(counts_at(sale))
 
 
+def has_paid_purchase(session: Session, customer_id: int, *, besides: int | None = None
+                      ) -> bool:
+    """Whether the customer has bought anything (a paid sale), `besides` this sale."""
+    bought = exists().where(Sale.customer_id == customer_id, Sale.paid_at.is_not(None))
+    if besides is not None:
+        bought = bought.where(Sale.id != besides)
+    return session.scalar(select(bought)) is True
+
 def get_sale(session: Session, sale_id: int, *, lock: bool = False) -> Sale:
     """A sale with its lines and payments; `lock` holds its row until the transaction ends.
 
@@ -82,9 +91,7 @@ def get_sale(session: Session, sale_id: int, *, lock: bool = False) -> Sale:
         selectinload(Sale.lines), selectinload(Sale.payments)
     )
     if lock:
-        stmt = stmt.execution_options(populate_existing=True)
-        if is_postgres(session):
-            stmt = stmt.with_for_update()
+        stmt = rows.locked(session, stmt)
     sale = session.scalars(stmt).one_or_none()
     if sale is None:
         raise SaleNotFound(f"Sale {sale_id} does not exist.")
