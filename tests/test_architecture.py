@@ -70,3 +70,57 @@ def test_a_service_knows_nothing_of_the_web(service: Path) -> None:
     text = service.read_text()
     for adapter in ("fastapi", "starlette", "typer", "jinja2"):
         assert f"import {adapter}" not in text and f"from {adapter}" not in text
+
+
+# Modules that read other capabilities' tables on purpose: reports and lists that join
+# across capabilities in one query (docs/architecture.md → Read models). Everywhere else a
+# capability asks another through its service.
+READ_MODELS = {
+    "analysis/activity.py", "analysis/bonus.py", "club/lists.py", "club/review.py",
+    "mailing/audience.py", "partners/invoices.py", "partners/own.py", "partners/report.py",
+    "storefront/clicks.py", "storefront/statement.py",
+}
+ADAPTERS = ("api.py", "pages.py", "portal.py", "cli.py", "activity_pages.py")
+
+
+def _tables_read_across(path: Path, capability: str) -> set[str]:
+    """Other capabilities' ORM classes this module queries (names it uses as a table or a
+    column), as opposed to naming them in type hints."""
+    from sqlalchemy.orm import DeclarativeBase
+
+    tree = ast.parse(path.read_text())
+    foreign: dict[str, str] = {}
+    for node in tree.body:
+        if (isinstance(node, ast.ImportFrom) and (node.module or "").endswith(".models")
+                and (node.module or "").startswith("wordofmouth.")):
+            other = str(node.module).split(".")[1]
+            if other == capability:
+                continue
+            module = __import__(str(node.module), fromlist=["_"])
+            for alias in node.names:
+                obj = getattr(module, alias.name)
+                if isinstance(obj, type) and issubclass(obj, DeclarativeBase):
+                    foreign[alias.asname or alias.name] = other
+    used = set()
+    for seen in ast.walk(tree):
+        if (isinstance(seen, ast.Attribute) and isinstance(seen.value, ast.Name)
+                and seen.value.id in foreign):
+            used.add(f"{foreign[seen.value.id]}.{seen.value.id}")
+        if isinstance(seen, ast.Call):
+            used |= {f"{foreign[a.id]}.{a.id}" for a in seen.args
+                     if isinstance(a, ast.Name) and a.id in foreign}
+    return used
+
+
+def test_capabilities_read_each_others_tables_only_in_read_models() -> None:
+    found = {}
+    for path in sorted(PACKAGE.glob("*/*.py")):
+        rel = path.relative_to(PACKAGE).as_posix()
+        capability = rel.split("/")[0]
+        if (capability in ("migrations", "demo") or path.name in ADAPTERS
+                or path.name == "models.py" or rel in READ_MODELS):
+            continue
+        used = _tables_read_across(path, capability)
+        if used:
+            found[rel] = sorted(used)
+    assert found == {}

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from tests.factories import CardFactory, CustomerFactory
 from tests.mailing.conftest import Provider, SmtpSink, use_smtp
 from wordofmouth.db import utcnow
-from wordofmouth.mailing import errors, service
+from wordofmouth.mailing import audience, errors, service
 from wordofmouth.mailing import settings as mail_settings
 from wordofmouth.mailing.models import Message
 from wordofmouth.mailing.worker import Worker
@@ -35,7 +35,7 @@ def customers(*specs: tuple[str, str, str, bool, bool, bool]) -> list[int]:
 
 def statuses(db: Session, mailing_id: int) -> dict[str, tuple[str, str]]:
     return {name.split()[0]: (m.status, m.answer)
-            for m, name in service.messages(db, mailing_id)}
+            for m, name in audience.messages(db, mailing_id)}
 
 
 def send_all(joined: Any) -> None:
@@ -121,7 +121,7 @@ def test_sms_goes_to_twilio_in_its_format_with_retries_and_reasons(
     assert got["Taras"][0] == "queued" and "429" in got["Taras"][1]
     assert got["Iryna"] == ("failed",
                             "400 21211 The 'To' number is not a valid phone number.")
-    message = next(x for x, n in service.messages(db, m.id) if n.startswith("Taras"))
+    message = next(x for x, n in audience.messages(db, m.id) if n.startswith("Taras"))
     wait = message.next_attempt_at - utcnow()
     assert timedelta(seconds=3) < wait <= timedelta(seconds=5)  # the provider's Retry-After
 
@@ -153,7 +153,7 @@ def test_viber_goes_to_infobip_and_falls_back_to_sms(
                                                                      "text": "Hi Olena"}
     assert sent["destinations"][0]["to"] == "380501112233"
     got = {name.split()[0]: (msg.channel, msg.status, msg.answer)
-           for msg, name in service.messages(db, m.id)}
+           for msg, name in audience.messages(db, m.id)}
     assert got["Olena"][:2] == ("sms", "sent")
     assert got["Olena"][2].startswith("Viber: 400 BAD_REQUEST Not a Viber user → SMS: 201")
     assert got["Taras"] == ("viber", "sent", "200 PENDING_ENROUTE")

@@ -161,3 +161,15 @@ def find_product(session: Session, code: str) -> Product | None:
     return session.scalars(
         select(Product).where(or_(Product.barcode == code, Product.sku == code))
     ).first()
+
+
+def product_id_by_sku(session: Session, sku: str) -> int | None:
+    found = session.scalar(select(Product.id).where(Product.sku == sku))
+    return None if found is None else int(found)
+
+
+def group_paths(session: Session, group_ids: set[int]) -> dict[int, list[int]]:
+    """Each group's path from the root group down to itself (ids)."""
+    rows = session.execute(select(ProductGroup.id, ProductGroup.path)
+                           .where(ProductGroup.id.in_(group_ids))).all()
+    return {gid: [int(p) for p in path.strip("/").split("/") if p] for gid, path in rows}

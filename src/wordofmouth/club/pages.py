@@ -12,6 +12,7 @@ from starlette.responses import Response, StreamingResponse
 
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.calendar import date_of
+from wordofmouth.club import lists as review_lists
 from wordofmouth.club import rules, service
 from wordofmouth.club.errors import UnknownClubDecision
 from wordofmouth.club.rules import ClubStatus
@@ -34,7 +35,7 @@ LISTS = [
 
 @router.get("")
 def management(request: Request, db: DB, me: Manager) -> Response:
-    lists = [(status, title, actions, service.candidates(db, status))
+    lists = [(status, title, actions, review_lists.candidates(db, status))
              for status, title, actions in LISTS]
     return render(request, "club/manage.html", me, lists=lists, counts=service.counts(db),
                   settings=service.settings(db), date_of=date_of)
@@ -70,9 +71,9 @@ def export(status: str, request: Request, me: Manager) -> Response:
         raise InvalidInput(f"Unknown list '{status}'.")
     open_session = streaming_session(request)
 
-    def batch(offset: int) -> list[service.Candidate]:
+    def batch(offset: int) -> list[review_lists.Candidate]:
         with open_session() as session:
-            return service.candidates(session, ClubStatus(status), limit=1000, offset=offset)
+            return review_lists.candidates(session, ClubStatus(status), limit=1000, offset=offset)
 
     def rows() -> Iterator[str]:
         out = io.StringIO()

@@ -16,7 +16,6 @@ from wordofmouth.club import review, rules
 from wordofmouth.club.errors import ClubDisabled, NotACandidate, UnknownClubDecision
 from wordofmouth.club.models import ClubDecision, ClubMembership, ClubReview
 from wordofmouth.club.rules import DISCOUNTED, ClubSettings, ClubStatus
-from wordofmouth.customers.models import Customer, DiscountCard
 from wordofmouth.db import is_postgres, utcnow
 from wordofmouth.errors import InvalidInput
 from wordofmouth.settings import service as store_settings
@@ -127,35 +126,6 @@ def decide(session: Session, *, customer_ids: list[int], action: str, actor: str
                     .values(**values).execution_options(synchronize_session=False))
     session.expire_all()
     return len(ids)
-
-
-@dataclass(frozen=True)
-class Candidate:
-    customer_id: int
-    name: str
-    card: str | None
-    status: str
-    reached: Decimal
-    required: Decimal | None
-    period_start_day: int | None
-    period_end_day: int | None
-    discount_percent: Decimal
-
-
-def candidates(session: Session, status: ClubStatus, *, limit: int = 500,
-               offset: int = 0) -> list[Candidate]:
-    main_card = (select(DiscountCard.number)
-                 .where(DiscountCard.customer_id == Customer.id, DiscountCard.is_main)
-                 .limit(1).scalar_subquery())
-    rows = session.execute(
-        select(ClubMembership, Customer.first_name, Customer.last_name, main_card)
-        .join(Customer, Customer.id == ClubMembership.customer_id)
-        .where(ClubMembership.status == status)
-        .order_by(ClubMembership.reached_amount.desc(), Customer.id)
-        .limit(limit).offset(offset)).all()
-    return [Candidate(m.customer_id, f"{first} {last}".strip(), card, m.status,
-                      m.reached_amount, m.required_amount, m.period_start_day,
-                      m.period_end_day, m.discount_percent) for m, first, last, card in rows]
 
 
 def counts(session: Session) -> dict[str, int]:

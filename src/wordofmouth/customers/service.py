@@ -32,6 +32,10 @@ def _clean_contacts(phone: str | None, email: str | None) -> tuple[str | None, s
     return phone, email
 
 
+def find_customer(session: Session, customer_id: int) -> Customer | None:
+    return session.get(Customer, customer_id)
+
+
 def get_customer(session: Session, customer_id: int) -> Customer:
     return rows.one(session, Customer, customer_id, CustomerNotFound,
                           f"Customer {customer_id} does not exist.",
@@ -163,3 +167,13 @@ def bonus_balance(session: Session, customer_id: int) -> Decimal:
 def count(session: Session) -> int:
     """How many customers the store has."""
     return session.scalar(select(func.count(Customer.id))) or 0
+
+
+def withdraw_consent(session: Session, customer_id: int, channel: str) -> bool:
+    """The customer no longer agrees to messages by `channel` (email, sms, viber); whether
+    they had agreed until now."""
+    customer = session.get(Customer, customer_id)
+    if customer is None or not getattr(customer, f"consent_{channel}"):
+        return False
+    setattr(customer, f"consent_{channel}", False)
+    return True

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wordofmouth.catalog import service as catalog
@@ -12,8 +11,9 @@ from wordofmouth.friends import service
 from wordofmouth.ledger import service as ledger
 from wordofmouth.ledger.models import AccountKind
 from wordofmouth.money import ZERO
+from wordofmouth.sales import returns
 from wordofmouth.sales.extensions import EXTENSIONS
-from wordofmouth.sales.models import ReturnLine, Sale, SaleReturn
+from wordofmouth.sales.models import Sale, SaleReturn
 from wordofmouth.sales.rules import DiscountCandidate
 
 STEP = "friend_bonus"
@@ -60,10 +60,7 @@ class FriendBonus:
         campaign = service.get_campaign(session, code.campaign_id)
         qualifies = catalog.in_group(session, campaign.group_id)
         qualifying = {ln.id for ln in sale.lines if qualifies(ln.group_id)}
-        rows = session.execute(select(ReturnLine.return_id, ReturnLine.sale_line_id,
-                                      ReturnLine.net)
-                               .join(SaleReturn, SaleReturn.id == ReturnLine.return_id)
-                               .where(SaleReturn.sale_id == sale.id)).all()
+        rows = returns.returned_lines(session, sale.id)
         now = sum((net for rid, lid, net in rows
                    if rid == sale_return.id and lid in qualifying), ZERO)
         before = sum((net for rid, lid, net in rows

@@ -1,5 +1,7 @@
 """What a message says to one customer: the placeholder values, read set-wise for a batch of
-customers (name, card, discount, bonus balance, club status, unused friend codes)."""
+customers (name, card, discount, bonus balance, club status, unused friend codes); and a
+mailing's messages with the names of their customers. A read model over the customers',
+club's, friends' and ledger's tables, for mailings and their pages."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from wordofmouth.club.models import ClubMembership
 from wordofmouth.customers.models import Customer, DiscountCard
 from wordofmouth.friends.models import CodeStatus, FriendCode
 from wordofmouth.ledger.models import AccountKind, LedgerAccount
+from wordofmouth.mailing.models import Message
 from wordofmouth.settings import service as store_settings
 
 CLUB_WORDS = {"member": "club member", "candidate_join": "candidate to join the club",
@@ -61,3 +64,15 @@ def people(session: Session, ids: Sequence[int]) -> list[Person]:
             "club_status": CLUB_WORDS.get(club.get(cid, "regular"), "regular customer"),
             "codes": ", ".join(codes.get(cid, [])[:10]), "store_name": store}))
     return out
+
+
+def messages(session: Session, mailing_id: int, *, status: str | None = None,
+             limit: int = 100, offset: int = 0) -> list[tuple[Message, str]]:
+    """A mailing's messages with their customers' names, for its page."""
+    stmt = (select(Message, Customer.first_name + " " + Customer.last_name)
+            .join(Customer, Customer.id == Message.customer_id)
+            .where(Message.mailing_id == mailing_id).order_by(Message.id)
+            .limit(limit).offset(offset))
+    if status:
+        stmt = stmt.where(Message.status == status)
+    return [(m, name) for m, name in session.execute(stmt)]

@@ -18,7 +18,7 @@ from wordofmouth.analysis.activity_pages import describe, filter_from
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.config import get_settings
 from wordofmouth.errors import DomainError, InvalidInput
-from wordofmouth.mailing import rules, service
+from wordofmouth.mailing import audience, rules, service
 from wordofmouth.mailing import settings as mail_settings
 from wordofmouth.mailing.models import MessageStatus
 from wordofmouth.partners import service as partners
@@ -122,7 +122,7 @@ def follow(mailing_id: int, request: Request, db: DB, me: Sender, status: str = 
     template = "mailing/_counts.html" if request.headers.get("hx-request") else \
         "mailing/follow.html"
     return render(request, template, me, mailing=mailing, counts=counts, status=status,
-                  messages=service.messages(db, mailing_id, status=status or None, limit=100,
+                  messages=audience.messages(db, mailing_id, status=status or None, limit=100,
                                             offset=(page - 1) * 100),
                   page=page, names=service.CHANNEL_NAMES,
                   busy=counts["queued"] + counts["sending"] > 0)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from wordofmouth import rows
 from wordofmouth.audit import service as audit
 from wordofmouth.config import get_settings
+from wordofmouth.customers import service as customers
 from wordofmouth.customers.errors import CustomerNotFound
 from wordofmouth.customers.models import Customer
 from wordofmouth.db import utcnow
@@ -124,17 +125,6 @@ def counts(session: Session, mailing_id: int) -> dict[str, int]:
     return {s.value: int(found.get(s.value, 0)) for s in MessageStatus}
 
 
-def messages(session: Session, mailing_id: int, *, status: str | None = None,
-             limit: int = 100, offset: int = 0) -> list[tuple[Message, str]]:
-    stmt = (select(Message, Customer.first_name + " " + Customer.last_name)
-            .join(Customer, Customer.id == Message.customer_id)
-            .where(Message.mailing_id == mailing_id).order_by(Message.id)
-            .limit(limit).offset(offset))
-    if status:
-        stmt = stmt.where(Message.status == status)
-    return [(m, name) for m, name in session.execute(stmt)]
-
-
 def retry_failed(session: Session, mailing_id: int, *, actor: str) -> int:
     get(session, mailing_id)
     n = session.execute(update(Message).where(Message.mailing_id == mailing_id,
@@ -197,11 +187,12 @@ def opt_out(session: Session, token: str) -> Customer:
     """Record the opt-out: no more consent for the channel; that customer's queued messages
     by the channel are skipped."""
     customer_id, channel, mailing_id = read_token(token)
-    customer = session.get(Customer, customer_id)
-    if customer is None or channel not in ("email", "sms", "viber"):
+    if channel not in ("email", "sms", "viber"):
         raise BadUnsubscribeLink()
-    if getattr(customer, f"consent_{channel}"):
-        setattr(customer, f"consent_{channel}", False)
+    customer = customers.find_customer(session, customer_id)
+    if customer is None:
+        raise BadUnsubscribeLink()
+    if customers.withdraw_consent(session, customer_id, channel):
         session.add(OptOut(customer_id=customer_id, channel=channel,
                            mailing_id=mailing_id or None, at=datetime.now(UTC)))
         audit.record(session, actor=f"customer:{customer_id}", action="mailing.opt_out",

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from wordofmouth.audit import service as audit
 from wordofmouth.catalog import service as catalog
-from wordofmouth.catalog.models import ProductGroup
 from wordofmouth.db import utcnow
 from wordofmouth.errors import InvalidInput
 from wordofmouth.ledger import operations
@@ -75,10 +74,8 @@ def commission_for(session: Session, sale: Sale, partner_id: int) -> Decimal:
     terms, rates = terms_of(session, partner_id)
     if terms is None:
         return ZERO
-    paths = dict(session.execute(select(ProductGroup.id, ProductGroup.path).where(
-        ProductGroup.id.in_({ln.group_id for ln in sale.lines}))).all())
-    lines = [([int(p) for p in paths.get(ln.group_id, "").strip("/").split("/") if p], ln.net)
-             for ln in sale.lines]
+    paths = catalog.group_paths(session, {ln.group_id for ln in sale.lines})
+    lines = [(paths.get(ln.group_id, []), ln.net) for ln in sale.lines]
     return rules.commission(lines, rates, terms.default_rate)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from wordofmouth.audit import service as audit
@@ -15,6 +15,7 @@ from wordofmouth.money import ZERO
 from wordofmouth.partners import rules
 from wordofmouth.partners.models import CommissionTerms, MilestoneCustomer
 from wordofmouth.partners.service import get_partner
+from wordofmouth.sales import service as sales
 from wordofmouth.sales.models import Sale
 
 KIND = "milestone_reward"
@@ -44,8 +45,8 @@ def set_milestone(session: Session, partner_id: int, *, every: int | None, minim
 
 
 def _first_purchase(session: Session, sale: Sale) -> bool:
-    return not session.scalar(select(exists().where(
-        Sale.customer_id == sale.customer_id, Sale.paid_at.is_not(None), Sale.id != sale.id)))
+    return sale.customer_id is not None and not sales.has_paid_purchase(
+        session, sale.customer_id, besides=sale.id)
 
 
 def count_first_purchase(session: Session, sale: Sale,

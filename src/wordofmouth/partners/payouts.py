@@ -24,7 +24,8 @@ from wordofmouth.partners.errors import (
 )
 from wordofmouth.partners.models import Partner, Payout
 from wordofmouth.partners.service import get_partner
-from wordofmouth.sales.models import Sale, SaleKind, SaleStatus
+from wordofmouth.sales import service as sales
+from wordofmouth.sales.models import SaleKind, SaleStatus
 
 METHODS = {"cash": "cash", "bank_transfer": "bank transfer"}
 
@@ -80,7 +81,7 @@ def pay_one_time(session: Session, partner_id: int, *, invoice_id: int, amount: 
                  method: str, actor: str, note: str = "") -> Payout:
     """A one-time reward to the partner, linked to an invoice as an expense: it counts as
     paid to the partner and lowers the invoice's profit; it does not touch payable."""
-    invoice = session.get(Sale, invoice_id)
+    invoice = sales.find_sale(session, invoice_id)
     if invoice is None or invoice.kind != SaleKind.INVOICE or invoice.status == SaleStatus.VOIDED:
         raise NotAnInvoice(f"INV-{invoice_id:06d} is not an invoice that can carry expenses.")
     payout = _payout(session, partner_id, amount=amount, method=method, kind="one_time",

@@ -59,6 +59,10 @@ def update_partner(session: Session, partner_id: int, *, actor: str,
     return partner
 
 
+def find_partner(session: Session, partner_id: int) -> Partner | None:
+    return session.get(Partner, partner_id)
+
+
 def get_partner(session: Session, partner_id: int) -> Partner:
     return rows.one(session, Partner, partner_id, PartnerNotFound,
                           f"Partner {partner_id} does not exist.")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wordofmouth.audit import service as audit
@@ -104,3 +105,11 @@ def _merge(items: list[ReturnItem]) -> dict[int, Decimal]:
 
 def returnable(sale: Sale) -> bool:
     return sale.status in (SaleStatus.PAID, SaleStatus.PARTIALLY_RETURNED)
+
+
+def returned_lines(session: Session, sale_id: int) -> list[tuple[int, int, Decimal]]:
+    """(return, sale line, net given back) of every line returned from the sale."""
+    return [(rid, lid, net) for rid, lid, net in session.execute(
+        select(ReturnLine.return_id, ReturnLine.sale_line_id, ReturnLine.net)
+        .join(SaleReturn, SaleReturn.id == ReturnLine.return_id)
+        .where(SaleReturn.sale_id == sale_id)).all()]

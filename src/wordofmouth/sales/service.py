@@ -81,6 +81,9 @@ def has_paid_purchase(session: Session, customer_id: int, *, besides: int | None
         bought = bought.where(Sale.id != besides)
     return session.scalar(select(bought)) is True
 
+def find_sale(session: Session, sale_id: int) -> Sale | None:
+    return session.get(Sale, sale_id)
+
 def get_sale(session: Session, sale_id: int, *, lock: bool = False) -> Sale:
     """A sale with its lines and payments; `lock` holds its row until the transaction ends.
 

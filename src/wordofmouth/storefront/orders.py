@@ -11,11 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wordofmouth.catalog import service as catalog
-from wordofmouth.catalog.models import Product
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import InvalidInput
 from wordofmouth.partners import service as partners
-from wordofmouth.partners.models import CustomerLink, Partner
 from wordofmouth.sales import payments, returns
 from wordofmouth.sales import service as sales
 from wordofmouth.sales.models import PaymentMethod, Sale
@@ -64,9 +62,9 @@ def _product(session: Session, line: OrderLine) -> int:
         raise InvalidInput("Each line names a product or a product group.")
     group = catalog.get_group(session, line.group_id)
     sku = f"STOREFRONT-{group.id}"
-    found = session.scalar(select(Product.id).where(Product.sku == sku))
+    found = catalog.product_id_by_sku(session, sku)
     if found is not None:
-        return int(found)
+        return found
     return catalog.create_product(session, sku=sku, name=f"{group.name} (storefront)",
                                   group_id=group.id, price=Decimal("0")).id
 
@@ -89,8 +87,8 @@ def report(session: Session, *, external_id: str, account_external_id: str,
     s = storefront_settings.get(session)
     account = _account(session, account_external_id, email)
     claim = tokens.read(token) if token else None
-    partner = session.get(Partner, claim[0]) if claim else None
-    link = session.get(CustomerLink, account.customer_id)
+    partner = partners.find_partner(session, claim[0]) if claim else None
+    link = partners.link_of(session, account.customer_id)
     decision = rules.decide(
         token_ok=None if not token else claim is not None and partner is not None,
         clicked_at=claim[2] if claim else None, ordered_at=ordered_at,
@@ -100,7 +98,7 @@ def report(session: Session, *, external_id: str, account_external_id: str,
     if decision == "attributed" and partner is not None:
         partners.link(session, account.customer_id, partner.id, source="storefront",
                       actor=actor)
-        made = session.get(CustomerLink, account.customer_id)
+        made = partners.link_of(session, account.customer_id)
         if made is not None:
             made.linked_at = ordered_at  # the account was brought when it ordered
     sale = sales.create_sale(session, sales.SaleDraft(
