@@ -3,7 +3,6 @@ payouts (commission, one-time, bonus cash-out), the referrer report, invoice pro
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
 from typing import Annotated
 
@@ -32,7 +31,6 @@ from wordofmouth.partners.schemas import (
     PayoutIn,
     PayoutOut,
     ProfitOut,
-    ReportRowOut,
     TermsIn,
     TermsOut,
 )
@@ -236,14 +234,13 @@ def pay(partner_id: int, body: PayoutIn, request: Request, db: DB,
     return idempotent(request, db, principal, body, run, 201)
 
 
-@router.get("/partners-report", response_model=list[ReportRowOut])
+@router.get("/partners-report", response_model=list[report.ReportLine])
 def referrer_report(db: DB, _: Reader, date_from: Annotated[date, Query()],
-                    date_to: Annotated[date, Query()]) -> list[ReportRowOut]:
+                    date_to: Annotated[date, Query()]) -> list[report.ReportLine]:
     """The referrer report for a period: a row per partner, then one per employee."""
     if date_from > date_to:
         raise InvalidInput("The period starts after it ends.")
-    return [ReportRowOut.model_validate(asdict(r))
-            for r in report.flat(report.referrer_report(db, date_from, date_to))]
+    return report.flat(report.referrer_report(db, date_from, date_to))
 
 
 @router.get("/invoices/{invoice_id}/profit", response_model=ProfitOut)

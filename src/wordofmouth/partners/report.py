@@ -42,7 +42,7 @@ class Row:
 
 
 @dataclass(frozen=True)
-class FlatRow:
+class ReportLine:
     """One line of the report as the API and the export give it: a partner's total, then one
     per employee (who have no rewards, paid or due of their own: those are the partner's)."""
 
@@ -61,19 +61,19 @@ class FlatRow:
     due: Decimal | None
 
 
-# The export's columns, in order: FlatRow's fields but the ids.
+# The export's columns, in order: ReportLine's fields but the ids.
 EXPORT_COLUMNS = ("partner", "employee", "customers_attracted", "customers_with_purchase",
                   "purchases", "revenue", "discounts", "commission_accrued",
                   "milestone_rewards", "paid", "due")
 
 
-def flat(rows: list[Row]) -> list[FlatRow]:
+def flat(rows: list[Row]) -> list[ReportLine]:
     """The report's rows, each partner followed by its employees."""
     out = []
     for row in rows:
         for r in (row, *row.employees):
             total = r is row
-            out.append(FlatRow(
+            out.append(ReportLine(
                 partner_id=row.partner_id, partner=row.partner, employee_id=r.employee_id,
                 employee=r.employee, customers_attracted=r.attracted,
                 customers_with_purchase=r.buyers, purchases=r.purchases, revenue=r.revenue,

@@ -171,22 +171,6 @@ class PayoutOut(Out):
     at: datetime
 
 
-class ReportRowOut(Out):
-    partner_id: int
-    partner: str
-    employee_id: int | None
-    employee: str
-    customers_attracted: int
-    customers_with_purchase: int
-    purchases: int
-    revenue: Decimal
-    discounts: Decimal
-    commission_accrued: Decimal
-    milestone_rewards: Decimal | None
-    paid: Decimal | None
-    due: Decimal | None
-
-
 class ProfitOut(Out):
     invoice_id: int
     revenue: Decimal

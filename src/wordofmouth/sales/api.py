@@ -26,6 +26,13 @@ from wordofmouth.web.idempotent import idempotent
 from wordofmouth.web.openapi import answers
 
 router = APIRouter(prefix="/api", tags=["sales"], responses=API_ERRORS)
+# What creating a sale or an invoice can answer (both create, price and may pay it).
+CREATING = (
+    "amount_out_of_bounds", "bonus_needs_customer", "bonus_share_exceeded", "card_inactive",
+    "card_not_found", "customer_not_found", "empty_sale", "idempotency_key_reused",
+    "insufficient_bonus", "invalid_quantity", "payment_exceeds_due", "price_override_forbidden",
+    "product_not_found", "product_not_on_sale", "sale_already_paid", "sale_not_open",
+    "sale_repriced", "too_many_lines", "unknown_code")
 Reader = Annotated[Principal, Depends(api_permission("sales:read"))]
 Writer = Annotated[Principal, Depends(api_permission("sales:write"))]
 
@@ -56,13 +63,7 @@ def _create(db: Session, principal: Principal, draft: service.SaleDraft,
 
 
 @router.post("/sales", response_model=SaleOut, status_code=201)
-@answers(
-    "amount_out_of_bounds", "bonus_needs_customer", "bonus_share_exceeded", "card_inactive",
-    "card_not_found", "customer_not_found", "empty_sale", "idempotency_key_reused",
-    "insufficient_bonus", "invalid_quantity", "payment_exceeds_due", "price_override_forbidden",
-    "product_not_found", "product_not_on_sale", "sale_already_paid", "sale_not_open",
-    "sale_repriced", "too_many_lines", "unknown_code"
-)
+@answers(*CREATING)
 def create_sale(body: SaleIn, request: Request, db: DB, principal: Writer) -> Response:
     """Create a sale, open (no payments) or paid (payments covering the total)."""
     draft = service.SaleDraft(lines=_lines(body.lines), customer_id=body.customer_id,
@@ -133,13 +134,7 @@ def create_return(sale_id: int, body: ReturnIn, request: Request, db: DB,
 
 
 @router.post("/invoices", response_model=SaleOut, status_code=201)
-@answers(
-    "amount_out_of_bounds", "bonus_needs_customer", "bonus_share_exceeded", "card_inactive",
-    "card_not_found", "customer_not_found", "empty_sale", "idempotency_key_reused",
-    "insufficient_bonus", "invalid_quantity", "payment_exceeds_due", "price_override_forbidden",
-    "product_not_found", "product_not_on_sale", "sale_already_paid", "sale_not_open",
-    "sale_repriced", "too_many_lines", "unknown_code"
-)
+@answers(*CREATING)
 def issue_invoice(body: InvoiceIn, request: Request, db: DB, principal: Writer) -> Response:
     """Issue an invoice now; it is paid later with /invoices/{id}/pay."""
     draft = service.SaleDraft(lines=_lines(body.lines), customer_id=body.customer_id,
