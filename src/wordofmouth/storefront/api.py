@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -10,15 +11,11 @@ from starlette.responses import Response
 
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.db import utcnow
-from wordofmouth.ledger import service as ledger
-from wordofmouth.partners.commission import STEP
-from wordofmouth.partners.models import CustomerLink
 from wordofmouth.partners.service import get_partner
-from wordofmouth.sales import service as sales
 from wordofmouth.schemas import API_ERRORS
 from wordofmouth.storefront import keys, orders
 from wordofmouth.storefront import settings as storefront_settings
-from wordofmouth.storefront.models import PartnerKey, StorefrontAccount, StorefrontOrder
+from wordofmouth.storefront.models import PartnerKey, StorefrontOrder
 from wordofmouth.storefront.schemas import KeyIn, KeyOut, OrderIn, OrderOut, RefundIn
 from wordofmouth.web.deps import DB, api_permission
 from wordofmouth.web.idempotent import idempotent
@@ -31,13 +28,7 @@ Writer = Annotated[Principal, Depends(api_permission("partners:write"))]
 
 
 def _out(db: Session, order: StorefrontOrder) -> OrderOut:
-    sale = sales.get_sale(db, order.sale_id)
-    account = db.get(StorefrontAccount, order.account_id)
-    link = db.get(CustomerLink, account.customer_id) if account else None
-    commission = ledger.sale_total(db, sale_id=sale.id, kinds=[STEP, f"{STEP}_reversal"])
-    return OrderOut(external_id=order.external_id, sale_id=sale.id, decision=order.decision,
-                    partner_id=link.partner_id if link else None, net_total=sale.net_total,
-                    refunded=sale.returned_net, commission=commission)
+    return OrderOut.model_validate(asdict(orders.summary(db, order)))
 
 
 @router.post("/storefront/orders", response_model=OrderOut, status_code=201)

@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 from wordofmouth.catalog import service as catalog
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import InvalidInput
+from wordofmouth.ledger import service as ledger
 from wordofmouth.partners import service as partners
+from wordofmouth.partners.commission import STEP
 from wordofmouth.sales import payments, returns
 from wordofmouth.sales import service as sales
 from wordofmouth.sales.models import PaymentMethod, Sale
@@ -146,3 +148,26 @@ def refund(session: Session, external_id: str, line_numbers: list[int], *,
         raise InvalidInput("Name the lines to refund.")
     returns.return_items(session, sale.id, items, actor=actor, reason="storefront refund")
     return sales.get_sale(session, sale.id)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """An order as the storefront reads it back: its sale, its attribution, its commission."""
+
+    external_id: str
+    sale_id: int
+    decision: str
+    partner_id: int | None
+    net_total: Decimal
+    refunded: Decimal
+    commission: Decimal
+
+
+def summary(session: Session, order: StorefrontOrder) -> Summary:
+    sale = sales.get_sale(session, order.sale_id)
+    account = session.get(StorefrontAccount, order.account_id)
+    link = partners.link_of(session, account.customer_id) if account else None
+    commission = ledger.sale_total(session, sale_id=sale.id, kinds=[STEP, f"{STEP}_reversal"])
+    return Summary(external_id=order.external_id, sale_id=sale.id, decision=order.decision,
+                   partner_id=link.partner_id if link else None, net_total=sale.net_total,
+                   refunded=sale.returned_net, commission=commission)
