@@ -24,7 +24,7 @@ SCOPES = {
 
 # Back-office permissions beyond the API scopes.
 PAGE_PERMISSIONS = ("pos", "settings", "users", "audit", "payout_override", "club",
-                    "analysis")
+                    "analysis", "dashboard")
 
 _ALL = frozenset(SCOPES) | frozenset(PAGE_PERMISSIONS)
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {

@@ -216,20 +216,10 @@ def pay(partner_id: int, body: PayoutIn, request: Request, db: DB,
     (payout_above_payable; an owner may pay more with override_reason), a one-time payment
     linked to an invoice as an expense, or the partner's bonuses cashed out."""
     def run() -> PayoutOut:
-        if body.kind == "commission":
-            done = payouts.pay_out(db, partner_id, amount=body.amount, method=body.method,
-                                   actor=principal.label,
-                                   may_override=principal.can("payout_override"),
-                                   override_reason=body.override_reason)
-        elif body.kind == "one_time":
-            assert body.invoice_id is not None  # the schema requires it
-            done = payouts.pay_one_time(db, partner_id, invoice_id=body.invoice_id,
-                                        amount=body.amount, method=body.method,
-                                        actor=principal.label, note=body.note)
-        else:
-            done = payouts.cash_out_bonuses(db, partner_id, amount=body.amount,
-                                            method=body.method, actor=principal.label)
-        return PayoutOut.model_validate(done)
+        return PayoutOut.model_validate(payouts.record(
+            db, partner_id, kind=body.kind, amount=body.amount, method=body.method,
+            actor=principal.label, may_override=principal.can("payout_override"),
+            override_reason=body.override_reason, invoice_id=body.invoice_id, note=body.note))
 
     return idempotent(request, db, principal, body, run, 201)
 

@@ -131,6 +131,22 @@ def cash_out_bonuses(session: Session, partner_id: int, *, amount: Decimal, meth
     return payout
 
 
+def record(session: Session, partner_id: int, *, kind: str, amount: Decimal, method: str,
+           actor: str, may_override: bool = False, override_reason: str = "",
+           invoice_id: int | None = None, note: str = "") -> Payout:
+    """Money handed to the partner, of any kind: commission (pay_out), a one-time payment
+    against an invoice (pay_one_time) or their bonuses cashed out (cash_out_bonuses)."""
+    if kind == "commission":
+        return pay_out(session, partner_id, amount=amount, method=method, actor=actor,
+                       may_override=may_override, override_reason=override_reason)
+    if kind == "one_time":
+        if invoice_id is None:
+            raise NotAnInvoice("A one-time payment names its invoice.")
+        return pay_one_time(session, partner_id, invoice_id=invoice_id, amount=amount,
+                            method=method, actor=actor, note=note)
+    return cash_out_bonuses(session, partner_id, amount=amount, method=method, actor=actor)
+
+
 def payouts_of(session: Session, partner_id: int, *, limit: int = 100) -> list[Payout]:
     return list(session.scalars(select(Payout).where(Payout.partner_id == partner_id)
                                 .order_by(Payout.id.desc()).limit(limit)))

@@ -97,9 +97,9 @@ def logout(request: Request, db: DB, _: Form) -> Response:
 
 @router.get("/")
 def home(request: Request, db: DB, me: Anyone) -> Response:
-    if me.role == Role.PARTNER:
+    if me.can("portal"):
         return RedirectResponse("/portal", status_code=303)
-    if not me.can("sales:read") or me.role == Role.CASHIER:
+    if not me.can("dashboard"):
         return RedirectResponse("/pos" if me.can("pos") else "/login", status_code=303)
     t = sales.today_summary(db)
     return render(request, "home.html", me, sales_today=t.sales, revenue_today=t.revenue,
