@@ -124,3 +124,27 @@ def test_capabilities_read_each_others_tables_only_in_read_models() -> None:
         if used:
             found[rel] = sorted(used)
     assert found == {}
+
+
+def test_other_capabilities_models_are_named_only_for_their_enums_or_in_type_hints() -> None:
+    from enum import Enum
+
+    found = {}
+    for path in sorted(PACKAGE.glob("*/*.py")):
+        rel = path.relative_to(PACKAGE).as_posix()
+        capability = rel.split("/")[0]
+        if (capability in ("migrations", "demo") or path.name in ADAPTERS
+                or path.name == "models.py" or rel in READ_MODELS):
+            continue
+        for node in ast.parse(path.read_text()).body:  # under TYPE_CHECKING is not here
+            module_name = getattr(node, "module", None) or ""
+            if (isinstance(node, ast.ImportFrom) and module_name.endswith(".models")
+                    and module_name.startswith("wordofmouth.")
+                    and module_name.split(".")[1] != capability):
+                module = __import__(module_name, fromlist=["_"])
+                tables = [a.name for a in node.names
+                          if not (isinstance(obj := getattr(module, a.name), type)
+                                  and issubclass(obj, Enum))]
+                if tables:
+                    found[rel] = tables
+    assert found == {}

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy.orm import Session
 
 from wordofmouth.club import service
 from wordofmouth.sales.extensions import EXTENSIONS
-from wordofmouth.sales.models import Sale
 from wordofmouth.sales.rules import DiscountCandidate
+
+if TYPE_CHECKING:  # another capability's tables, named in type hints only
+    from wordofmouth.sales.models import Sale
 
 
 class ClubDiscount:

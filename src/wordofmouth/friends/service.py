@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -20,9 +20,11 @@ from wordofmouth.friends.models import CodeStatus, FriendCampaign, FriendCode, F
 from wordofmouth.friends.rules import BonusRule
 from wordofmouth.money import ZERO
 from wordofmouth.sales import service as sales
-from wordofmouth.sales.models import Sale, SaleLine
 from wordofmouth.scancodes import service as scancodes
 from wordofmouth.scancodes.rules import random_instore_ean13
+
+if TYPE_CHECKING:  # another capability's tables, named in type hints only
+    from wordofmouth.sales.models import Sale, SaleLine
 
 CODE_PREFIX = "29"
 KIND = "friend_code"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -13,8 +14,10 @@ from wordofmouth.ledger.models import AccountKind
 from wordofmouth.money import ZERO
 from wordofmouth.sales import returns
 from wordofmouth.sales.extensions import EXTENSIONS
-from wordofmouth.sales.models import Sale, SaleReturn
 from wordofmouth.sales.rules import DiscountCandidate
+
+if TYPE_CHECKING:  # another capability's tables, named in type hints only
+    from wordofmouth.sales.models import Sale, SaleReturn
 
 STEP = "friend_bonus"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, insert, select, update
@@ -15,7 +16,6 @@ from wordofmouth.audit import service as audit
 from wordofmouth.config import get_settings
 from wordofmouth.customers import service as customers
 from wordofmouth.customers.errors import CustomerNotFound
-from wordofmouth.customers.models import Customer
 from wordofmouth.db import utcnow
 from wordofmouth.errors import InvalidInput
 from wordofmouth.mailing import audience, rules, senders
@@ -28,6 +28,9 @@ from wordofmouth.mailing.errors import (
     UnknownPlaceholder,
 )
 from wordofmouth.mailing.models import Channel, Mailing, Message, MessageStatus, OptOut
+
+if TYPE_CHECKING:  # another capability's tables, named in type hints only
+    from wordofmouth.customers.models import Customer
 
 BATCH = 1000
 CHANNEL_NAMES = {"email": "e-mail", "sms": "SMS", "viber": "Viber",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -21,8 +22,10 @@ from wordofmouth.money import ZERO
 from wordofmouth.partners import rules
 from wordofmouth.partners.models import CommissionRate, CommissionTerms
 from wordofmouth.partners.service import get_partner
-from wordofmouth.sales.models import Sale
 from wordofmouth.settings import service as store_settings
+
+if TYPE_CHECKING:  # another capability's tables, named in type hints only
+    from wordofmouth.sales.models import Sale
 
 STEP = "partner_commission"
 PENDING, PAYABLE, PAID = (AccountKind.PARTNER_COMMISSION_PENDING,

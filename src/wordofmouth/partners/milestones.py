@@ -4,6 +4,7 @@ purchase reached a minimum becomes a multiple of N (N = 1 is a bounty per custom
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -16,7 +17,9 @@ from wordofmouth.partners import rules
 from wordofmouth.partners.models import CommissionTerms, MilestoneCustomer
 from wordofmouth.partners.service import get_partner
 from wordofmouth.sales import service as sales
-from wordofmouth.sales.models import Sale
+
+if TYPE_CHECKING:  # another capability's tables, named in type hints only
+    from wordofmouth.sales.models import Sale
 
 KIND = "milestone_reward"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,8 +16,10 @@ from wordofmouth.partners.errors import PartnerCodeNotUsable, PartnerInactive
 from wordofmouth.partners.models import CustomerLink, PartnerCode, SaleAttribution
 from wordofmouth.sales import service as sales
 from wordofmouth.sales.extensions import EXTENSIONS
-from wordofmouth.sales.models import Sale, SaleReturn
 from wordofmouth.sales.rules import DiscountCandidate
+
+if TYPE_CHECKING:  # another capability's tables, named in type hints only
+    from wordofmouth.sales.models import Sale, SaleReturn
 
 
 def presented(session: Session, sale: Sale) -> PartnerCode | None:

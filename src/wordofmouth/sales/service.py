@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -14,9 +15,7 @@ from wordofmouth.audit import service as audit
 from wordofmouth.calendar import date_of, day_of, end_of, start_of, today
 from wordofmouth.catalog import service as catalog
 from wordofmouth.catalog.errors import ProductNotFound
-from wordofmouth.catalog.models import Product
 from wordofmouth.customers import service as customers
-from wordofmouth.customers.models import DiscountCard
 from wordofmouth.db import utcnow
 from wordofmouth.errors import InvalidInput
 from wordofmouth.money import MAX_AMOUNT, MAX_SALE, ZERO, fmt
@@ -36,6 +35,10 @@ from wordofmouth.sales.errors import (
 from wordofmouth.sales.extensions import EXTENSIONS
 from wordofmouth.sales.models import PAID_STATUSES, Sale, SaleKind, SaleLine, SaleStatus
 from wordofmouth.scancodes import service as scancodes
+
+if TYPE_CHECKING:  # another capability's tables, named in type hints only
+    from wordofmouth.catalog.models import Product
+    from wordofmouth.customers.models import DiscountCard
 
 MAX_LINES = 500
 

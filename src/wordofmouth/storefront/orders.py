@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,7 +19,7 @@ from wordofmouth.partners import service as partners
 from wordofmouth.partners.commission import STEP
 from wordofmouth.sales import payments, returns
 from wordofmouth.sales import service as sales
-from wordofmouth.sales.models import PaymentMethod, Sale
+from wordofmouth.sales.models import PaymentMethod
 from wordofmouth.storefront import rules, tokens
 from wordofmouth.storefront import settings as storefront_settings
 from wordofmouth.storefront.errors import (
@@ -28,6 +29,9 @@ from wordofmouth.storefront.errors import (
     OrderNotFound,
 )
 from wordofmouth.storefront.models import StorefrontAccount, StorefrontOrder
+
+if TYPE_CHECKING:  # another capability's tables, named in type hints only
+    from wordofmouth.sales.models import Sale
 
 KINDS = ("one_time", "subscription_activation", "subscription_renewal")
 
