@@ -3,7 +3,7 @@ ledger, refunds, subscriptions."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from tests.factories import GroupFactory
 from tests.storefront.helpers import keyed
+from wordofmouth.calendar import start_of
 from wordofmouth.db import utcnow
 from wordofmouth.partners import commission
 from wordofmouth.partners import service as partners
@@ -23,12 +24,13 @@ D = Decimal
 
 def order(db: Session, external_id: str, account: str, token: str | None, *,
           days_after: float = 1, amount: str = "100.00", kind: str = "one_time",
-          group_id: int | None = None) -> orders.StorefrontOrder:
+          group_id: int | None = None, at: datetime | None = None) -> orders.StorefrontOrder:
     group = group_id or GroupFactory.create().id
     return orders.report(db, external_id=external_id, account_external_id=account,
                          email=f"{account}@example.com",
                          lines=[orders.OrderLine(D(amount), kind, group_id=group)],
-                         token=token, ordered_at=utcnow() + timedelta(days=days_after),
+                         token=token,
+                         ordered_at=at or utcnow() + timedelta(days=days_after),
                          actor="storefront")
 
 
@@ -41,9 +43,14 @@ def linked_partner(db: Session, account: str) -> int | None:
 def test_an_order_on_day_30_after_the_click_counts_and_on_day_31_not(db: Session) -> None:
     carter = keyed(db, "Carter", "carter81")
     token = tokens.issue(carter.id, "carter81")
-    assert order(db, "o-30", "acc-30", token, days_after=30.4).decision == "attributed"
+    clicked = tokens.read(token)
+    assert clicked is not None
+    day_31 = start_of(clicked[2].date() + timedelta(days=31))  # days are calendar days
+    last_minute_of_day_30 = day_31 - timedelta(minutes=1)
+    assert order(db, "o-30", "acc-30", token, at=last_minute_of_day_30
+                 ).decision == "attributed"
     assert linked_partner(db, "acc-30") == carter.id
-    assert order(db, "o-31", "acc-31", token, days_after=31).decision == "window_passed"
+    assert order(db, "o-31", "acc-31", token, at=day_31).decision == "window_passed"
     assert linked_partner(db, "acc-31") is None
 
 
