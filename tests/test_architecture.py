@@ -112,14 +112,22 @@ def _tables_read_across(path: Path, capability: str) -> set[str]:
     return used
 
 
-def test_capabilities_read_each_others_tables_only_in_read_models() -> None:
-    found = {}
+def _capability_modules() -> list[tuple[Path, str, str]]:
+    """(path, path inside the package, capability) of each module that is neither an
+    adapter, a models module, a read model, a migration nor the demo."""
+    out = []
     for path in sorted(PACKAGE.glob("*/*.py")):
         rel = path.relative_to(PACKAGE).as_posix()
         capability = rel.split("/")[0]
-        if (capability in ("migrations", "demo") or path.name in ADAPTERS
+        if not (capability in ("migrations", "demo") or path.name in ADAPTERS
                 or path.name == "models.py" or rel in READ_MODELS):
-            continue
+            out.append((path, rel, capability))
+    return out
+
+
+def test_capabilities_read_each_others_tables_only_in_read_models() -> None:
+    found = {}
+    for path, rel, capability in _capability_modules():
         used = _tables_read_across(path, capability)
         if used:
             found[rel] = sorted(used)
@@ -130,12 +138,7 @@ def test_other_capabilities_models_are_named_only_for_their_enums_or_in_type_hin
     from enum import Enum
 
     found = {}
-    for path in sorted(PACKAGE.glob("*/*.py")):
-        rel = path.relative_to(PACKAGE).as_posix()
-        capability = rel.split("/")[0]
-        if (capability in ("migrations", "demo") or path.name in ADAPTERS
-                or path.name == "models.py" or rel in READ_MODELS):
-            continue
+    for path, rel, capability in _capability_modules():
         for node in ast.parse(path.read_text()).body:  # under TYPE_CHECKING is not here
             module_name = getattr(node, "module", None) or ""
             if (isinstance(node, ast.ImportFrom) and module_name.endswith(".models")
