@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -7,7 +7,7 @@ from sqlalchemy import Engine, create_engine, text
 
 import wordofmouth.models  # noqa: F401
 from tests.conftest import create_database, drop_database
-from wordofmouth.calendar import day_of
+from wordofmouth.calendar import day_of_date
 from wordofmouth.db import Base
 from wordofmouth.migrate import upgrade
 
@@ -23,7 +23,7 @@ def test_day_numbers_are_filled_in_for_sales_recorded_before_they_existed(
         tmp_path: Path) -> None:
     url = create_database(tmp_path, revision="0001")
     engine = create_engine(url)
-    paid = datetime(2026, 3, 1, 23, 59, 30, tzinfo=UTC)
+    paid = datetime(2026, 3, 1, 22, 30, tzinfo=UTC)  # 00:30 on 2 March in Kyiv
     try:
         with engine.begin() as conn:
             conn.execute(text(
@@ -37,8 +37,9 @@ def test_day_numbers_are_filled_in_for_sales_recorded_before_they_existed(
                 "VALUES (1, 1, :at, '', '', 100, 100, 0, 0, 0)"), {"at": paid})
         upgrade(url)
         with engine.connect() as conn:
-            assert conn.scalar(text("SELECT paid_day FROM sales")) == day_of(paid)
-            assert conn.scalar(text("SELECT day FROM sale_returns")) == day_of(paid)
+            kyiv_day = day_of_date(date(2026, 3, 2))  # the store's day, not UTC's 1 March
+            assert conn.scalar(text("SELECT paid_day FROM sales")) == kyiv_day
+            assert conn.scalar(text("SELECT day FROM sale_returns")) == kyiv_day
     finally:
         engine.dispose()
         drop_database(url)

@@ -9,10 +9,10 @@ import logging
 import threading
 
 from wordofmouth import db as database
-from wordofmouth.calendar import today
 from wordofmouth.club import service
 from wordofmouth.errors import DomainError
 from wordofmouth.partners import commission
+from wordofmouth.settings import service as store_settings
 
 log = logging.getLogger("wordofmouth.club")
 CHECK_EVERY_SECONDS = 300
@@ -21,7 +21,8 @@ CHECK_EVERY_SECONDS = 300
 def review_if_due() -> None:
     try:
         with database.transaction() as session:
-            if not service.settings(session).enabled or service.reviewed(session, today()):
+            today = store_settings.today(session)
+            if not service.settings(session).enabled or service.reviewed(session, today):
                 return
             result = service.run_review(session, actor="scheduler")
         log.info("club review of day %s: %s", result.day, result.counts)

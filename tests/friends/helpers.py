@@ -5,7 +5,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from tests.factories import CardFactory, CustomerFactory, GroupFactory, ProductFactory
-from wordofmouth.calendar import today
+from wordofmouth.calendar import DEFAULT_ZONE, today, zone
 from wordofmouth.friends import service as friends
 from wordofmouth.friends.models import FriendCampaign, FriendCode
 
@@ -14,7 +14,7 @@ D = Decimal
 
 def campaign(db: Session, **kw: object) -> FriendCampaign:
     values: dict[str, object] = {
-        "name": "Spring friends", "start_day": today(), "validity_days": 30,
+        "name": "Spring friends", "start_day": today(zone(DEFAULT_ZONE)), "validity_days": 30,
         "friend_discount_percent": D("10"), "bonus_rule": "fixed", "bonus_amount": D("50")}
     values.update(kw)
     return friends.create_campaign(db, **values)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from tests.factories import CardFactory, GroupFactory, ProductFactory
 from tests.friends.helpers import campaign, codes, new_friend
 from tests.sales.helpers import bonus, product, sell
-from wordofmouth.calendar import today
+from wordofmouth.calendar import DEFAULT_ZONE, today, zone
 from wordofmouth.customers.models import DiscountCard
 from wordofmouth.friends import errors
 from wordofmouth.friends import service as friends
@@ -133,16 +133,18 @@ def test_an_already_referred_customer_is_refused(db: Session) -> None:
     pay(db, sale)
     buyer = service.get_sale(db, sale.id).customer_id
     assert buyer is not None
-    basket = friends.Basket(customer_id=buyer, day=today(), lines=[])
+    basket = friends.Basket(customer_id=buyer, day=today(zone(DEFAULT_ZONE)), lines=[])
     with pytest.raises(errors.AlreadyReferred):
         friends.check(db, friends.find(db, b.code), basket)
 
 
 def test_expiry_inactive_campaigns_and_baskets_without_goods(db: Session) -> None:
-    c = campaign(db, start_day=today() - 30, validity_days=30)  # today is the last day
+    # today is the last day
+    c = campaign(db, start_day=today(zone(DEFAULT_ZONE)) - 30, validity_days=30)
     _, (code,) = codes(db, c)
     service.scan(db, open_with(db, new_friend(), (product("10.00"), "1")), code.code)
-    old = campaign(db, start_day=today() - 31, validity_days=30)  # yesterday was the last
+    # yesterday was the last
+    old = campaign(db, start_day=today(zone(DEFAULT_ZONE)) - 31, validity_days=30)
     _, (late,) = codes(db, old)
     with pytest.raises(errors.FriendCodeExpired):
         service.scan(db, open_with(db, new_friend(), (product("10.00"), "1")), late.code)

@@ -24,7 +24,7 @@ from tests.factories import CardFactory, CustomerFactory
 from tests.friends.helpers import campaign
 from tests.partners.helpers import partner
 from tests.sales.helpers import product
-from wordofmouth.calendar import today
+from wordofmouth.calendar import DEFAULT_ZONE, today, zone
 from wordofmouth.club import service as club
 from wordofmouth.club.rules import ClubStatus
 from wordofmouth.db import utcnow
@@ -55,7 +55,7 @@ class Store(RuleBasedStateMachine):
         club.save_settings(self.db, actor="model", enabled=True, discount_percent=D("5"),
                            accumulation_amount=D("300"), accumulation_days=30,
                            confirmation_amount=D("300"), confirmation_days=30,
-                           started_day=today() - 60)
+                           started_day=today(zone(DEFAULT_ZONE)) - 60)
         self.campaign = campaign(self.db, bonus_amount=D("20"))
         self.cards = []
         for n in range(4):
@@ -67,7 +67,7 @@ class Store(RuleBasedStateMachine):
         self.sales: list[int] = []
         self.codes: list[str] = []
         self.paid_out = D("0")
-        self.day = today()
+        self.day = today(zone(DEFAULT_ZONE))
 
     def teardown(self) -> None:
         if hasattr(self, "savepoint"):

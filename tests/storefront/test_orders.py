@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from tests.factories import GroupFactory
 from tests.storefront.helpers import keyed
-from wordofmouth.calendar import start_of
+from wordofmouth.calendar import DEFAULT_ZONE, start_of, zone
 from wordofmouth.db import utcnow
 from wordofmouth.partners import commission
 from wordofmouth.partners import service as partners
@@ -45,7 +45,8 @@ def test_an_order_on_day_30_after_the_click_counts_and_on_day_31_not(db: Session
     token = tokens.issue(carter.id, "carter81")
     clicked = tokens.read(token)
     assert clicked is not None
-    day_31 = start_of(clicked[2].date() + timedelta(days=31))  # days are calendar days
+    kyiv = zone(DEFAULT_ZONE)  # days are the store's calendar days
+    day_31 = start_of(clicked[2].astimezone(kyiv).date() + timedelta(days=31), kyiv)
     last_minute_of_day_30 = day_31 - timedelta(minutes=1)
     assert order(db, "o-30", "acc-30", token, at=last_minute_of_day_30
                  ).decision == "attributed"

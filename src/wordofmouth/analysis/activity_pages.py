@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
@@ -18,6 +19,7 @@ from wordofmouth.auth.permissions import Principal
 from wordofmouth.club.rules import ClubStatus
 from wordofmouth.errors import InvalidInput
 from wordofmouth.partners import service as partners
+from wordofmouth.settings import service as store_settings
 from wordofmouth.web import forms
 from wordofmouth.web.deps import DB, page_permission, streaming_session
 from wordofmouth.web.templating import render
@@ -40,10 +42,10 @@ def _int(params: Mapping[str, str], name: str, label: str) -> int | None:
     return int(raw)
 
 
-def filter_from(params: Mapping[str, str]) -> activity.Filter:
+def filter_from(params: Mapping[str, str], tz: ZoneInfo) -> activity.Filter:
     """The analysis filter from query parameters; the period defaults to the last 90 days."""
     start, end = forms.period(params.get("date_from", ""), params.get("date_to", ""),
-                              lambda end: end - timedelta(days=90))
+                              lambda end: end - timedelta(days=90), tz=tz)
     raw_revenue = params.get("min_revenue", "").strip().replace(",", ".")
     try:
         min_revenue = Decimal(raw_revenue) if raw_revenue else None
@@ -91,7 +93,7 @@ def _cells(r: activity.Row) -> list[object]:
 def activity_page(request: Request, db: DB, me: Analyst, page: int = 1,
                   fmt: str = "") -> Response:
     params = dict(request.query_params)
-    f = filter_from(params)
+    f = filter_from(params, store_settings.zone(db))
     if fmt:
         if fmt not in ("csv", "xlsx"):
             raise InvalidInput("Export as csv or xlsx.")

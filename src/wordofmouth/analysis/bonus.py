@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session
@@ -15,12 +16,13 @@ from wordofmouth.customers.models import Customer
 from wordofmouth.friends.models import FriendCampaign, FriendCode
 from wordofmouth.ledger.models import AccountKind, LedgerAccount, LedgerEntry
 from wordofmouth.money import ZERO
+from wordofmouth.settings import service as store_settings
 
 
-def _moment(d: date | None, *, end: bool = False) -> datetime | None:
+def _moment(d: date | None, tz: ZoneInfo, *, end: bool = False) -> datetime | None:
     if d is None:
         return None
-    return end_of(d) if end else start_of(d)
+    return end_of(d, tz) if end else start_of(d, tz)
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ def movements(session: Session, *, customer_id: int | None = None,
               date_from: date | None = None, date_to: date | None = None,
               kind: str | None = None, source: str | None = None, limit: int = 100,
               offset: int = 0) -> list[Movement]:
+    tz = store_settings.zone(session)
     stmt = (select(LedgerEntry, LedgerAccount.owner_id, Customer.first_name, Customer.last_name)
             .join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
             .join(Customer, Customer.id == LedgerAccount.owner_id)
@@ -49,9 +52,9 @@ def movements(session: Session, *, customer_id: int | None = None,
     if customer_id is not None:
         stmt = stmt.where(LedgerAccount.owner_id == customer_id)
     if date_from is not None:
-        stmt = stmt.where(LedgerEntry.created_at >= _moment(date_from))
+        stmt = stmt.where(LedgerEntry.created_at >= _moment(date_from, tz))
     if date_to is not None:
-        stmt = stmt.where(LedgerEntry.created_at < _moment(date_to, end=True))
+        stmt = stmt.where(LedgerEntry.created_at < _moment(date_to, tz, end=True))
     if kind:
         stmt = stmt.where(LedgerEntry.kind == kind)
     if source:
@@ -82,12 +85,13 @@ class CampaignResult:
     bonus_reversed: Decimal
 
 
-def _used_between(date_from: date | None, date_to: date | None) -> list[ColumnElement[bool]]:
+def _used_between(date_from: date | None, date_to: date | None,
+                  tz: ZoneInfo) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if date_from is not None:
-        conditions.append(FriendCode.used_at >= _moment(date_from))
+        conditions.append(FriendCode.used_at >= _moment(date_from, tz))
     if date_to is not None:
-        conditions.append(FriendCode.used_at < _moment(date_to, end=True))
+        conditions.append(FriendCode.used_at < _moment(date_to, tz, end=True))
     return conditions
 
 
@@ -95,7 +99,8 @@ def campaign_results(session: Session, *, date_from: date | None = None,
                      date_to: date | None = None) -> list[CampaignResult]:
     accrued = _bonus_by_sale("friend_bonus").subquery()
     reversed_ = _bonus_by_sale("friend_bonus_reversal").subquery()
-    in_period = and_(FriendCode.status == "used", *_used_between(date_from, date_to))
+    in_period = and_(FriendCode.status == "used", *_used_between(date_from, date_to,
+                                                           store_settings.zone(session)))
     rows = session.execute(
         select(FriendCampaign.id, FriendCampaign.name, func.count(FriendCode.id),
                func.count(case((in_period, FriendCode.id))),

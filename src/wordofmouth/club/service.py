@@ -11,7 +11,6 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from wordofmouth.calendar import today
 from wordofmouth.club import review, rules
 from wordofmouth.club.errors import ClubDisabled, NotACandidate, UnknownClubDecision
 from wordofmouth.club.models import ClubDecision, ClubMembership, ClubReview
@@ -32,7 +31,8 @@ def save_settings(session: Session, *, actor: str, **changes: Any) -> ClubSettin
     """Change the club settings; they apply to periods that start after the change."""
     current = settings(session)
     if changes.get("enabled") and not current.started_day:
-        changes.setdefault("started_day", today())  # earlier purchases do not count
+        # earlier purchases do not count
+        changes.setdefault("started_day", store_settings.today(session))
     return store_settings.save(session, ClubSettings, PREFIX, actor=actor,
                                check=rules.check_settings, **changes)
 
@@ -49,7 +49,7 @@ def run_review(session: Session, *, day: int | None = None,
     """Review the club once for `day` (default today). A second run for the same day —
     from another process too — changes nothing: the day's row is claimed first, and a
     concurrent claim waits for this transaction and then finds it taken."""
-    day = today() if day is None else day
+    day = store_settings.today(session) if day is None else day
     s = settings(session)
     if not s.enabled:
         raise ClubDisabled()
@@ -94,7 +94,7 @@ def decide(session: Session, *, customer_ids: list[int], action: str, actor: str
     if len(ids) > MAX_BATCH:
         raise InvalidInput(f"Decide on at most {MAX_BATCH} customers at once.")
     before, after = rules.ACTIONS[action]
-    day = today() if day is None else day
+    day = store_settings.today(session) if day is None else day
     s = settings(session)
     chosen = ClubMembership.customer_id.in_(ids)
     # Lock the rows, then check: a decision made meanwhile from another browser is seen here.

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from wordofmouth.customers import rules
 from wordofmouth.db import Base, Percent, UTCDateTime, utcnow
 
 
@@ -25,6 +27,10 @@ class Customer(Base):
     consent_viber: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Kept from the fields above on every write (see _keep_search_columns): folded names,
+    # e-mail and phone digits for search in any script; the Ukrainian alphabetical order.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    sort_key: Mapped[str] = mapped_column(String(rules.SORT_KEY_LENGTH), default="", index=True)
 
     cards: Mapped[list[DiscountCard]] = relationship(
         back_populates="customer", order_by="DiscountCard.id"
@@ -37,6 +43,14 @@ class Customer(Base):
     @property
     def main_card(self) -> DiscountCard | None:
         return next((c for c in self.cards if c.is_main and c.active), None)
+
+
+@event.listens_for(Customer, "before_insert")
+@event.listens_for(Customer, "before_update")
+def _keep_search_columns(_mapper: Any, _connection: Any, customer: Customer) -> None:
+    customer.search_text = rules.search_text(customer.first_name, customer.last_name or "",
+                                             customer.email, customer.phone)
+    customer.sort_key = rules.sort_key(customer.last_name or "", customer.first_name)
 
 
 class DiscountCard(Base):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from wordofmouth import rows
+from wordofmouth.customers import rules
 from wordofmouth.customers.errors import CardInactive, CardNotFound, CustomerNotFound
 from wordofmouth.customers.models import Customer, DiscountCard
 from wordofmouth.errors import InvalidInput
@@ -16,17 +17,23 @@ from wordofmouth.ledger import service as ledger
 from wordofmouth.ledger.models import AccountKind
 from wordofmouth.scancodes import service as scancodes
 from wordofmouth.scancodes.rules import random_instore_ean13
+from wordofmouth.settings import service as store_settings
 
 CARD_PREFIX = "21"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE = re.compile(r"^\+?[0-9 ()-]{7,20}$")
 
 
-def _clean_contacts(phone: str | None, email: str | None) -> tuple[str | None, str | None]:
+def _clean_contacts(session: Session, phone: str | None,
+                    email: str | None) -> tuple[str | None, str | None]:
+    """The phone in E.164 (typed without a country code: the store's country) and the
+    e-mail in lower case; either may be empty."""
     phone = (phone or "").strip() or None
     email = (email or "").strip().lower() or None
-    if phone and not _PHONE.match(phone):
-        raise InvalidInput(f"'{phone}' is not a phone number.")
+    if phone:
+        try:
+            phone = rules.phone_e164(phone, store_settings.get(session).country)
+        except ValueError:
+            raise InvalidInput(f"'{phone}' is not a phone number.") from None
     if email and not _EMAIL.match(email):
         raise InvalidInput(f"'{email}' is not an e-mail address.")
     return phone, email
@@ -49,7 +56,7 @@ def create_customer(session: Session, *, first_name: str, last_name: str = "",
     """Register a customer (a card is issued separately)."""
     if not first_name.strip():
         raise InvalidInput("A customer needs a first name.")
-    phone, email = _clean_contacts(phone, email)
+    phone, email = _clean_contacts(session, phone, email)
     customer = Customer(first_name=first_name.strip(), last_name=last_name.strip(), phone=phone,
                         email=email, consent_email=consent_email, consent_sms=consent_sms,
                         consent_viber=consent_viber, note=note)
@@ -61,7 +68,7 @@ def create_customer(session: Session, *, first_name: str, last_name: str = "",
 def update_customer(session: Session, customer_id: int, **fields: object) -> Customer:
     customer = get_customer(session, customer_id)
     phone, email = _clean_contacts(
-        str(fields.get("phone") or "") or None, str(fields.get("email") or "") or None
+        session, str(fields.get("phone") or "") or None, str(fields.get("email") or "") or None
     )
     if not str(fields.get("first_name", customer.first_name)).strip():
         raise InvalidInput("A customer needs a first name.")
@@ -146,17 +153,13 @@ def card_by_number(session: Session, number: str, *, active_only: bool = True) -
 def search(session: Session, *, query: str = "", limit: int = 50,
            offset: int = 0) -> list[Customer]:
     stmt = (select(Customer).options(selectinload(Customer.cards))
-            .order_by(Customer.last_name, Customer.first_name, Customer.id)
+            .order_by(Customer.sort_key, Customer.id)
             .limit(limit).offset(offset))
     q = query.strip()
     if q:
-        like = f"%{q.lower()}%"
         card_owner = select(DiscountCard.customer_id).where(DiscountCard.number == q)
-        stmt = stmt.where(or_(
-            func.lower(Customer.first_name).like(like), func.lower(Customer.last_name).like(like),
-            Customer.phone.like(f"%{q}%"), Customer.email == q.lower(),
-            Customer.id.in_(card_owner),
-        ))
+        words = [Customer.search_text.like(p, escape="\\") for p in rules.query_patterns(q)]
+        stmt = stmt.where(or_(and_(*words), Customer.id.in_(card_owner)))
     return list(session.scalars(stmt))
 
 

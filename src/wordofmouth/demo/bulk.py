@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select, text
 
 from wordofmouth import db as database
-from wordofmouth.calendar import day_of
+from wordofmouth.calendar import DEFAULT_ZONE, day_of, zone
 from wordofmouth.catalog.models import Product
 from wordofmouth.customers.models import Customer
 from wordofmouth.demo import bulk_partners
@@ -142,6 +142,7 @@ def _sales_batch(conn: Connection, n: int, done: int, total: int, start: datetim
                  customer_ids: list[int], accounts: dict[int, int],
                  products: list[tuple[int, int, str, int, int]], rng: random.Random,
                  bonus_share: float, found: bulk_partners.BulkPartners) -> None:
+    tz = zone(DEFAULT_ZONE)  # bulk history is counted on the default store calendar
     sale_id = _next_id(conn, "sales")
     line_id = _next_id(conn, "sale_lines")
     entry_id = _next_id(conn, "ledger_entries")
@@ -160,7 +161,7 @@ def _sales_batch(conn: Connection, n: int, done: int, total: int, start: datetim
             line_id += 1
             gross += price
             net += price - disc
-        sales.append((sid, "receipt", "paid", cid, None, "bulk", "import", at, at, day_of(at),
+        sales.append((sid, "receipt", "paid", cid, None, "bulk", "import", at, at, day_of(at, tz),
                       gross, gross - net, net, net, 0, ""))
         pays.append((sid, rng.choice(["cash", "card"]), net, net, at))
         if cid is not None and rng.random() < bonus_share and cid in accounts:

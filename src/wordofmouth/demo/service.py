@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from wordofmouth.auth import service as auth
 from wordofmouth.auth.models import User
-from wordofmouth.calendar import day_of, today
+from wordofmouth.calendar import day_of
 from wordofmouth.catalog import service as catalog
 from wordofmouth.catalog.models import Product
 from wordofmouth.club import service as club
@@ -99,7 +99,8 @@ def seed_store(session: Session, *, customers_count: int = 200, days: int = 120,
     _seed_partners(session, people, rng, products)
     logins.append((PARTNER_LOGIN[0], PARTNER_LOGIN[2], PARTNER_LOGIN[3]))
     referrers = rng.sample(people, min(20, len(people)))
-    friend_codes = _seed_friend_codes(session, referrers, first_day=day_of(start))
+    first_day = day_of(start, store_settings.zone(session))
+    friend_codes = _seed_friend_codes(session, referrers, first_day=first_day)
     _blogger_card(session, referrers[0])
     bought: set[int] = set()
     for i in range(sales_count):
@@ -138,7 +139,7 @@ def seed_store(session: Session, *, customers_count: int = 200, days: int = 120,
     commission.mature(session)
     _seed_invoice_with_expense(session, people, products)
     _seed_storefront_orders(session, products, start)
-    _seed_club(session, first_day=day_of(start))
+    _seed_club(session, first_day=first_day)
     _seed_mailing(session, people)
     return logins
 
@@ -253,9 +254,9 @@ def _seed_club(session: Session, *, first_day: int) -> None:
                        accumulation_amount=Decimal("3000"), accumulation_days=30,
                        confirmation_amount=Decimal("2000"), confirmation_days=45,
                        started_day=first_day)
-    for earlier in (today() - 70, today() - 30):
+    for earlier in (store_settings.today(session) - 70, store_settings.today(session) - 30):
         club.run_review(session, day=earlier, actor="demo")
         ids = club.candidates_ids(session, ClubStatus.CANDIDATE_JOIN)
         if ids:
             club.decide(session, customer_ids=ids, action="grant", actor="owner", day=earlier)
-    club.run_review(session, day=today(), actor="demo")
+    club.run_review(session, day=store_settings.today(session), actor="demo")

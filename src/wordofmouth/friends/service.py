@@ -11,7 +11,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from wordofmouth import rows
-from wordofmouth.calendar import date_of, today
+from wordofmouth.calendar import date_of
 from wordofmouth.catalog import service as catalog
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import InvalidInput
@@ -22,6 +22,7 @@ from wordofmouth.money import ZERO
 from wordofmouth.sales import service as sales
 from wordofmouth.scancodes import service as scancodes
 from wordofmouth.scancodes.rules import random_instore_ean13
+from wordofmouth.settings import service as store_settings
 
 if TYPE_CHECKING:  # another capability's tables, named in type hints only
     from wordofmouth.sales.models import Sale, SaleLine
@@ -57,7 +58,7 @@ def _check_campaign(values: dict[str, Any]) -> None:
 def create_campaign(session: Session, **values: Any) -> FriendCampaign:
     """A campaign: start (issue) date, validity, friend's discount, bonus rule, minimum,
     product group, active."""
-    values.setdefault("start_day", today())
+    values.setdefault("start_day", store_settings.today(session))
     values.setdefault("bonus_amount", ZERO)
     values.setdefault("bonus_percent", ZERO)
     _check_campaign(values)
@@ -200,9 +201,9 @@ def _date(day: int) -> str:
     return date_of(day).isoformat()
 
 
-def basket_of(sale: Sale, *, day: int | None = None) -> Basket:
+def basket_of(session: Session, sale: Sale, *, day: int | None = None) -> Basket:
     return Basket(customer_id=sale.customer_id,
-                  day=day if day is not None else sales.day_of_sale(sale),
+                  day=day if day is not None else sales.day_of_sale(session, sale),
                   lines=[(ln.line_no, ln.group_id, ln.gross, ln.net) for ln in sale.lines],
                   sale_id=sale.id)
 
@@ -211,7 +212,8 @@ def validate(session: Session, *, code: str, customer_id: int | None,
              lines: list[SaleLine], day: int | None = None) -> Fit:
     """Check a code against a basket without changing anything (the API's validate)."""
     fc = find(session, code)
-    basket = Basket(customer_id=customer_id, day=today() if day is None else day,
+    day = store_settings.today(session) if day is None else day
+    basket = Basket(customer_id=customer_id, day=day,
                     lines=[(ln.line_no, ln.group_id, ln.gross, ln.gross) for ln in lines])
     if not lines:
         raise errors.NoQualifyingGoods()
@@ -224,7 +226,7 @@ def attach(session: Session, sale: Sale, code: str) -> str:
     """Put a friend code on an open sale. It is held for this sale, so no other till can use
     it until this sale is paid (used) or voided (released)."""
     fc = find(session, code)
-    fit = check(session, fc, basket_of(sale), holding_sale=sale.id)
+    fit = check(session, fc, basket_of(session, sale), holding_sale=sale.id)
     held = session.execute(
         update(FriendCode)
         .where(FriendCode.id == fc.id,
@@ -271,7 +273,7 @@ def fit_for_sale(session: Session, sale: Sale) -> Fit | None:
     if fc is None or sale.customer_id is None:
         return None
     try:
-        return check(session, fc, basket_of(sale), holding_sale=sale.id)
+        return check(session, fc, basket_of(session, sale), holding_sale=sale.id)
     except (errors.NoQualifyingGoods, errors.BelowMinimum, errors.FriendCodeExpired,
             errors.CampaignInactive, errors.OwnCode, errors.NotANewBuyer,
             errors.AlreadyReferred):

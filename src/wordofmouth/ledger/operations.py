@@ -110,13 +110,13 @@ def is_matured(session: Session, sale_id: int) -> bool:
 
 def due_to_mature(session: Session, cutoff: datetime) -> list[tuple[int, int, Decimal]]:
     """(partner, sale, pending net of returns) of each sale whose commission was accrued
-    before `cutoff` and has not matured yet."""
+    before the instant `cutoff` and has not matured yet."""
     pending = (select(LedgerAccount.owner_id, LedgerEntry.sale_id,
                       func.sum(LedgerEntry.amount).label("net"))
                .join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
                .where(LedgerAccount.kind == PENDING, LedgerEntry.sale_id.is_not(None))
                .group_by(LedgerAccount.owner_id, LedgerEntry.sale_id)
-               .having(func.min(LedgerEntry.created_at) <= cutoff)
+               .having(func.min(LedgerEntry.created_at) < cutoff)
                .subquery())
     done = select(LedgerEntry.sale_id).where(LedgerEntry.kind == "commission_matured")
     return [(p, s, net) for p, s, net in

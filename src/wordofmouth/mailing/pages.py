@@ -22,6 +22,7 @@ from wordofmouth.mailing import audience, rules, service
 from wordofmouth.mailing import settings as mail_settings
 from wordofmouth.mailing.models import MessageStatus
 from wordofmouth.partners import service as partners
+from wordofmouth.settings import service as store_settings
 from wordofmouth.web import forms
 from wordofmouth.web.deps import DB, Form, page_permission
 from wordofmouth.web.office import redirect
@@ -36,7 +37,7 @@ MAX_SELECTED = 10_000
 def _audience(db: DB, values: Mapping[str, str], chosen: list[str]) -> tuple[list[int], str]:
     """The customers of the mailing: those ticked, or all matching the analysis filter."""
     if values.get("audience") == "all":
-        f = filter_from(dict(parse_qsl(values.get("q", ""))))
+        f = filter_from(dict(parse_qsl(values.get("q", ""))), store_settings.zone(db))
         names = {p.id: p.name for p in partners.partners(db)}
         return list(activity.customer_ids(db, f)), "all matching: " + describe(f, names)
     if not all(c.isdigit() for c in chosen) or len(chosen) > MAX_SELECTED:

@@ -4,7 +4,7 @@ period (payable), reversal on returns, the partner's balance."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from wordofmouth.audit import service as audit
+from wordofmouth.calendar import date_of, day_of, end_of
 from wordofmouth.catalog import service as catalog
 from wordofmouth.db import utcnow
 from wordofmouth.errors import InvalidInput
@@ -94,9 +95,13 @@ def matured(session: Session, sale_id: int) -> bool:
 
 def mature(session: Session, *, now: datetime | None = None) -> int:
     """Move the commission of sales paid before the hold period into payable (net of the
-    returns made meanwhile). Each sale matures once: the movements' source keys name it."""
+    returns made meanwhile). Each sale matures once: the movements' source keys name it.
+    The hold counts the store's days: paid on day D with 14 days' hold, payable from the
+    start of day D + 14 (local midnight, whatever the clock change)."""
     now = now or utcnow()
-    cutoff = now - timedelta(days=store_settings.get(session).hold_days)
+    tz = store_settings.zone(session)
+    held = date_of(day_of(now, tz) - store_settings.get(session).hold_days)
+    cutoff = end_of(held, tz)
     rows = operations.due_to_mature(session, cutoff)
     for partner_id, sale_id, net in rows:
         operations.mature_commission(session, partner_id=partner_id, sale_id=sale_id,

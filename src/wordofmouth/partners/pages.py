@@ -20,6 +20,7 @@ from wordofmouth.errors import InvalidInput
 from wordofmouth.partners import codes, commission, importing, milestones, payouts, report
 from wordofmouth.partners import service as partners
 from wordofmouth.partners.models import PartnerKind
+from wordofmouth.settings import service as store_settings
 from wordofmouth.storefront import keys as storefront_keys
 from wordofmouth.web import forms
 from wordofmouth.web.deps import DB, Form, page_permission
@@ -55,7 +56,8 @@ def add_partner(db: DB, me: Manager, form: Form) -> Response:
 @router.get("/partners/report")
 def referrer_report(request: Request, db: DB, me: Manager, date_from: str = "",
                     date_to: str = "", fmt: str = "") -> Response:
-    start, end = forms.period(date_from, date_to, lambda end: end.replace(month=1, day=1))
+    start, end = forms.period(date_from, date_to, lambda end: end.replace(month=1, day=1),
+                              tz=store_settings.zone(db))
     rows = report.referrer_report(db, start, end)
     if fmt in ("csv", "xlsx"):
         return download("referrer-report", fmt, list(report.EXPORT_COLUMNS), (
@@ -70,7 +72,8 @@ def referrer_report(request: Request, db: DB, me: Manager, date_from: str = "",
 @router.get("/partners/{partner_id}/customers")
 def drill_down(partner_id: int, request: Request, db: DB, me: Manager, date_from: str = "",
                date_to: str = "", employee: str = "") -> Response:
-    start, end = forms.period(date_from, date_to, lambda end: end.replace(month=1, day=1))
+    start, end = forms.period(date_from, date_to, lambda end: end.replace(month=1, day=1),
+                              tz=store_settings.zone(db))
     partner = partners.get_partner(db, partner_id)
     rows = report.customers(db, partner_id, start, end,
                             employee_id=int(employee) if employee.isdigit() else None)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from wordofmouth.calendar import bounds, start_of
+from wordofmouth.calendar import bounds, local, start_of, today_date
 from wordofmouth.customers.models import Customer
 from wordofmouth.db import custom_plans
 from wordofmouth.ledger.models import LedgerAccount, LedgerEntry
@@ -21,6 +21,7 @@ from wordofmouth.partners.milestones import KIND as MILESTONE
 from wordofmouth.partners.models import CustomerLink, Partner, PartnerEmployee, Payout
 from wordofmouth.partners.models import SaleAttribution as A
 from wordofmouth.sales.models import Sale
+from wordofmouth.settings import service as store_settings
 
 
 @dataclass
@@ -86,7 +87,7 @@ def flat(rows: list[Row]) -> list[ReportLine]:
 def referrer_report(session: Session, start: date, end: date) -> list[Row]:
     """Per partner (and per employee): customers attracted, customers with a purchase,
     purchases, revenue, discounts given, commission accrued, paid, and due now."""
-    lo, hi = bounds(start, end)
+    lo, hi = bounds(start, end, store_settings.zone(session))
     custom_plans(session)
     names = dict(session.execute(select(Partner.id, Partner.name)).all())
     staff = dict(session.execute(select(PartnerEmployee.id, PartnerEmployee.name)).all())
@@ -165,7 +166,7 @@ def customers(session: Session, partner_id: int, start: date, end: date, *,
               employee_id: int | None = None, limit: int = 500,
               offset: int = 0) -> list[CustomerRow]:
     """The drill-down: the partner's customers with their purchases in the period."""
-    lo, hi = bounds(start, end)
+    lo, hi = bounds(start, end, store_settings.zone(session))
     bought = (select(Sale.customer_id, func.count(Sale.id).label("n"),
                      func.sum(Sale.net_total - Sale.returned_net).label("revenue"))
               .where(Sale.paid_at >= lo, Sale.paid_at < hi)
@@ -185,15 +186,16 @@ def customers(session: Session, partner_id: int, start: date, end: date, *,
 
 def attracted_per_month(session: Session, months: int = 12) -> dict[str, list[int]]:
     """Customers attracted per month per partner, the last `months` months, oldest first."""
-    today = datetime.now(UTC).date().replace(day=1)
-    first = today
+    tz = store_settings.zone(session)
+    first = today_date(tz).replace(day=1)
     for _ in range(months - 1):
         first = (first - timedelta(days=1)).replace(day=1)
     rows = session.execute(select(Partner.name, CustomerLink.linked_at)
                            .join(Partner, Partner.id == CustomerLink.partner_id)
-                           .where(CustomerLink.linked_at >= start_of(first))).all()
+                           .where(CustomerLink.linked_at >= start_of(first, tz))).all()
     series: dict[str, list[int]] = defaultdict(lambda: [0] * months)
-    for name, linked in rows:
+    for name, at in rows:
+        linked = local(at, tz)
         index = (linked.year - first.year) * 12 + linked.month - first.month
         if 0 <= index < months:
             series[name][index] += 1

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wordofmouth.calendar import local
 from wordofmouth.catalog import service as catalog
 from wordofmouth.ledger import service as ledger
 from wordofmouth.partners import codes, commission, milestones, rules
@@ -17,6 +18,7 @@ from wordofmouth.partners.models import CustomerLink, PartnerCode, SaleAttributi
 from wordofmouth.sales import service as sales
 from wordofmouth.sales.extensions import EXTENSIONS
 from wordofmouth.sales.rules import DiscountCandidate
+from wordofmouth.settings import service as store_settings
 
 if TYPE_CHECKING:  # another capability's tables, named in type hints only
     from wordofmouth.sales.models import Sale, SaleReturn
@@ -28,7 +30,7 @@ def presented(session: Session, sale: Sale) -> PartnerCode | None:
         return None
     found = session.scalars(select(PartnerCode)
                             .where(PartnerCode.code.in_(sale.presented_codes))).all()
-    return next((pc for pc in found if codes.usable(pc, sales.day_of_sale(sale))), None)
+    return next((pc for pc in found if codes.usable(pc, sales.day_of_sale(session, sale))), None)
 
 
 class PartnerCodeHandler:
@@ -36,7 +38,7 @@ class PartnerCodeHandler:
 
     def apply(self, session: Session, sale: Sale, target_id: int, code: str) -> str:
         pc = session.get(PartnerCode, target_id)
-        if pc is None or not codes.usable(pc, sales.day_of_sale(sale)):
+        if pc is None or not codes.usable(pc, sales.day_of_sale(session, sale)):
             raise PartnerCodeNotUsable()
         partner = partners.get_partner(session, pc.partner_id)
         if not partner.active:
@@ -94,8 +96,9 @@ class PartnerCommission:
         if partner.active and row.reason in ("linked_customer", "partner_code"):
             milestones.count_first_purchase(session, sale, partner.id)
         terms, _rates = commission.terms_of(session, partner.id)
+        tz = store_settings.zone(session)
         if not partner.active or terms is None or not rules.within_term(
-                since.date(), sale.paid_at.date(), terms.months):
+                local(since, tz).date(), local(sale.paid_at, tz).date(), terms.months):
             return
         row.commission = commission.commission_for(session, sale, partner.id)
         commission.accrue(session, sale, partner.id, row.commission)

@@ -147,7 +147,7 @@ def complete(session: Session, sale: Sale, *, paid_at: datetime | None = None) -
     """Mark the sale paid and run the accrual steps, in order."""
     sale.status = SaleStatus.PAID
     sale.paid_at = paid_at or counts_at(sale)
-    sale.paid_day = day_of(sale.paid_at)
+    sale.paid_day = day_of(sale.paid_at, store_settings.zone(session))
     for step in EXTENSIONS.accrual_steps:
         step.accrue(session, sale)
 

@@ -31,6 +31,7 @@ from wordofmouth.sales.models import (
     SaleStatus,
 )
 from wordofmouth.sales.service import get_sale
+from wordofmouth.settings import service as store_settings
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ def return_items(session: Session, sale_id: int, items: list[ReturnItem], *, act
     lines = {line.id: line for line in sale.lines}
     at = at or utcnow()
     ret = SaleReturn(sale_id=sale.id, created_by=actor, reason=reason.strip()[:300],
-                     net_amount=ZERO, created_at=at, day=day_of(at))
+                     net_amount=ZERO, created_at=at,
+                     day=day_of(at, store_settings.zone(session)))
     returned_now = ZERO
     for line_id, qty in wanted.items():
         line = lines.get(line_id)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from wordofmouth import rows
 from wordofmouth.audit import service as audit
-from wordofmouth.calendar import date_of, day_of, end_of, start_of, today
+from wordofmouth.calendar import day_of, end_of, start_of, today_date
 from wordofmouth.catalog import service as catalog
 from wordofmouth.catalog.errors import ProductNotFound
 from wordofmouth.customers import service as customers
@@ -35,6 +35,7 @@ from wordofmouth.sales.errors import (
 from wordofmouth.sales.extensions import EXTENSIONS
 from wordofmouth.sales.models import PAID_STATUSES, Sale, SaleKind, SaleLine, SaleStatus
 from wordofmouth.scancodes import service as scancodes
+from wordofmouth.settings import service as store_settings
 
 if TYPE_CHECKING:  # another capability's tables, named in type hints only
     from wordofmouth.catalog.models import Product
@@ -71,9 +72,9 @@ def counts_at(sale: Sale) -> datetime:
     return sale.created_at if sale.channel == "import" else utcnow()
 
 
-def day_of_sale(sale: Sale) -> int:
-    """The store day a sale counts on."""
-    return day_of(counts_at(sale))
+def day_of_sale(session: Session, sale: Sale) -> int:
+    """The store day a sale counts on (the store's local day)."""
+    return day_of(counts_at(sale), store_settings.zone(session))
 
 
 def has_paid_purchase(session: Session, customer_id: int, *, besides: int | None = None
@@ -325,9 +326,9 @@ def list_sales(session: Session, *, status: str | None = None, kind: str | None 
     if customer_id is not None:
         stmt = stmt.where(Sale.customer_id == customer_id)
     if date_from is not None:
-        stmt = stmt.where(Sale.created_at >= start_of(date_from))
+        stmt = stmt.where(Sale.created_at >= start_of(date_from, store_settings.zone(session)))
     if date_to is not None:
-        stmt = stmt.where(Sale.created_at < end_of(date_to))
+        stmt = stmt.where(Sale.created_at < end_of(date_to, store_settings.zone(session)))
     return list(session.scalars(stmt))
 
 
@@ -345,7 +346,8 @@ class Today:
 
 def today_summary(session: Session) -> Today:
     """Today's figures for the home page (today is the store's day)."""
-    since = start_of(date_of(today()))
+    tz = store_settings.zone(session)
+    since = start_of(today_date(tz), tz)
     count, revenue = session.execute(
         select(func.count(Sale.id), func.sum(Sale.net_total - Sale.returned_net))
         .where(Sale.paid_at >= since, Sale.status.in_(PAID_STATUSES))).one()

@@ -6,16 +6,22 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields, replace
 from decimal import Decimal
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
+import phonenumbers
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from wordofmouth.audit import service as audit
+from wordofmouth.calendar import DEFAULT_ZONE, is_zone
+from wordofmouth.calendar import today as calendar_today
+from wordofmouth.calendar import zone as tz_named
 from wordofmouth.errors import InvalidInput
 from wordofmouth.settings.models import StoreSetting
 
 _CACHE = "wordofmouth.settings"
 T = TypeVar("T")
+LANGUAGES = ("uk", "en")
 CURRENCIES = ("UAH", "EUR", "USD", "PLN", "GBP", "CZK", "MDL")
 
 
@@ -26,6 +32,10 @@ class StoreSettings:
     bonus_share_percent: Decimal = Decimal("50")
     default_bonus_percent: Decimal = Decimal("0")
     hold_days: int = 14
+    time_zone: str = DEFAULT_ZONE  # every day a person or a rule speaks of is a day here
+    country: str = "UA"  # phones typed without a country code are this country's
+    language: str = "uk"  # the language customers receive (e-mails, SMS, labels)
+    csv_separator: str = ";"  # Excel set to Ukrainian opens ';'-separated files
 
 
 def _parse(default: Any, raw: str) -> Any:
@@ -105,6 +115,16 @@ def get(session: Session) -> StoreSettings:
     return load(session, StoreSettings)
 
 
+def zone(session: Session) -> ZoneInfo:
+    """The store's time zone: the calendar every local day is counted in."""
+    return tz_named(get(session).time_zone)
+
+
+def today(session: Session) -> int:
+    """Today, the store's local day."""
+    return calendar_today(zone(session))
+
+
 def validate(settings: StoreSettings) -> None:
     if settings.currency not in CURRENCIES:
         raise InvalidInput(f"Currency must be one of {', '.join(CURRENCIES)}.")
@@ -115,6 +135,14 @@ def validate(settings: StoreSettings) -> None:
                                "with at most two decimals.")
     if not 0 <= settings.hold_days <= 365:
         raise InvalidInput("Hold period must be 0–365 days.")
+    if not is_zone(settings.time_zone):
+        raise InvalidInput("Time zone must be an IANA name such as Europe/Kyiv.")
+    if settings.language not in LANGUAGES:
+        raise InvalidInput(f"Language must be one of {', '.join(LANGUAGES)}.")
+    if settings.csv_separator not in (";", ","):
+        raise InvalidInput("The CSV separator is ';' or ','.")
+    if settings.country.upper() not in phonenumbers.SUPPORTED_REGIONS:
+        raise InvalidInput("Country must be a two-letter code such as UA.")
     if not settings.store_name.strip():
         raise InvalidInput("Store name cannot be empty.")
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wordofmouth.calendar import local
 from wordofmouth.catalog import service as catalog
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import InvalidInput
@@ -20,6 +21,7 @@ from wordofmouth.partners.commission import STEP
 from wordofmouth.sales import payments, returns
 from wordofmouth.sales import service as sales
 from wordofmouth.sales.models import PaymentMethod
+from wordofmouth.settings import service as store_settings
 from wordofmouth.storefront import rules, tokens
 from wordofmouth.storefront import settings as storefront_settings
 from wordofmouth.storefront.errors import (
@@ -95,9 +97,10 @@ def report(session: Session, *, external_id: str, account_external_id: str,
     claim = tokens.read(token) if token else None
     partner = partners.find_partner(session, claim[0]) if claim else None
     link = partners.link_of(session, account.customer_id)
+    tz = store_settings.zone(session)  # the window counts the store's calendar days
     decision = rules.decide(
         token_ok=None if not token else claim is not None and partner is not None,
-        clicked_at=claim[2] if claim else None, ordered_at=ordered_at,
+        clicked_at=local(claim[2], tz) if claim else None, ordered_at=local(ordered_at, tz),
         window_days=s.cookie_days, partner_active=bool(partner and partner.active),
         linked_partner=link.partner_id if link else None,
         token_partner=partner.id if partner else None)

@@ -15,6 +15,7 @@ from wordofmouth.auth.permissions import Principal
 from wordofmouth.errors import InvalidInput, NotFound
 from wordofmouth.partners.portal import Me
 from wordofmouth.partners.service import get_partner
+from wordofmouth.settings import service as store_settings
 from wordofmouth.storefront import keys, statement
 from wordofmouth.storefront import settings as storefront_settings
 from wordofmouth.web import forms
@@ -41,7 +42,8 @@ def _qr(db: Session, partner_id: int, key_id: int, fmt: str, which: str) -> Resp
 
 def _statement(request: Request, db: Session, me: Principal, partner_id: int,
                date_from: str, date_to: str, fmt: str, base: str) -> Response:
-    start, end = forms.period(date_from, date_to, lambda end: end.replace(day=1))
+    start, end = forms.period(date_from, date_to, lambda end: end.replace(day=1),
+                              tz=store_settings.zone(db))
     s = statement.statement(db, partner_id, start, end)
     name = f"reward-statement-{partner_id}-{start}-{end}"
     if fmt == "csv":

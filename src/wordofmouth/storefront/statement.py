@@ -63,7 +63,7 @@ class Statement:
 
 def statement(session: Session, partner_id: int, start: date, end: date) -> Statement:
     partner = get_partner(session, partner_id)
-    lo, hi = bounds(start, end)
+    lo, hi = bounds(start, end, store_settings.zone(session))
     out = Statement(partner, start, end)
     out.clicks = int(session.scalar(select(func.count()).select_from(Click).where(
         Click.partner_id == partner_id, Click.at >= lo, Click.at < hi)) or 0)

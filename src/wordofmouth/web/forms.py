@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 from starlette.datastructures import FormData
+
+from wordofmouth.calendar import today_date
 
 __all__ = ["FormData", "checked", "decimal", "integer", "money", "optional_int", "text"]
 
@@ -63,10 +66,10 @@ def parse_date(raw: str) -> date | None:
 
 
 def period(date_from: str, date_to: str,
-           default_start: Callable[[date], date]) -> tuple[date, date]:
+           default_start: Callable[[date], date], tz: ZoneInfo) -> tuple[date, date]:
     """A period from two date fields: the end defaults to today, the start to
-    `default_start(end)`; a start after the end is refused."""
-    end = parse_date(date_to) or datetime.now(UTC).date()
+    `default_start(end)`; a start after the end is refused. Today is the store's day."""
+    end = parse_date(date_to) or today_date(tz)
     start = parse_date(date_from) or default_start(end)
     if start > end:
         raise InvalidInput("The period starts after it ends.")
