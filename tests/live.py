@@ -109,7 +109,7 @@ def group_alive(pgid: int) -> bool:
 
 def login(base: str, user: str, password: str) -> tuple[httpx.Client, str]:
     """A client logged in through the real login form, and the session's CSRF token."""
-    client = httpx.Client(base_url=base, timeout=60)
+    client = httpx.Client(base_url=base, timeout=60, headers={"Accept-Language": "en"})
     page = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert token is not None, page.text

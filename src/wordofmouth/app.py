@@ -37,7 +37,7 @@ from wordofmouth.storefront.clicks import ClickBuffer, ClickPath
 from wordofmouth.web import errors, office, openapi
 from wordofmouth.web.admission import Admission
 from wordofmouth.web.deps import get_db
-from wordofmouth.web.middleware import BodyLimit, SecurityHeaders
+from wordofmouth.web.middleware import BodyLimit, Language, SecurityHeaders
 
 STATIC = Path(__file__).parent / "web" / "static"
 
@@ -96,6 +96,7 @@ def create_app() -> FastAPI:
 
     openapi.install(app)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(Language)
     app.add_middleware(BodyLimit, max_bytes=get_settings().max_body_bytes)
     settings = get_settings()
     app.add_middleware(Admission, slots=settings.request_slots,

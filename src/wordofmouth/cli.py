@@ -12,6 +12,7 @@ from rich.table import Table
 from wordofmouth import db as database
 from wordofmouth.club import cli as club_cli
 from wordofmouth.config import MIN_SECRET, get_settings
+from wordofmouth.i18n import cli as i18n_cli
 from wordofmouth.mailing import cli as mailing_cli
 from wordofmouth.partners import cli as partners_cli
 
@@ -28,6 +29,7 @@ app.add_typer(ledger_app, name="ledger")
 app.add_typer(club_cli.app, name="club")
 app.add_typer(partners_cli.app, name="partners")
 app.add_typer(mailing_cli.app, name="mailing")
+app.add_typer(i18n_cli.app, name="messages")
 console = Console()
 
 

@@ -1,5 +1,6 @@
 """Tables as CSV or XLSX downloads; cells that a spreadsheet would run as formulas are
-neutralised."""
+neutralised. CSV is UTF-8 with a BOM (so Excel reads Cyrillic right) and separated the way
+the reader's Excel expects: ';' in Ukrainian, ',' in English (a store setting may fix it)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from starlette.responses import Response, StreamingResponse
 
+from wordofmouth import i18n
 from wordofmouth.web.forms import csv_safe
 from wordofmouth.web.streams import closing
 
@@ -27,8 +29,18 @@ def _cell(value: object) -> object:
     return value
 
 
+BOM = "\ufeff"
+
+
+def separator(setting: str) -> str:
+    """The CSV separator: the store's choice, or (auto) the one of the reader's language."""
+    if setting in (";", ","):
+        return setting
+    return ";" if i18n.current() == "uk" else ","
+
+
 def download(name: str, fmt: str, header: Sequence[str],
-             rows: Iterable[Sequence[object]]) -> Response:
+             rows: Iterable[Sequence[object]], *, delimiter: str = ",") -> Response:
     if fmt == "xlsx":
         book = Workbook(write_only=True)
         sheet = book.create_sheet(name[:31])
@@ -41,7 +53,8 @@ def download(name: str, fmt: str, header: Sequence[str],
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
     text = io.StringIO()
-    writer = csv.writer(text)
+    text.write(BOM)
+    writer = csv.writer(text, delimiter=delimiter)
     writer.writerow(header)
     writer.writerows([_cell(v) for v in row] for row in rows)
     return Response(text.getvalue(), media_type="text/csv", headers={
@@ -49,7 +62,8 @@ def download(name: str, fmt: str, header: Sequence[str],
 
 
 def stream_download(name: str, fmt: str, header: Sequence[str],
-                    rows: Iterable[Sequence[object]]) -> StreamingResponse:
+                    rows: Iterable[Sequence[object]], *,
+                    delimiter: str = ",") -> StreamingResponse:
     """The same file, streamed: CSV a line at a time; XLSX written row by row to a temporary
     file (openpyxl's write-only mode) and sent in chunks — memory stays flat however many
     rows there are."""
@@ -57,7 +71,7 @@ def stream_download(name: str, fmt: str, header: Sequence[str],
     if fmt == "xlsx":
         return StreamingResponse(closing(_xlsx_chunks(name, header, rows)),
                                  headers=disposition, media_type=XLSX)
-    return StreamingResponse(closing(_csv_lines(header, rows)), media_type="text/csv",
+    return StreamingResponse(closing(_csv_lines(header, rows, delimiter)), media_type="text/csv",
                              headers=disposition)
 
 
@@ -65,9 +79,11 @@ def stream_download(name: str, fmt: str, header: Sequence[str],
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _csv_lines(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
+def _csv_lines(header: Sequence[str], rows: Iterable[Sequence[object]],
+               delimiter: str) -> Iterator[str]:
     line = io.StringIO()
-    writer = csv.writer(line)
+    line.write(BOM)
+    writer = csv.writer(line, delimiter=delimiter)
     writer.writerow(header)
     yield line.getvalue()
     for row in rows:

@@ -30,6 +30,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # A partner user sees the portal of this partner only.
     partner_id: Mapped[int | None] = mapped_column(Integer)
+    # The interface language the user chose (uk, en); None follows the browser.
+    language: Mapped[str | None] = mapped_column(String(5))
 
 
 class UserSession(Base):

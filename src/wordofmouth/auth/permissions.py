@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from wordofmouth.auth.models import Role
+from wordofmouth.calendar import DEFAULT_ZONE
+from wordofmouth.i18n import N_
 
 # API scopes; a user's role grants the same names, so one check serves both.
 SCOPES = {
@@ -27,6 +29,10 @@ PAGE_PERMISSIONS = ("pos", "settings", "users", "audit", "payout_override", "clu
                     "analysis", "dashboard")
 
 _ALL = frozenset(SCOPES) | frozenset(PAGE_PERMISSIONS)
+# What people read for each role (translated where shown).
+ROLE_NAMES = {"owner": N_("owner"), "manager": N_("manager"), "cashier": N_("cashier"),
+              "partner": N_("partner")}
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OWNER: _ALL,
     Role.MANAGER: _ALL - {"settings", "users", "payout_override"},
@@ -47,6 +53,9 @@ class Principal:
     scopes: frozenset[str] = field(default_factory=frozenset)
     csrf_token: str = ""
     partner_id: int | None = None
+    name: str = ""  # what people read: the user's name, not the login
+    language: str | None = None
+    time_zone: str = DEFAULT_ZONE  # the store's clock, for the times a page shows
 
     @property
     def key(self) -> str:

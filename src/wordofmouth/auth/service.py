@@ -27,6 +27,8 @@ from wordofmouth.auth.permissions import SCOPES, Principal
 from wordofmouth.config import get_settings
 from wordofmouth.db import utcnow
 from wordofmouth.errors import InvalidInput, Throttled
+from wordofmouth.i18n import LANGUAGES
+from wordofmouth.settings import service as store_settings
 
 _hasher = PasswordHasher()
 # Verifying against this keeps a login for an unknown user as slow as for a known one.
@@ -152,7 +154,18 @@ def session_principal(session: Session, token: str) -> Principal | None:
     if user_session.expires_at < utcnow() or not user.active:
         return None
     return Principal(kind="user", id=user.id, label=user.login, role=user.role,
-                     csrf_token=user_session.csrf_token, partner_id=user.partner_id)
+                     csrf_token=user_session.csrf_token, partner_id=user.partner_id,
+                     name=user.name, language=user.language,
+                     time_zone=store_settings.get(session).time_zone)
+
+
+def set_language(session: Session, user_id: int, language: str | None) -> None:
+    """The user's own interface language (None: follow the browser)."""
+    if language is not None and language not in LANGUAGES:
+        raise InvalidInput(f"Language must be one of {', '.join(LANGUAGES)}.")
+    user = rows.one(session, User, user_id, UserNotFound, f"User {user_id} does not exist.")
+    user.language = language
+    session.flush()
 
 
 def logout(session: Session, token: str) -> None:

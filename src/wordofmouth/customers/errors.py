@@ -1,16 +1,17 @@
 from wordofmouth.errors import InvalidInput, NotFound
+from wordofmouth.i18n import N_
 
 
 class CustomerNotFound(NotFound):
     code = "customer_not_found"
-    message = "No such customer."
+    message = N_("No such customer.")
 
 
 class CardNotFound(NotFound):
     code = "card_not_found"
-    message = "No such discount card."
+    message = N_("No such discount card.")
 
 
 class CardInactive(InvalidInput):
     code = "card_inactive"
-    message = "This discount card is blocked."
+    message = N_("This discount card is blocked.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, func, select, text
@@ -17,6 +18,7 @@ from sqlalchemy import Connection, func, select, text
 from wordofmouth import db as database
 from wordofmouth.calendar import DEFAULT_ZONE, day_of, zone
 from wordofmouth.catalog.models import Product
+from wordofmouth.customers import rules as customer_rules
 from wordofmouth.customers.models import Customer
 from wordofmouth.demo import bulk_partners
 from wordofmouth.demo import service as demo
@@ -102,6 +104,19 @@ def generate(*, customers: int, lines: int, days: int = 365, seed: int = 11,
             conn.execute(text("ANALYZE"))
 
 
+@cache
+def _sort_key(last: str, first: str) -> str:
+    return customer_rules.sort_key(last, first)
+
+
+def _customer_row(cid: int, rng: random.Random, now: datetime) -> tuple[object, ...]:
+    first, last = rng.choice(FIRST), rng.choice(LAST)
+    phone, email = f"+38050{cid:07d}", f"c{cid}@example.com"
+    return (cid, first, last, phone, email, rng.random() < 0.7, rng.random() < 0.5,
+            rng.random() < 0.3, "", now, customer_rules.search_text(first, last, email, phone),
+            _sort_key(last, first))
+
+
 def _customers(conn: Connection, count: int, rng: random.Random, note: BulkProgress,
                found: bulk_partners.BulkPartners, days: int) -> None:
     first_id = _next_id(conn, "customers")
@@ -113,10 +128,8 @@ def _customers(conn: Connection, count: int, rng: random.Random, note: BulkProgr
         chunk = ids[offset:offset + BATCH]
         _write(conn, Customer.__tablename__,
                ["id", "first_name", "last_name", "phone", "email", "consent_email",
-                "consent_sms", "consent_viber", "note", "created_at"],
-               ((cid, rng.choice(FIRST), rng.choice(LAST), f"+38050{cid:07d}",
-                 f"c{cid}@example.com", rng.random() < 0.7, rng.random() < 0.5,
-                 rng.random() < 0.3, "", now) for cid in chunk))
+                "consent_sms", "consent_viber", "note", "created_at", "search_text",
+                "sort_key"], (_customer_row(cid, rng, now) for cid in chunk))
         cards = []
         for cid in chunk:
             body = f"22{cid:010d}"

@@ -14,12 +14,14 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from wordofmouth.i18n import _, fonts
+
 
 @dataclass(frozen=True)
 class Label:
     code: str
     discount: str  # "10 %"
-    valid_until: str  # "2026-12-23"
+    valid_until: str  # "23.12.2026", in the reader's format
     store: str
 
 
@@ -31,8 +33,9 @@ SINGLE = (58 * mm, 40 * mm)
 def _draw(c: Canvas, label: Label, x: float, y: float, w: float, h: float) -> None:
     """One label with its lower-left corner at (x, y)."""
     pad = 3 * mm
-    c.setFont("Helvetica-Bold", 9)
-    c.drawString(x + pad, y + h - pad - 8, f"{label.discount} off your first purchase")
+    c.setFont(fonts.BOLD, 9)
+    c.drawString(x + pad, y + h - pad - 8,
+                 _("{discount} off your first purchase").format(discount=label.discount))
     barcode = Ean13BarcodeWidget(label.code[:12])
     barcode.barHeight = h * 0.38
     bounds = barcode.getBounds()
@@ -42,13 +45,15 @@ def _draw(c: Canvas, label: Label, x: float, y: float, w: float, h: float) -> No
     drawing.scale(scale, scale)
     drawing.add(barcode)
     renderPDF.draw(drawing, c, x + (w - bw * scale) / 2, y + pad + 9)
-    c.setFont("Helvetica", 7)
-    c.drawString(x + pad, y + pad, f"Valid until {label.valid_until}")
+    c.setFont(fonts.REGULAR, 7)
+    c.drawString(x + pad, y + pad, _("Valid until {day}").format(day=label.valid_until))
     c.drawRightString(x + w - pad, y + pad, label.store[:28])
 
 
 def sheet(labels: Sequence[Label], *, layout: str = "a4") -> bytes:
-    """A PDF of the labels: `a4` fills A4 pages on the grid, `single` one label a page."""
+    """A PDF of the labels: `a4` fills A4 pages on the grid, `single` one label a page.
+    The texts are in the current language (the caller chooses the customers' one)."""
+    fonts.register()
     out = io.BytesIO()
     if layout == "single":
         c = Canvas(out, pagesize=SINGLE, pageCompression=0)
@@ -69,6 +74,6 @@ def sheet(labels: Sequence[Label], *, layout: str = "a4") -> bytes:
             y = A4[1] - margin_y - (row + 1) * A4_H
             _draw(c, label, x, y, A4_W, A4_H)
         c.showPage()
-    c.setTitle("Refer a Friend codes")
+    c.setTitle(_("Refer a Friend codes"))
     c.save()
     return out.getvalue()

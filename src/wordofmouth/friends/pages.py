@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
+from wordofmouth import i18n
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.calendar import date_of, day_of_date
 from wordofmouth.catalog import service as catalog
@@ -87,8 +88,8 @@ def _labels(db: DB, batch: str) -> list[labels.Label]:
     if not issued:
         raise CodeBatchNotFound()
     campaign = service.get_campaign(db, issued[0].campaign_id)
-    until = date_of(rules.last_valid_day(service.terms(campaign))).isoformat()
-    pct = f"{campaign.friend_discount_percent.normalize():f} %"
+    until = i18n.day(date_of(rules.last_valid_day(service.terms(campaign))))
+    pct = f"{i18n.number(campaign.friend_discount_percent.normalize())} %"
     store = store_settings.get(db).store_name
     return [labels.Label(c.code, pct, until, store) for c in issued]
 
@@ -106,6 +107,8 @@ def batch_page(batch: str, request: Request, db: DB, me: Reader) -> Response:
 def batch_pdf(batch: str, db: DB, me: Reader, layout: str = "a4") -> Response:
     if layout not in ("a4", "single"):
         raise InvalidInput("Layout is a4 or single.")
-    return Response(labels.sheet(_labels(db, batch), layout=layout),
+    with i18n.use(store_settings.get(db).language):  # labels are handed to customers
+        pdf = labels.sheet(_labels(db, batch), layout=layout)
+    return Response(pdf,
                     media_type="application/pdf", headers={
                         "Content-Disposition": f'inline; filename="friend-codes-{batch}.pdf"'})

@@ -9,12 +9,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from wordofmouth.errors import InvalidInput
+from wordofmouth.i18n import N_
 from wordofmouth.idempotency.models import IdempotencyRecord
 
 
 class IdempotencyKeyReused(InvalidInput):
     code = "idempotency_key_reused"
-    message = "This Idempotency-Key was already used with a different request body."
+    message = N_("This Idempotency-Key was already used with a different request body.")
 
 
 @dataclass(frozen=True)

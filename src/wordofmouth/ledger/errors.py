@@ -1,12 +1,13 @@
 from wordofmouth.errors import Conflict, DomainError
+from wordofmouth.i18n import N_
 
 
 class InsufficientBonus(DomainError):
     code = "insufficient_bonus"
     status = 409
-    message = "The bonus balance does not cover this payment."
+    message = N_("The bonus balance does not cover this payment.")
 
 
 class DuplicatePosting(Conflict):
     code = "duplicate_posting"
-    message = "This source document has already been posted to the ledger."
+    message = N_("This source document has already been posted to the ledger.")

@@ -6,12 +6,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from wordofmouth.errors import Conflict
+from wordofmouth.i18n import N_
 from wordofmouth.scancodes.models import ScanCode
 
 
 class CodeTaken(Conflict):
     code = "code_taken"
-    message = "This code is already used by another card, product or promo code."
+    message = N_("This code is already used by another card, product or promo code.")
 
 
 @dataclass(frozen=True)

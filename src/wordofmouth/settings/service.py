@@ -35,7 +35,8 @@ class StoreSettings:
     time_zone: str = DEFAULT_ZONE  # every day a person or a rule speaks of is a day here
     country: str = "UA"  # phones typed without a country code are this country's
     language: str = "uk"  # the language customers receive (e-mails, SMS, labels)
-    csv_separator: str = ";"  # Excel set to Ukrainian opens ';'-separated files
+    # auto: ';' for a Ukrainian reader (Excel set to Ukrainian splits on it), ',' in English
+    csv_separator: str = "auto"
 
 
 def _parse(default: Any, raw: str) -> Any:
@@ -139,8 +140,8 @@ def validate(settings: StoreSettings) -> None:
         raise InvalidInput("Time zone must be an IANA name such as Europe/Kyiv.")
     if settings.language not in LANGUAGES:
         raise InvalidInput(f"Language must be one of {', '.join(LANGUAGES)}.")
-    if settings.csv_separator not in (";", ","):
-        raise InvalidInput("The CSV separator is ';' or ','.")
+    if settings.csv_separator not in ("auto", ";", ","):
+        raise InvalidInput("The CSV separator is auto, ';' or ','.")
     if settings.country.upper() not in phonenumbers.SUPPORTED_REGIONS:
         raise InvalidInput("Country must be a two-letter code such as UA.")
     if not settings.store_name.strip():

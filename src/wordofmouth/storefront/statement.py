@@ -17,7 +17,9 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from wordofmouth.calendar import bounds
+from wordofmouth import i18n
+from wordofmouth.calendar import bounds, local
+from wordofmouth.i18n import _, fonts
 from wordofmouth.ledger.models import LedgerEntry
 from wordofmouth.money import ZERO
 from wordofmouth.partners.commission import STEP
@@ -112,29 +114,37 @@ def cells(r: OrderRow) -> list[object]:
 def pdf(session: Session, s: Statement) -> bytes:
     """The statement as an A4 PDF."""
     store = store_settings.get(session)
+    tz = store_settings.zone(session)
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, title=f"Reward statement — {s.partner.name}",
+    title = _("Reward statement — {partner}").format(partner=s.partner.name)
+    doc = SimpleDocTemplate(out, pagesize=A4, title=title,
                             leftMargin=36, rightMargin=36, topMargin=36, bottomMargin=36)
+    font = fonts.register()  # embedded: Cyrillic names and ₴ print as written
     styles = getSampleStyleSheet()
+    for style in styles.byName.values():
+        style.fontName = font
     money = store.currency
-    summary = [["Clicks", str(s.clicks)], ["Accounts brought", str(s.accounts_brought)],
-               ["Paying accounts", str(s.paying_accounts)], ["Orders completed", str(s.orders)],
-               ["Subscriptions activated", str(s.activations)],
-               ["Revenue", f"{s.revenue:.2f} {money}"],
-               ["Commission", f"{s.commission:.2f} {money}"]]
-    rows = [["Date (UTC)", "Order", "Account", "Amount", "Refunded", "Subs", "Commission"]]
-    rows += [[r.ordered_at.strftime("%Y-%m-%d"), r.external_id[:24], r.account[:24],
-              f"{r.amount:.2f}", f"{r.refunded:.2f}" if r.refunded else "",
-              str(r.activations or ""), f"{r.commission:.2f}"] for r in s.rows]
-    grid = TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+    summary = [[_("Clicks"), str(s.clicks)], [_("Accounts brought"), str(s.accounts_brought)],
+               [_("Paying accounts"), str(s.paying_accounts)],
+               [_("Orders completed"), str(s.orders)],
+               [_("Subscriptions activated"), str(s.activations)],
+               [_("Revenue"), f"{i18n.money(s.revenue)} {money}"],
+               [_("Commission"), f"{i18n.money(s.commission)} {money}"]]
+    rows = [[_("Date"), _("Order"), _("Account"), _("Amount"), _("Refunded"), _("Subs"),
+             _("Commission")]]
+    rows += [[i18n.day(local(r.ordered_at, tz).date()), r.external_id[:24], r.account[:24],
+              i18n.money(r.amount), i18n.money(r.refunded) if r.refunded else "",
+              str(r.activations or ""), i18n.money(r.commission)] for r in s.rows]
+    grid = TableStyle([("FONTNAME", (0, 0), (-1, -1), font),
+                       ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8f0ec")),
                        ("FONTSIZE", (0, 0), (-1, -1), 8),
                        ("ALIGN", (3, 1), (-1, -1), "RIGHT")])
     doc.build([
         # A Paragraph reads its text as markup: names are escaped, so a partner called
         # '<img src=…>' is printed as written and never loads a file.
-        Paragraph(escape(f"Reward statement — {s.partner.name}"), styles["Title"]),
-        Paragraph(escape(f"{store.store_name} · {s.start.isoformat()} – {s.end.isoformat()}"),
+        Paragraph(escape(title), styles["Title"]),
+        Paragraph(escape(f"{store.store_name} · {i18n.day(s.start)} – {i18n.day(s.end)}"),
                   styles["Normal"]),
         Spacer(1, 12), Table(summary, hAlign="LEFT", style=grid), Spacer(1, 12),
         Table(rows, hAlign="LEFT", style=grid, repeatRows=1)])

@@ -6,6 +6,8 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from wordofmouth import i18n
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -102,3 +104,40 @@ async def _too_large(send: Send, limit: int) -> None:
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode()), *SECURITY_HEADERS]})
     await send({"type": "http.response.body", "body": body})
+
+
+LANGUAGE_COOKIE = "wom_lang"
+
+
+def _cookie(header: str, name: str) -> str | None:
+    for part in header.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return None
+
+
+class Language:
+    """Every request in its reader's language: the user's choice (kept in a cookie at login
+    and when changed), else the browser's Accept-Language, else Ukrainian. The language is
+    set in a context variable the request's worker threads see too."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k: v.decode("latin-1") for k, v in scope.get("headers", [])}
+        chosen = i18n.supported(_cookie(headers.get(b"cookie", ""), LANGUAGE_COOKIE))
+        language = chosen or i18n.choose(headers.get(b"accept-language", ""))
+
+        async def send_with_language(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []),
+                                      (b"content-language", language.encode())]
+            await send(message)
+
+        with i18n.use(language):
+            await self.app(scope, receive, send_with_language)

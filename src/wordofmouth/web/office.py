@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
+from wordofmouth import i18n
 from wordofmouth.audit import service as audit
 from wordofmouth.auth import service as auth
 from wordofmouth.auth.errors import CsrfFailed
@@ -22,10 +23,12 @@ from wordofmouth.errors import DomainError, InvalidInput
 from wordofmouth.sales import service as sales
 from wordofmouth.settings import service as store_settings
 from wordofmouth.web.deps import DB, SESSION_COOKIE, Form, page_permission
+from wordofmouth.web.middleware import LANGUAGE_COOKIE
 from wordofmouth.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 LOGIN_CSRF = "wom_login_csrf"
+LANGUAGE_MAX_AGE = 400 * 24 * 3600
 Anyone = Annotated[Principal, Depends(page_permission())]
 Owner = Annotated[Principal, Depends(page_permission("settings"))]
 UsersAdmin = Annotated[Principal, Depends(page_permission("users"))]
@@ -81,7 +84,37 @@ def _login(request: Request, db: Session, form: FormData) -> Response:
     settings = get_settings()
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax",
                         secure=settings.cookie_secure, max_age=settings.session_hours * 3600)
+    if _user.language:
+        _remember_language(response, _user.language)
     response.delete_cookie(LOGIN_CSRF)
+    return response
+
+
+def _remember_language(response: Response, language: str) -> None:
+    response.set_cookie(LANGUAGE_COOKIE, language, samesite="lax", max_age=LANGUAGE_MAX_AGE,
+                        secure=get_settings().cookie_secure)
+
+
+@router.get("/language")
+def choose_language(to: str, next: str = "/") -> Response:
+    """Anyone (the login page too) can switch the language of their browser."""
+    language = i18n.supported(to)
+    if language is None:
+        raise InvalidInput(i18n.gettext("Unknown language."))
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    _remember_language(response, language)
+    return response
+
+
+@router.post("/language")
+def save_language(db: DB, me: Anyone, form: Form) -> Response:
+    """A user's own interface language, kept with the user for every browser they use."""
+    language = i18n.supported(str(form.get("language", "")))
+    if language is None:
+        raise InvalidInput(i18n.gettext("Unknown language."))
+    auth.set_language(db, me.id, language)
+    response = RedirectResponse(_safe_next(str(form.get("next", "/"))), status_code=303)
+    _remember_language(response, language)
     return response
 
 

@@ -1,5 +1,5 @@
-"""the store's clock and search in any script: local day numbers, folded search text,
-Ukrainian sort keys, phones in E.164
+"""the store's clock, search in any script and the user's language: local day numbers,
+folded search text, Ukrainian sort keys, phones in E.164, users.language
 
 Revision ID: 0012
 Revises: 0011
@@ -73,6 +73,8 @@ def _search_columns(conn: sa.Connection, country: str) -> None:
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('language', sa.String(length=5), nullable=True))
     with op.batch_alter_table('customers', schema=None) as batch_op:
         batch_op.add_column(sa.Column('search_text', sa.Text(), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('sort_key', sa.String(length=255), nullable=False,
@@ -87,6 +89,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('language')
     with op.batch_alter_table('customers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_customers_sort_key'))
         batch_op.drop_column('sort_key')
