@@ -9,6 +9,8 @@ from pathlib import Path
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from wordofmouth.i18n import gettext
+
 # Keys that must never sign anything: the one an earlier version shipped with, and the
 # usual placeholders. A key is also refused when it is shorter than MIN_SECRET.
 KNOWN_SECRETS = frozenset({"change-me-in-production-wordofmouth", "change-me", "changeme",
@@ -31,7 +33,8 @@ def load_or_create_secret(path: Path) -> str:
             if key:
                 return key
             time.sleep(0.02)
-        raise WeakSecret(f"{path} is empty; delete it to have a new key made.") from None
+        raise WeakSecret(gettext("{0} is empty; delete it to have a new key made.")
+                         .format(path)) from None
     key = secrets.token_urlsafe(48)
     with os.fdopen(fd, "w") as out:
         out.write(key + "\n")

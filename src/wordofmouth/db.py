@@ -15,6 +15,7 @@ from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
 
 from wordofmouth.config import get_settings
+from wordofmouth.i18n import gettext
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -43,7 +44,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError("naive datetime")
+            raise ValueError(gettext("naive datetime"))
         return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
@@ -65,7 +66,7 @@ class _ScaledDecimal(TypeDecorator[Decimal]):
             return None
         scaled = Decimal(value) * self.scale
         if scaled != scaled.to_integral_value():
-            raise ValueError(f"{value} has more precision than {self.quantum}")
+            raise ValueError(gettext("{0} has more precision than {1}").format(value, self.quantum))
         return int(scaled)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:

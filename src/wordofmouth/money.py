@@ -2,6 +2,8 @@
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from wordofmouth.i18n import gettext
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
@@ -34,7 +36,7 @@ def to_minor(value: Decimal) -> int:
     """Decimal amount -> integer minor units; refuses sub-cent precision."""
     scaled = value * 100
     if scaled != scaled.to_integral_value():
-        raise ValueError(f"amount {value} has more than two decimals")
+        raise ValueError(gettext("amount {0} has more than two decimals").format(value))
     return int(scaled)
 
 
@@ -47,11 +49,11 @@ def parse_money(text: str) -> Decimal:
     try:
         value = Decimal(text.strip().replace(",", ".").replace(" ", ""))
     except InvalidOperation as exc:
-        raise ValueError(f"'{text}' is not an amount") from exc
+        raise ValueError(gettext("'{0}' is not an amount").format(text)) from exc
     if not value.is_finite() or value.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise ValueError(f"'{text}' is not an amount with at most two decimals")
+        raise ValueError(gettext("'{0}' is not an amount with at most two decimals").format(text))
     if abs(value) > MAX_AMOUNT:
-        raise ValueError(f"'{text}' is more than {fmt(MAX_AMOUNT)}")
+        raise ValueError(gettext("'{0}' is more than {1}").format(text, fmt(MAX_AMOUNT)))
     return value.quantize(CENT)
 
 

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from wordofmouth.i18n import gettext
 from wordofmouth.money import MAX_AMOUNT
 
 
@@ -12,7 +13,7 @@ def _plain_number(value: object) -> object:
     """Amounts are written as plain decimals: no exponents, no NaN or infinity."""
     text = value if isinstance(value, str) else repr(value) if isinstance(value, float) else ""
     if any(mark in text.lower() for mark in ("e", "nan", "inf")):
-        raise ValueError("write the number as a plain decimal, like 12.50")
+        raise ValueError(gettext("write the number as a plain decimal, like 12.50"))
     return value
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from wordofmouth.errors import DomainError, Throttled
+from wordofmouth.i18n import gettext
 
 GUESS_LIMIT = 30
 WINDOW_SECONDS = 600.0
@@ -37,8 +38,8 @@ class Throttle:
             recent = self._recent(key, time.monotonic())
             if len(recent) >= self.limit:
                 wait = int(recent[0] + self.window - time.monotonic()) + 1
-                raise Throttled(f"Too many unknown codes tried; wait {wait} s before the "
-                                "next look-up.")
+                raise Throttled(gettext("Too many unknown codes tried; wait {0} s before the "
+                                        "next look-up.").format(wait))
 
     def fail(self, key: str) -> None:
         with self.lock:

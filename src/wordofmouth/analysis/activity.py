@@ -21,6 +21,7 @@ from wordofmouth.club.models import ClubMembership, ClubStatus
 from wordofmouth.customers.models import Customer, DiscountCard
 from wordofmouth.db import custom_plans
 from wordofmouth.errors import InvalidInput
+from wordofmouth.i18n import gettext
 from wordofmouth.ledger.models import AccountKind, LedgerAccount
 from wordofmouth.money import ZERO, round_money
 from wordofmouth.partners.models import CustomerLink, Partner, PartnerEmployee
@@ -48,16 +49,16 @@ class Filter:
 
     def check(self) -> Filter:
         if self.start > self.end:
-            raise InvalidInput("The period starts after it ends.")
+            raise InvalidInput(gettext("The period starts after it ends."))
         if self.sort not in SORTS:
-            raise InvalidInput(f"Sort by one of {', '.join(SORTS)}.")
+            raise InvalidInput(gettext("Sort by one of {0}.").format(', '.join(SORTS)))
         if self.consent is not None and self.consent not in CHANNELS:
-            raise InvalidInput(f"Consent is for one of {', '.join(CHANNELS)}.")
+            raise InvalidInput(gettext("Consent is for one of {0}.").format(', '.join(CHANNELS)))
         if self.club_status is not None and self.club_status not in {s.value for s in ClubStatus}:
-            raise InvalidInput("Unknown club status.")
+            raise InvalidInput(gettext("Unknown club status."))
         for value in (self.min_purchases, self.max_purchases):
             if value is not None and value < 0:
-                raise InvalidInput("A number of purchases is 0 or more.")
+                raise InvalidInput(gettext("A number of purchases is 0 or more."))
         return self
 
 

@@ -18,6 +18,7 @@ from wordofmouth.analysis.exports import separator, stream_download
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.club.rules import ClubStatus
 from wordofmouth.errors import InvalidInput
+from wordofmouth.i18n import gettext
 from wordofmouth.partners import service as partners
 from wordofmouth.settings import service as store_settings
 from wordofmouth.web import forms
@@ -38,7 +39,8 @@ def _int(params: Mapping[str, str], name: str, label: str) -> int | None:
     if not raw:
         return None
     if not raw.isdigit() or len(raw) > 9:
-        raise InvalidInput(f"{label}: '{raw}' is not a whole number below a billion.")
+        raise InvalidInput(gettext("{0}: '{1}' is not a whole number below a billion.")
+                           .format(label, raw))
     return int(raw)
 
 
@@ -50,9 +52,10 @@ def filter_from(params: Mapping[str, str], tz: ZoneInfo) -> activity.Filter:
     try:
         min_revenue = Decimal(raw_revenue) if raw_revenue else None
     except InvalidOperation as exc:
-        raise InvalidInput(f"Minimum revenue: '{raw_revenue}' is not an amount.") from exc
+        raise InvalidInput(gettext("Minimum revenue: '{0}' is not an amount.")
+                           .format(raw_revenue)) from exc
     if min_revenue is not None and (not min_revenue.is_finite() or abs(min_revenue) > 10**12):
-        raise InvalidInput("Minimum revenue is out of range.")
+        raise InvalidInput(gettext("Minimum revenue is out of range."))
     return activity.Filter(
         start=start, end=end, partner_id=_int(params, "partner", "Partner"),
         employee_id=_int(params, "employee", "Employee"),
@@ -96,7 +99,7 @@ def activity_page(request: Request, db: DB, me: Analyst, page: int = 1,
     f = filter_from(params, store_settings.zone(db))
     if fmt:
         if fmt not in ("csv", "xlsx"):
-            raise InvalidInput("Export as csv or xlsx.")
+            raise InvalidInput(gettext("Export as csv or xlsx."))
         open_session = streaming_session(request)
 
         def export_rows() -> Iterator[list[object]]:

@@ -12,6 +12,7 @@ from wordofmouth.analysis.exports import download, separator
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.errors import InvalidInput
 from wordofmouth.friends import service as friends
+from wordofmouth.i18n import gettext
 from wordofmouth.settings import service as store_settings
 from wordofmouth.web import forms
 from wordofmouth.web.deps import DB, page_permission
@@ -24,7 +25,7 @@ PAGE = 100
 
 def _format(fmt: str) -> str:
     if fmt not in ("", "csv", "xlsx"):
-        raise InvalidInput("Export as csv or xlsx.")
+        raise InvalidInput(gettext("Export as csv or xlsx."))
     return fmt
 
 

@@ -27,7 +27,7 @@ from wordofmouth.auth.permissions import SCOPES, Principal
 from wordofmouth.config import get_settings
 from wordofmouth.db import utcnow
 from wordofmouth.errors import InvalidInput, Throttled
-from wordofmouth.i18n import LANGUAGES
+from wordofmouth.i18n import LANGUAGES, gettext
 from wordofmouth.settings import service as store_settings
 
 _hasher = PasswordHasher()
@@ -43,15 +43,16 @@ def create_user(session: Session, *, login: str, name: str, role: str, password:
                 actor: str = "system", partner_id: int | None = None) -> User:
     login = login.strip().lower()
     if not login or len(login) > 60:
-        raise InvalidInput("A login is 1–60 characters.")
+        raise InvalidInput(gettext("A login is 1–60 characters."))
     if role not in {r.value for r in Role}:
-        raise InvalidInput(f"Unknown role '{role}'.")
+        raise InvalidInput(gettext("Unknown role '{0}'.").format(role))
     if len(password) < 8:
         raise WeakPassword()
     if (role == Role.PARTNER) != (partner_id is not None):
-        raise InvalidInput("A partner user needs its partner, and only a partner user has one.")
+        raise InvalidInput(gettext("A partner user needs its partner, and only a partner "
+                                   "user has one."))
     if session.scalar(select(User.id).where(User.login == login)) is not None:
-        raise DuplicateLogin(f"Login '{login}' is taken.")
+        raise DuplicateLogin(gettext("Login '{0}' is taken.").format(login))
     user = User(login=login, name=name.strip() or login, role=role,
                 password_hash=_hasher.hash(password), active=True, partner_id=partner_id)
     session.add(user)
@@ -64,7 +65,7 @@ def create_user(session: Session, *, login: str, name: str, role: str, password:
 def set_user(session: Session, user_id: int, *, role: str, active: bool, actor: str) -> User:
     user = rows.one(session, User, user_id, UserNotFound)
     if role not in {r.value for r in Role}:
-        raise InvalidInput(f"Unknown role '{role}'.")
+        raise InvalidInput(gettext("Unknown role '{0}'.").format(role))
     audit.record(session, actor=actor, action="user.change", target_type="user",
                  target_id=user.id, role=[user.role, role], active=[user.active, active])
     user.role, user.active = role, active
@@ -82,8 +83,8 @@ def login(session: Session, *, login: str, password: str, ip: str) -> tuple[User
     left = rules.wait(_failures(session, login, ip, now), allowed=settings.login_max_failures,
                       window=timedelta(minutes=settings.login_window_minutes), now=now)
     if left:
-        raise Throttled(f"Too many failed logins for '{login}' from this address; try again "
-                        f"in {rules.in_words(left)}.")
+        raise Throttled(gettext("Too many failed logins for '{0}' from this address; try "
+                                "again in {1}.").format(login, rules.in_words(left)))
     user = session.scalars(select(User).where(User.login == login)).one_or_none()
     ok = _verify(user.password_hash if user else _DUMMY_HASH, password) and bool(
         user and user.active)
@@ -162,7 +163,7 @@ def session_principal(session: Session, token: str) -> Principal | None:
 def set_language(session: Session, user_id: int, language: str | None) -> None:
     """The user's own interface language (None: follow the browser)."""
     if language is not None and language not in LANGUAGES:
-        raise InvalidInput(f"Language must be one of {', '.join(LANGUAGES)}.")
+        raise InvalidInput(gettext("Language must be one of {0}.").format(', '.join(LANGUAGES)))
     user = rows.one(session, User, user_id, UserNotFound, f"User {user_id} does not exist.")
     user.language = language
     session.flush()
@@ -176,9 +177,9 @@ def create_token(session: Session, *, name: str, scopes: list[str], actor: str) 
     """A new integration token; the raw value is shown once and only its hash is kept."""
     unknown = set(scopes) - set(SCOPES)
     if unknown:
-        raise UnknownScope(f"Unknown scopes: {', '.join(sorted(unknown))}.")
+        raise UnknownScope(gettext("Unknown scopes: {0}.").format(', '.join(sorted(unknown))))
     if not scopes:
-        raise InvalidInput("A token needs at least one scope.")
+        raise InvalidInput(gettext("A token needs at least one scope."))
     raw = "wom_" + secrets.token_urlsafe(30)
     token = ApiToken(name=name.strip() or "integration", token_hash=_digest(raw), prefix=raw[:10],
                      scopes=sorted(set(scopes)), active=True)

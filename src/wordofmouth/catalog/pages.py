@@ -7,6 +7,7 @@ from starlette.responses import Response
 
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.catalog import service
+from wordofmouth.i18n import gettext
 from wordofmouth.web import forms
 from wordofmouth.web.deps import DB, Form, page_permission
 from wordofmouth.web.office import redirect
@@ -37,7 +38,7 @@ def add_product(db: DB, me: Writer, form: Form) -> Response:
         price=forms.money(form, "price", "Price"),
         cost_price=forms.money(form, "cost_price", "Cost price", default="0"),
         barcode=forms.text(form, "barcode") or None, unit=forms.text(form, "unit", "pcs"))
-    return redirect("/catalog/products", f"Product {product.name} added.")
+    return redirect("/catalog/products", gettext("Product {0} added.").format(product.name))
 
 
 @router.get("/products/{product_id}")
@@ -53,7 +54,7 @@ def save_product(product_id: int, db: DB, me: Writer, form: Form) -> Response:
                            price=forms.money(form, "price", "Price"),
                            cost_price=forms.money(form, "cost_price", "Cost price"),
                            active=forms.checked(form, "active"))
-    return redirect(f"/catalog/products/{product_id}", "Saved.")
+    return redirect(f"/catalog/products/{product_id}", gettext("Saved."))
 
 
 @router.get("/groups")
@@ -65,11 +66,11 @@ def groups(request: Request, db: DB, me: Writer) -> Response:
 def add_group(db: DB, me: Writer, form: Form) -> Response:
     group = service.create_group(db, name=forms.text(form, "name"),
                                  parent_id=forms.optional_int(form, "parent_id"))
-    return redirect("/catalog/groups", f"Group {group.name} added.")
+    return redirect("/catalog/groups", gettext("Group {0} added.").format(group.name))
 
 
 @router.post("/groups/{group_id}")
 def save_group(group_id: int, db: DB, me: Writer, form: Form) -> Response:
     service.move_group(db, group_id, name=forms.text(form, "name"),
                        parent_id=forms.optional_int(form, "parent_id"))
-    return redirect("/catalog/groups", "Group saved.")
+    return redirect("/catalog/groups", gettext("Group saved."))

@@ -12,6 +12,7 @@ from wordofmouth import rows
 from wordofmouth.catalog.errors import DuplicateSku, GroupCycle, GroupNotFound, ProductNotFound
 from wordofmouth.catalog.models import Product, ProductGroup
 from wordofmouth.errors import InvalidInput
+from wordofmouth.i18n import gettext
 from wordofmouth.scancodes import service as scancodes
 
 
@@ -24,7 +25,7 @@ def create_group(session: Session, *, name: str, parent_id: int | None = None) -
     """Add a group under `parent_id` (or at the root)."""
     name = name.strip()
     if not name:
-        raise InvalidInput("A group needs a name.")
+        raise InvalidInput(gettext("A group needs a name."))
     parent = get_group(session, parent_id) if parent_id is not None else None
     group = ProductGroup(name=name, parent_id=parent.id if parent else None)
     session.add(group)
@@ -39,7 +40,7 @@ def move_group(session: Session, group_id: int, *, name: str,
     """Rename a group and/or move it (with its whole sub-tree) under another parent."""
     group = get_group(session, group_id)
     if not name.strip():
-        raise InvalidInput("A group needs a name.")
+        raise InvalidInput(gettext("A group needs a name."))
     group.name = name.strip()
     if parent_id != group.parent_id:
         parent = get_group(session, parent_id) if parent_id is not None else None
@@ -105,7 +106,7 @@ def products_by_id(session: Session, ids: set[int]) -> dict[int, Product]:
 
 def _check_money(label: str, value: Decimal) -> None:
     if value < 0:
-        raise InvalidInput(f"{label} cannot be negative.")
+        raise InvalidInput(gettext("{0} cannot be negative.").format(label))
 
 
 def create_product(session: Session, *, sku: str, name: str, group_id: int, price: Decimal,
@@ -114,12 +115,12 @@ def create_product(session: Session, *, sku: str, name: str, group_id: int, pric
     """Add a product; its barcode joins the one registry of scannable codes."""
     sku, name = sku.strip(), name.strip()
     if not sku or not name:
-        raise InvalidInput("A product needs an SKU and a name.")
+        raise InvalidInput(gettext("A product needs an SKU and a name."))
     _check_money("Price", price)
     _check_money("Cost price", cost_price)
     get_group(session, group_id)
     if session.scalar(select(Product.id).where(Product.sku == sku)) is not None:
-        raise DuplicateSku(f"SKU {sku} is already used.")
+        raise DuplicateSku(gettext("SKU {0} is already used.").format(sku))
     product = Product(sku=sku, name=name, group_id=group_id, price=price,
                       cost_price=cost_price, barcode=barcode or None, unit=unit, active=True)
     session.add(product)
@@ -133,7 +134,7 @@ def update_product(session: Session, product_id: int, *, name: str, group_id: in
                    price: Decimal, cost_price: Decimal, active: bool) -> Product:
     product = get_product(session, product_id)
     if not name.strip():
-        raise InvalidInput("A product needs a name.")
+        raise InvalidInput(gettext("A product needs a name."))
     _check_money("Price", price)
     _check_money("Cost price", cost_price)
     get_group(session, group_id)

@@ -17,6 +17,7 @@ from wordofmouth.club import rules, service
 from wordofmouth.club.errors import UnknownClubDecision
 from wordofmouth.club.rules import ClubStatus
 from wordofmouth.errors import InvalidInput
+from wordofmouth.i18n import gettext
 from wordofmouth.web import forms
 from wordofmouth.web.deps import DB, Form, page_permission, streaming_session
 from wordofmouth.web.office import redirect
@@ -45,20 +46,21 @@ def management(request: Request, db: DB, me: Manager) -> Response:
 def decide(db: DB, me: Manager, form: Form) -> Response:
     action = forms.text(form, "action")
     if action not in rules.ACTIONS:
-        raise UnknownClubDecision(f"Unknown club decision '{action}'.")
+        raise UnknownClubDecision(gettext("Unknown club decision '{0}'.").format(action))
     if forms.checked(form, "all"):
         ids = service.candidates_ids(db, rules.ACTIONS[action][0])
     else:
         ids = [int(str(v)) for v in form.getlist("customer_id") if str(v).isdigit()]
     n = service.decide(db, customer_ids=ids, action=action, actor=me.label)
-    return redirect("/club", f"{action.capitalize()}: {n} customer{'s' if n != 1 else ''}.")
+    return redirect("/club", gettext("{0}: {1} customer{2}.")
+                             .format(action.capitalize(), n, 's' if n != 1 else ''))
 
 
 @router.post("/review")
 def review_now(db: DB, me: Manager, _: Form) -> Response:
     result = service.run_review(db, actor=me.label)
     if not result.ran:
-        return redirect("/club", "Today has been reviewed already; nothing changed.")
+        return redirect("/club", gettext("Today has been reviewed already; nothing changed."))
     return redirect("/club", "Review done: " + ", ".join(
         f"{k.replace('_', ' ')} {v}" for k, v in result.counts.items() if v) + ".")
 
@@ -68,7 +70,7 @@ def export(status: str, request: Request, me: Manager) -> Response:
     """The list as CSV, streamed: each batch of 1 000 is read in a short read-only
     transaction of its own, so a slow or vanished browser holds no transaction open."""
     if status not in {s.value for s, _t, _a in LISTS}:
-        raise InvalidInput(f"Unknown list '{status}'.")
+        raise InvalidInput(gettext("Unknown list '{0}'.").format(status))
     open_session = streaming_session(request)
 
     def batch(offset: int) -> list[review_lists.Candidate]:
@@ -115,4 +117,4 @@ def save_settings(db: DB, me: Owner, form: Form) -> Response:
         accumulation_days=forms.integer(form, "accumulation_days", "Accumulation period"),
         confirmation_amount=forms.money(form, "confirmation_amount", "Confirmation amount"),
         confirmation_days=forms.integer(form, "confirmation_days", "Confirmation period"))
-    return redirect("/club/settings", "Club settings saved.")
+    return redirect("/club/settings", gettext("Club settings saved."))

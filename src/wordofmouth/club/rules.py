@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from wordofmouth.club.errors import NotACandidate, UnknownClubDecision
 from wordofmouth.errors import InvalidInput
+from wordofmouth.i18n import gettext
 
 
 class ClubStatus(StrEnum):
@@ -43,17 +44,17 @@ class ClubSettings:
 
 def check_settings(s: ClubSettings) -> None:
     if not Decimal(0) < s.discount_percent <= Decimal(100):
-        raise InvalidInput("The club discount must be more than 0 and at most 100 %.")
+        raise InvalidInput(gettext("The club discount must be more than 0 and at most 100 %."))
     for label, amount in (("accumulation", s.accumulation_amount),
                           ("confirmation", s.confirmation_amount)):
         if amount <= 0:
-            raise InvalidInput(f"The {label} amount must be more than zero.")
+            raise InvalidInput(gettext("The {0} amount must be more than zero.").format(label))
         if amount != amount.quantize(Decimal("0.01")):
-            raise InvalidInput(f"The {label} amount has at most two decimals.")
+            raise InvalidInput(gettext("The {0} amount has at most two decimals.").format(label))
     for label, days in (("accumulation", s.accumulation_days),
                         ("confirmation", s.confirmation_days)):
         if not 1 <= days <= 3660:
-            raise InvalidInput(f"The {label} period must be 1–3660 days.")
+            raise InvalidInput(gettext("The {0} period must be 1–3660 days.").format(label))
 
 
 # action -> (the status it decides on, the status it leads to)
@@ -80,11 +81,12 @@ class Membership:
 def decide(m: Membership, action: str, day: int, s: ClubSettings) -> Membership:
     """The owner's decision on a candidate, made on `day`."""
     if action not in ACTIONS:
-        raise UnknownClubDecision(f"Unknown club decision '{action}'.")
+        raise UnknownClubDecision(gettext("Unknown club decision '{0}'.").format(action))
     before, after = ACTIONS[action]
     if m.status != before:
         raise NotACandidate(
-            f"Only a {before.replace('_', ' ')} can be decided with '{action}'.")
+            gettext("Only a {0} can be decided with '{1}'.")
+            .format(before.replace('_', ' '), action))
     if after == S.MEMBER:  # grant or extend: a new confirmation period starts today
         return replace(m, status=S.MEMBER, period_start_day=day,
                        period_end_day=day + s.confirmation_days - 1,

@@ -17,6 +17,7 @@ from wordofmouth.club.models import ClubDecision, ClubMembership, ClubReview
 from wordofmouth.club.rules import DISCOUNTED, ClubSettings, ClubStatus
 from wordofmouth.db import is_postgres, utcnow
 from wordofmouth.errors import InvalidInput
+from wordofmouth.i18n import gettext
 from wordofmouth.settings import service as store_settings
 
 PREFIX = "club_"
@@ -87,12 +88,12 @@ def decide(session: Session, *, customer_ids: list[int], action: str, actor: str
     """Grant / decline a candidate to join, extend / exclude a member. All or nothing: if one
     of the customers is no longer a candidate for it, nothing is decided."""
     if action not in rules.ACTIONS:
-        raise UnknownClubDecision(f"Unknown club decision '{action}'.")
+        raise UnknownClubDecision(gettext("Unknown club decision '{0}'.").format(action))
     ids = sorted(set(customer_ids))
     if not ids:
-        raise InvalidInput("Choose at least one customer.")
+        raise InvalidInput(gettext("Choose at least one customer."))
     if len(ids) > MAX_BATCH:
-        raise InvalidInput(f"Decide on at most {MAX_BATCH} customers at once.")
+        raise InvalidInput(gettext("Decide on at most {0} customers at once.").format(MAX_BATCH))
     before, after = rules.ACTIONS[action]
     day = store_settings.today(session) if day is None else day
     s = settings(session)
@@ -104,9 +105,9 @@ def decide(session: Session, *, customer_ids: list[int], action: str, actor: str
     current = dict(session.execute(lock).all())
     stale = [cid for cid in ids if current.get(cid) != before]
     if stale:
-        raise NotACandidate(f"Not a {before.replace('_', ' ')} any more: customers "
-                            f"{', '.join(map(str, stale[:10]))}{'…' if len(stale) > 10 else ''}. "
-                            "Reload the list.")
+        raise NotACandidate(gettext("Not a {0} any more: customers {1}{2}. Reload the list.")
+                            .format(before.replace('_', ' '), ', '.join(map(str, stale[:10])),
+                                    '…' if len(stale) > 10 else ''))
     review.log_decisions(session, chosen, day=day, actor=actor, action=action,
                          to_status=after.value)
     template = rules.decide(rules.Membership(status=before, cycle_start_day=0), action, day, s)

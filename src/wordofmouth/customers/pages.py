@@ -10,6 +10,7 @@ from wordofmouth.calendar import date_of
 from wordofmouth.club import service as club
 from wordofmouth.customers import service
 from wordofmouth.friends import service as friends
+from wordofmouth.i18n import gettext
 from wordofmouth.ledger import service as ledger
 from wordofmouth.ledger.models import AccountKind
 from wordofmouth.partners import service as partners
@@ -48,7 +49,8 @@ def add_customer(db: DB, me: Writer, form: Form) -> Response:
     customer = service.create_customer(db, **_contact_fields(form))  # type: ignore[arg-type]
     if forms.checked(form, "issue_card"):
         service.issue_card(db, customer.id, number=forms.text(form, "card_number") or None)
-    return redirect(f"/customers/{customer.id}", f"Customer {customer.full_name} added.")
+    return redirect(f"/customers/{customer.id}", gettext("Customer {0} added.")
+                                                 .format(customer.full_name))
 
 
 @router.get("/{customer_id}")
@@ -73,7 +75,7 @@ def customer_page(customer_id: int, request: Request, db: DB, me: Reader) -> Res
 @router.post("/{customer_id}")
 def save_customer(customer_id: int, db: DB, me: Writer, form: Form) -> Response:
     service.update_customer(db, customer_id, **_contact_fields(form))
-    return redirect(f"/customers/{customer_id}", "Saved.")
+    return redirect(f"/customers/{customer_id}", gettext("Saved."))
 
 
 @router.post("/{customer_id}/cards")
@@ -83,7 +85,7 @@ def issue_card(customer_id: int, db: DB, me: Writer, form: Form) -> Response:
         discount_percent=forms.decimal(form, "discount_percent", "Discount"),
         bonus_percent=forms.decimal(form, "bonus_percent", "Bonus"),
         main=forms.checked(form, "main"))
-    return redirect(f"/customers/{customer_id}", f"Card {card.number} issued.")
+    return redirect(f"/customers/{customer_id}", gettext("Card {0} issued.").format(card.number))
 
 
 @router.post("/{customer_id}/cards/{card_id}")
@@ -92,4 +94,4 @@ def save_card(customer_id: int, card_id: int, db: DB, me: Writer, form: Form) ->
                                                                      "Discount"),
                         bonus_percent=forms.decimal(form, "bonus_percent", "Bonus"),
                         active=forms.checked(form, "active"))
-    return redirect(f"/customers/{customer_id}", "Card saved.")
+    return redirect(f"/customers/{customer_id}", gettext("Card saved."))

@@ -13,6 +13,7 @@ from wordofmouth.customers import rules
 from wordofmouth.customers.errors import CardInactive, CardNotFound, CustomerNotFound
 from wordofmouth.customers.models import Customer, DiscountCard
 from wordofmouth.errors import InvalidInput
+from wordofmouth.i18n import gettext
 from wordofmouth.ledger import service as ledger
 from wordofmouth.ledger.models import AccountKind
 from wordofmouth.scancodes import service as scancodes
@@ -33,9 +34,9 @@ def _clean_contacts(session: Session, phone: str | None,
         try:
             phone = rules.phone_e164(phone, store_settings.get(session).country)
         except ValueError:
-            raise InvalidInput(f"'{phone}' is not a phone number.") from None
+            raise InvalidInput(gettext("'{0}' is not a phone number.").format(phone)) from None
     if email and not _EMAIL.match(email):
-        raise InvalidInput(f"'{email}' is not an e-mail address.")
+        raise InvalidInput(gettext("'{0}' is not an e-mail address.").format(email))
     return phone, email
 
 
@@ -55,7 +56,7 @@ def create_customer(session: Session, *, first_name: str, last_name: str = "",
                     consent_viber: bool = False, note: str = "") -> Customer:
     """Register a customer (a card is issued separately)."""
     if not first_name.strip():
-        raise InvalidInput("A customer needs a first name.")
+        raise InvalidInput(gettext("A customer needs a first name."))
     phone, email = _clean_contacts(session, phone, email)
     customer = Customer(first_name=first_name.strip(), last_name=last_name.strip(), phone=phone,
                         email=email, consent_email=consent_email, consent_sms=consent_sms,
@@ -71,7 +72,7 @@ def update_customer(session: Session, customer_id: int, **fields: object) -> Cus
         session, str(fields.get("phone") or "") or None, str(fields.get("email") or "") or None
     )
     if not str(fields.get("first_name", customer.first_name)).strip():
-        raise InvalidInput("A customer needs a first name.")
+        raise InvalidInput(gettext("A customer needs a first name."))
     for name in ("first_name", "last_name", "note", "consent_email", "consent_sms",
                  "consent_viber"):
         if name in fields:
@@ -84,7 +85,7 @@ def update_customer(session: Session, customer_id: int, **fields: object) -> Cus
 
 def _check_percent(label: str, value: Decimal) -> None:
     if not Decimal(0) <= value <= Decimal(100):
-        raise InvalidInput(f"{label} must be between 0 and 100.")
+        raise InvalidInput(gettext("{0} must be between 0 and 100.").format(label))
 
 
 def issue_card(session: Session, customer_id: int, *, number: str | None = None,
@@ -97,12 +98,12 @@ def issue_card(session: Session, customer_id: int, *, number: str | None = None,
     if number is not None:
         number = number.strip()
         if not re.fullmatch(r"[0-9A-Za-z-]{4,32}", number):
-            raise InvalidInput("A card number is 4–32 letters, digits or '-'.")
+            raise InvalidInput(gettext("A card number is 4–32 letters, digits or '-'."))
     candidate = number or _free_card_number(session)
     taken = scancodes.resolve(session, candidate)
     if taken is not None:
-        raise scancodes.CodeTaken(f"Number {candidate} is already used by a "
-                                  f"{taken.kind.replace('_', ' ')}.")
+        raise scancodes.CodeTaken(gettext("Number {0} is already used by a {1}.")
+                                  .format(candidate, taken.kind.replace('_', ' ')))
     if main:
         for other in customer.cards:
             other.is_main = False
@@ -144,9 +145,9 @@ def card_by_number(session: Session, number: str, *, active_only: bool = True) -
         select(DiscountCard).where(DiscountCard.number == number.strip())
     ).one_or_none()
     if card is None:
-        raise CardNotFound(f"No discount card {number}.")
+        raise CardNotFound(gettext("No discount card {0}.").format(number))
     if active_only and not card.active:
-        raise CardInactive(f"Card {number} is blocked.")
+        raise CardInactive(gettext("Card {0} is blocked.").format(number))
     return card
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from wordofmouth.db import is_postgres, utcnow
 from wordofmouth.friends import service
+from wordofmouth.i18n import gettext
 from wordofmouth.scancodes.rules import random_instore_ean13
 
 BATCH = 100_000
@@ -34,7 +35,7 @@ def issue_bulk(session: Session, *, campaign_id: int, referrer_id: int, count: i
                actor: str, progress: Callable[[int], None] | None = None) -> str:
     """Issue `count` codes of a campaign to one holder; returns the batch id."""
     if not is_postgres(session):
-        raise NotImplementedError("bulk issuing is for PostgreSQL; use issue_codes")
+        raise NotImplementedError(gettext("bulk issuing is for PostgreSQL; use issue_codes"))
     service.get_campaign(session, campaign_id)
     batch = secrets.token_hex(8)
     done = 0

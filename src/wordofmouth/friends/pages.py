@@ -15,6 +15,7 @@ from wordofmouth.errors import InvalidInput
 from wordofmouth.friends import labels, rules, service
 from wordofmouth.friends.errors import CodeBatchNotFound
 from wordofmouth.friends.rules import BonusRule
+from wordofmouth.i18n import gettext
 from wordofmouth.money import ZERO
 from wordofmouth.settings import service as store_settings
 from wordofmouth.web import forms
@@ -35,7 +36,7 @@ def _campaign_fields(form: forms.FormData) -> dict[str, object]:
     try:
         start = day_of_date(date.fromisoformat(raw_start))
     except ValueError as exc:
-        raise InvalidInput(f"'{raw_start}' is not a date (YYYY-MM-DD).") from exc
+        raise InvalidInput(gettext("'{0}' is not a date (YYYY-MM-DD).").format(raw_start)) from exc
     rule = forms.text(form, "bonus_rule")
     value = forms.money(form, "bonus_value", "Bonus", default="0")
     return {
@@ -65,13 +66,13 @@ def campaigns(request: Request, db: DB, me: Owner) -> Response:
 @router.post("/friends")
 def add_campaign(db: DB, me: Owner, form: Form) -> Response:
     c = service.create_campaign(db, **_campaign_fields(form))
-    return redirect("/friends", f"Campaign {c.name} created.")
+    return redirect("/friends", gettext("Campaign {0} created.").format(c.name))
 
 
 @router.post("/friends/{campaign_id}")
 def save_campaign(campaign_id: int, db: DB, me: Owner, form: Form) -> Response:
     service.update_campaign(db, campaign_id, **_campaign_fields(form))
-    return redirect("/friends", "Campaign saved.")
+    return redirect("/friends", gettext("Campaign saved."))
 
 
 @router.post("/customers/{customer_id}/friend-codes")
@@ -80,7 +81,8 @@ def issue(customer_id: int, db: DB, me: Issuer, form: Form) -> Response:
                                  campaign_id=forms.integer(form, "campaign_id", "Campaign"),
                                  count=forms.integer(form, "count", "Number of codes"),
                                  actor=me.label)
-    return redirect(f"/friends/batch/{issued[0].batch}", f"{len(issued)} codes issued.")
+    return redirect(f"/friends/batch/{issued[0].batch}", gettext("{0} codes issued.")
+                                                         .format(len(issued)))
 
 
 def _labels(db: DB, batch: str) -> list[labels.Label]:
@@ -106,7 +108,7 @@ def batch_page(batch: str, request: Request, db: DB, me: Reader) -> Response:
 @router.get("/friends/labels/{batch}.pdf")
 def batch_pdf(batch: str, db: DB, me: Reader, layout: str = "a4") -> Response:
     if layout not in ("a4", "single"):
-        raise InvalidInput("Layout is a4 or single.")
+        raise InvalidInput(gettext("Layout is a4 or single."))
     with i18n.use(store_settings.get(db).language):  # labels are handed to customers
         pdf = labels.sheet(_labels(db, batch), layout=layout)
     return Response(pdf,

@@ -18,6 +18,7 @@ from wordofmouth.errors import InvalidInput
 from wordofmouth.friends import errors, repository, rules
 from wordofmouth.friends.models import CodeStatus, FriendCampaign, FriendCode, FriendReferral
 from wordofmouth.friends.rules import BonusRule
+from wordofmouth.i18n import gettext
 from wordofmouth.money import ZERO
 from wordofmouth.sales import service as sales
 from wordofmouth.scancodes import service as scancodes
@@ -35,24 +36,27 @@ KIND = "friend_code"
 
 def _check_campaign(values: dict[str, Any]) -> None:
     if not str(values.get("name", "")).strip():
-        raise InvalidInput("A campaign needs a name.")
+        raise InvalidInput(gettext("A campaign needs a name."))
     if not 1 <= int(values["validity_days"]) <= 3660:
-        raise InvalidInput("Validity is 1–3660 days.")
+        raise InvalidInput(gettext("Validity is 1–3660 days."))
     if not Decimal(0) < values["friend_discount_percent"] <= Decimal(100):
-        raise InvalidInput("The friend's discount must be more than 0 and at most 100 %.")
+        raise InvalidInput(gettext("The friend's discount must be more than 0 and at most "
+                                   "100 %."))
     rule = values["bonus_rule"]
     if rule not in {r.value for r in BonusRule}:
-        raise InvalidInput(f"Unknown bonus rule '{rule}'.")
+        raise InvalidInput(gettext("Unknown bonus rule '{0}'.").format(rule))
     if rule == BonusRule.FIXED and values.get("bonus_amount", ZERO) <= 0:
-        raise InvalidInput("A fixed bonus needs an amount above zero.")
+        raise InvalidInput(gettext("A fixed bonus needs an amount above zero."))
     if rule != BonusRule.FIXED and not Decimal(0) < values.get("bonus_percent", ZERO) <= 100:
-        raise InvalidInput("A percentage bonus needs a percentage above 0 and at most 100.")
+        raise InvalidInput(gettext("A percentage bonus needs a percentage above 0 and at "
+                                   "most 100."))
     if rule == BonusRule.PERCENT_MAX and not values.get("bonus_max"):
-        raise InvalidInput("A percentage with a maximum needs the maximum.")
+        raise InvalidInput(gettext("A percentage with a maximum needs the maximum."))
     for name in ("bonus_amount", "bonus_max", "min_purchase"):
         value = values.get(name)
         if value is not None and value < 0:
-            raise InvalidInput(f"{name.replace('_', ' ').capitalize()} cannot be negative.")
+            raise InvalidInput(gettext("{0} cannot be negative.")
+                               .format(name.replace('_', ' ').capitalize()))
 
 
 def create_campaign(session: Session, **values: Any) -> FriendCampaign:
@@ -108,7 +112,7 @@ def issue_codes(session: Session, *, customer_id: int, campaign_id: int, count: 
     """N (1–100) one-time codes for a customer to hand to friends: scannable in-store EAN-13
     numbers that no card, product or other code uses."""
     if not 1 <= count <= MAX_CODES:
-        raise InvalidInput(f"Issue 1–{MAX_CODES} codes at a time.")
+        raise InvalidInput(gettext("Issue 1–{0} codes at a time.").format(MAX_CODES))
     customer = customers.get_customer(session, customer_id)
     if customer.main_card is None:
         raise errors.NeedsMainCard()
@@ -153,7 +157,7 @@ class Fit:
 def find(session: Session, code: str) -> FriendCode:
     fc = repository.by_code(session, code.strip())
     if fc is None:
-        raise errors.FriendCodeUnknown(f"There is no friend code {code.strip()}.")
+        raise errors.FriendCodeUnknown(gettext("There is no friend code {0}.").format(code.strip()))
     return fc
 
 
@@ -161,16 +165,19 @@ def check(session: Session, fc: FriendCode, basket: Basket, *, basket_rules: boo
           holding_sale: int | None = None) -> Fit:
     """Every rejection of PRODUCT.md, each with its own error; returns the qualifying lines."""
     if fc.status == CodeStatus.USED:
-        raise errors.FriendCodeUsed(f"Friend code {fc.code} has already been used.")
+        raise errors.FriendCodeUsed(gettext("Friend code {0} has already been used.")
+                                    .format(fc.code))
     if fc.status == CodeStatus.HELD and fc.held_sale_id != holding_sale:
-        raise errors.FriendCodeHeld(f"Friend code {fc.code} is on another open sale.")
+        raise errors.FriendCodeHeld(gettext("Friend code {0} is on another open sale.")
+                                    .format(fc.code))
     campaign = get_campaign(session, fc.campaign_id)
     if not campaign.active:
-        raise errors.CampaignInactive(f"Campaign '{campaign.name}' is switched off.")
+        raise errors.CampaignInactive(gettext("Campaign '{0}' is switched off.")
+                                      .format(campaign.name))
     t = terms(campaign)
     if rules.is_expired(t, basket.day):
-        raise errors.FriendCodeExpired(f"Friend code {fc.code} was valid until "
-                                       f"{_date(rules.last_valid_day(t))}.")
+        raise errors.FriendCodeExpired(gettext("Friend code {0} was valid until {1}.")
+                                       .format(fc.code, _date(rules.last_valid_day(t))))
     if basket.customer_id is not None:
         _check_buyer(session, fc, basket)
     qualifies = catalog.in_group(session, campaign.group_id)
@@ -181,8 +188,8 @@ def check(session: Session, fc: FriendCode, basket: Basket, *, basket_rules: boo
         if not chosen:
             raise errors.NoQualifyingGoods()
         if rules.below_minimum(t, gross):
-            raise errors.BelowMinimum(f"The campaign's goods come to {gross}; the minimum is "
-                                      f"{t.min_purchase}.")
+            raise errors.BelowMinimum(gettext("The campaign's goods come to {0}; the minimum "
+                                              "is {1}.").format(gross, t.min_purchase))
     return Fit(fc, campaign, frozenset(ln[0] for ln in chosen), gross, net)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from wordofmouth.errors import InvalidInput
-from wordofmouth.i18n import N_
+from wordofmouth.i18n import N_, gettext
 from wordofmouth.idempotency.models import IdempotencyRecord
 
 
@@ -35,7 +35,7 @@ def claim(session: Session, *, principal: str, key: str, digest: str) -> Replay 
     with the same key waits on it and then replays the committed answer; if the first
     request fails, its reservation rolls back with it."""
     if not key or len(key) > 120:
-        raise InvalidInput("An Idempotency-Key is 1–120 characters.")
+        raise InvalidInput(gettext("An Idempotency-Key is 1–120 characters."))
     found = session.get(IdempotencyRecord, (principal, key))
     if found is None:
         try:

@@ -18,6 +18,7 @@ from wordofmouth.analysis.activity_pages import describe, filter_from
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.config import get_settings
 from wordofmouth.errors import DomainError, InvalidInput
+from wordofmouth.i18n import gettext
 from wordofmouth.mailing import audience, rules, service
 from wordofmouth.mailing import settings as mail_settings
 from wordofmouth.mailing.models import MessageStatus
@@ -41,7 +42,7 @@ def _audience(db: DB, values: Mapping[str, str], chosen: list[str]) -> tuple[lis
         names = {p.id: p.name for p in partners.partners(db)}
         return list(activity.customer_ids(db, f)), "all matching: " + describe(f, names)
     if not all(c.isdigit() for c in chosen) or len(chosen) > MAX_SELECTED:
-        raise InvalidInput("The selection is not a list of customers.")
+        raise InvalidInput(gettext("The selection is not a list of customers."))
     ids = list(dict.fromkeys(int(c) for c in chosen))
     return ids, f"{len(ids)} customer(s) selected in the activity analysis"
 
@@ -78,7 +79,7 @@ def preview(request: Request, db: DB, me: Sender, form: Form) -> Response:
     try:
         ids, _note = _form_audience(db, form)
         if not ids:
-            raise InvalidInput("The mailing has no customers.")
+            raise InvalidInput(gettext("The mailing has no customers."))
         subject, body = service.preview(db, customer_id=ids[0], **_template(form))
         return render(request, "mailing/_preview.html", me, subject=subject, body=body,
                       customer_id=ids[0], problem="")
@@ -92,7 +93,7 @@ def test_send(request: Request, db: DB, me: Sender, form: Form) -> Response:
     try:
         ids, _note = _form_audience(db, form)
         if not ids:
-            raise InvalidInput("The mailing has no customers.")
+            raise InvalidInput(gettext("The mailing has no customers."))
         result = service.test_send(db, customer_id=ids[0], address=forms.text(form, "test_to"),
                                    log_path=get_settings().outbox_log, **_template(form))
         return render(request, "mailing/_test.html", me, result=result, problem="")
@@ -109,7 +110,8 @@ def create(db: DB, me: Sender, form: Form) -> Response:
                              **_template(form))
     counts = service.counts(db, mailing.id)
     return redirect(f"/mailings/{mailing.id}",
-                    f"Mailing created: {counts['queued']} to send, {counts['skipped']} skipped.")
+                    gettext("Mailing created: {0} to send, {1} skipped.")
+                    .format(counts['queued'], counts['skipped']))
 
 
 @router.get("/mailings/{mailing_id}")
@@ -117,7 +119,7 @@ def follow(mailing_id: int, request: Request, db: DB, me: Sender, status: str = 
            page: int = 1) -> Response:
     mailing = service.get(db, mailing_id)
     if status and status not in {s.value for s in MessageStatus}:
-        raise InvalidInput("Unknown message status.")
+        raise InvalidInput(gettext("Unknown message status."))
     page = max(page, 1)
     counts = service.counts(db, mailing_id)
     template = "mailing/_counts.html" if request.headers.get("hx-request") else \
@@ -132,7 +134,8 @@ def follow(mailing_id: int, request: Request, db: DB, me: Sender, status: str = 
 @router.post("/mailings/{mailing_id}/retry")
 def retry(mailing_id: int, db: DB, me: Sender, _: Form) -> Response:
     n = service.retry_failed(db, mailing_id, actor=me.label)
-    return redirect(f"/mailings/{mailing_id}", f"{n} failed message(s) queued again.")
+    return redirect(f"/mailings/{mailing_id}", gettext("{0} failed message(s) queued again.")
+                                               .format(n))
 
 
 @router.get("/settings/mailing")
@@ -153,7 +156,7 @@ def save_settings(db: DB, me: Owner, form: Form) -> Response:
         changes[name] = forms.integer(form, name, name.replace("_", " ")) \
             if isinstance(value, int) else raw
     mail_settings.update(db, actor=me.label, **changes)
-    return redirect("/settings/mailing", "Mailing settings saved.")
+    return redirect("/settings/mailing", gettext("Mailing settings saved."))
 
 
 @router.get("/unsubscribe/{token}")

@@ -11,6 +11,8 @@ from datetime import timedelta
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from wordofmouth.i18n import gettext
+
 PLACEHOLDERS = {
     "first_name": "the customer's first name",
     "last_name": "the customer's last name",
@@ -39,16 +41,17 @@ def _pieces(template: str) -> list[tuple[str, str | None]]:
     """(literal text, placeholder or None) in order. A placeholder is its name alone:
     no format spec (`{first_name:>99}`), no conversion (`{x!r}`), no attribute or index."""
     if len(template) > MAX_TEMPLATE:
-        raise TemplateError(f"A template has at most {MAX_TEMPLATE} characters.")
+        raise TemplateError(gettext("A template has at most {0} characters.").format(MAX_TEMPLATE))
     try:
         parsed = list(string.Formatter().parse(template))
     except ValueError as exc:
-        raise TemplateError(f"The template's braces do not match: {exc}.") from exc
+        raise TemplateError(gettext("The template's braces do not match: {0}.")
+                            .format(exc)) from exc
     pieces: list[tuple[str, str | None]] = []
     for text, field, spec, conv in parsed:
         if field is not None and (spec or conv):
-            raise TemplateError(f"Write a placeholder as {{{field.split(':')[0]}}} alone, "
-                                "without a format after ':' or '!'.")
+            raise TemplateError(gettext("Write a placeholder as {{{0}}} alone, without a "
+                                        "format after ':' or '!'.").format(field.split(':')[0]))
         if field is not None and field not in PLACEHOLDERS:
             raise TemplateError(f"Unknown placeholder {{{field}}}; use "
                                 + ", ".join(f"{{{p}}}" for p in PLACEHOLDERS) + ".")
@@ -131,7 +134,7 @@ def recipient(channel: str, *, email: str | None, phone: str | None, consent_ema
         if not consent_viber:
             return Recipient("sms", number)
         return Recipient("viber", number, fallback_address=number if consent_sms else "")
-    raise TemplateError(f"Unknown channel {channel}.")
+    raise TemplateError(gettext("Unknown channel {0}.").format(channel))
 
 
 def backoff(attempts: int, retry_after: float | None = None) -> timedelta:

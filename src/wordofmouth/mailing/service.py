@@ -18,6 +18,7 @@ from wordofmouth.customers import service as customers
 from wordofmouth.customers.errors import CustomerNotFound
 from wordofmouth.db import utcnow
 from wordofmouth.errors import InvalidInput
+from wordofmouth.i18n import gettext
 from wordofmouth.mailing import audience, rules, senders
 from wordofmouth.mailing import settings as mail_settings
 from wordofmouth.mailing.errors import (
@@ -51,11 +52,12 @@ def unsubscribe_url(public_url: str, customer_id: int, channel: str, mailing_id:
 
 def _check_template(channel: str, subject: str, body: str) -> None:
     if channel not in {c.value for c in Channel}:
-        raise InvalidInput(f"Channel is one of {', '.join(c.value for c in Channel)}.")
+        raise InvalidInput(gettext("Channel is one of {0}.")
+                           .format(', '.join(c.value for c in Channel)))
     if not body.strip():
-        raise InvalidInput("The message is empty.")
+        raise InvalidInput(gettext("The message is empty."))
     if channel == Channel.EMAIL and not subject.strip():
-        raise InvalidInput("An e-mail needs a subject.")
+        raise InvalidInput(gettext("An e-mail needs a subject."))
     try:
         rules.placeholders_in(subject)
         rules.placeholders_in(body)
@@ -147,7 +149,7 @@ def preview(session: Session, *, channel: str, subject: str, body: str,
     _check_template(channel, subject, body)
     found = audience.people(session, [customer_id])
     if not found:
-        raise CustomerNotFound(f"Customer {customer_id} does not exist.")
+        raise CustomerNotFound(gettext("Customer {0} does not exist.").format(customer_id))
     values = found[0].values
     text = rules.render(body, values)
     if channel == Channel.EMAIL:
@@ -165,8 +167,9 @@ def test_send(session: Session, *, channel: str, subject: str, body: str, custom
     to = (rules.email_address(address) if target == "email"
           else rules.phone_e164(address, settings.phone_region))
     if to is None:
-        raise InvalidAddress(f"'{address}' is not a valid "
-                             f"{'e-mail address' if target == 'email' else 'phone number'}.")
+        raise InvalidAddress(gettext("'{0}' is not a valid {1}.")
+                             .format(address,
+                                     'e-mail address' if target == 'email' else 'phone number'))
     subj, text = preview(session, channel=channel, subject=subject, body=body,
                          customer_id=customer_id)
     from pathlib import Path

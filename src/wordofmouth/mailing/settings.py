@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from wordofmouth.errors import InvalidInput
+from wordofmouth.i18n import gettext
 from wordofmouth.mailing import rules
 from wordofmouth.settings import service as store_settings
 
@@ -52,19 +53,22 @@ def _check(s: MailSettings) -> None:
                "sms_provider": ("log", "twilio"), "viber_provider": ("log", "infobip")}
     for name, allowed in choices.items():
         if getattr(s, name) not in allowed:
-            raise InvalidInput(f"{name.replace('_', ' ')} is one of {', '.join(allowed)}.")
+            raise InvalidInput(gettext("{0} is one of {1}.")
+                               .format(name.replace('_', ' '), ', '.join(allowed)))
     if not 1 <= s.smtp_port <= 65535:
-        raise InvalidInput("The SMTP port is 1–65535.")
+        raise InvalidInput(gettext("The SMTP port is 1–65535."))
     for name in ("email_per_second", "sms_per_second", "viber_per_second"):
         if not 1 <= getattr(s, name) <= 10_000:
-            raise InvalidInput("A rate limit is 1–10 000 messages per second.")
+            raise InvalidInput(gettext("A rate limit is 1–10 000 messages per second."))
     if rules.email_address(s.sender_email) is None:
-        raise InvalidInput("The sender's e-mail address is not valid.")
+        raise InvalidInput(gettext("The sender's e-mail address is not valid."))
     if rules.phone_e164("+380501112233", s.phone_region) is None and len(s.phone_region) != 2:
-        raise InvalidInput("The phone region is a two-letter country code (UA, PL, …).")
+        raise InvalidInput(gettext("The phone region is a two-letter country code (UA, PL, "
+                                   "…)."))
     for name in ("public_url", "twilio_url", "infobip_url"):
         if not getattr(s, name).startswith(("http://", "https://")):
-            raise InvalidInput(f"{name.replace('_', ' ')} starts with http:// or https://.")
+            raise InvalidInput(gettext("{0} starts with http:// or https://.")
+                               .format(name.replace('_', ' ')))
 
 
 def update(session: Session, *, actor: str, **changes: Any) -> MailSettings:

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.calendar import day_of_date
 from wordofmouth.errors import InvalidInput, NotFound
+from wordofmouth.i18n import gettext
 from wordofmouth.money import ZERO
 from wordofmouth.partners import codes, commission, invoices, milestones, payouts, report
 from wordofmouth.partners import service as partners
@@ -91,7 +92,7 @@ def _terms_out(db: DB, partner_id: int) -> TermsOut:
     partners.get_partner(db, partner_id)
     terms, rates = commission.terms_of(db, partner_id)
     if terms is None:
-        raise NotFound("This partner has no commission terms yet.")
+        raise NotFound(gettext("This partner has no commission terms yet."))
     milestone = (MilestoneIn(every=terms.milestone_every, minimum=terms.milestone_minimum,
                              amount=terms.milestone_amount) if terms.milestone_every else None)
     return TermsOut(partner_id=partner_id, default_rate=terms.default_rate, months=terms.months,
@@ -154,7 +155,7 @@ def create_code(partner_id: int, body: CodeIn, request: Request, db: DB,
 def _link_out(db: DB, customer_id: int, changed: bool = False) -> LinkOut:
     found = partners.link_of(db, customer_id)
     if found is None:
-        raise NotFound(f"Customer {customer_id} is not linked to a partner.")
+        raise NotFound(gettext("Customer {0} is not linked to a partner.").format(customer_id))
     return LinkOut(customer_id=customer_id, partner_id=found.partner_id,
                    employee_id=found.employee_id, linked_at=found.linked_at,
                    source=found.source, changed=changed)
@@ -229,7 +230,7 @@ def referrer_report(db: DB, _: Reader, date_from: Annotated[date, Query()],
                     date_to: Annotated[date, Query()]) -> list[report.ReportLine]:
     """The referrer report for a period: a row per partner, then one per employee."""
     if date_from > date_to:
-        raise InvalidInput("The period starts after it ends.")
+        raise InvalidInput(gettext("The period starts after it ends."))
     return report.flat(report.referrer_report(db, date_from, date_to))
 
 
@@ -239,6 +240,6 @@ def invoice_profit(invoice_id: int, db: DB, _: Reader) -> ProfitOut:
     """Net revenue after returns − cost of goods kept − linked expenses."""
     found = invoices.profits(db, [invoice_id]).get(invoice_id)
     if found is None:
-        raise NotFound(f"Invoice {invoice_id} does not exist.")
+        raise NotFound(gettext("Invoice {0} does not exist.").format(invoice_id))
     return ProfitOut(invoice_id=invoice_id, revenue=found.revenue, cost_of_goods=found.cost,
                      expenses=found.expenses, profit=found.profit)

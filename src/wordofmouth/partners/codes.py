@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from wordofmouth.catalog import service as catalog
 from wordofmouth.errors import InvalidInput
+from wordofmouth.i18n import gettext
 from wordofmouth.partners import rules
 from wordofmouth.partners.errors import DuplicatePartnerCode, MalformedPartnerCode
 from wordofmouth.partners.models import PartnerCode
@@ -24,19 +25,19 @@ def create_code(session: Session, *, partner_id: int, code: str, employee_id: in
                 active: bool = True) -> PartnerCode:
     """A promo code for a partner: 3–32 of A–Z, 0–9 and '-', unique whatever the case."""
     if not rules.is_valid_code(code):
-        raise MalformedPartnerCode(f"'{code.strip()}' is not a promo code: use 3–32 letters "
-                                   "A–Z, digits and '-'.")
+        raise MalformedPartnerCode(gettext("'{0}' is not a promo code: use 3–32 letters A–Z, "
+                                           "digits and '-'.").format(code.strip()))
     normal = rules.normal_code(code)
     get_partner(session, partner_id)
     employee_id = employee_of(session, partner_id, employee_id)
     if not Decimal(0) <= discount_percent <= Decimal(100):
-        raise InvalidInput("The buyer's discount must be 0–100 %.")
+        raise InvalidInput(gettext("The buyer's discount must be 0–100 %."))
     if group_id is not None:
         catalog.get_group(session, group_id)
     if valid_from_day is not None and valid_to_day is not None and valid_to_day < valid_from_day:
-        raise InvalidInput("The code's end date is before its start date.")
+        raise InvalidInput(gettext("The code's end date is before its start date."))
     if session.scalar(select(PartnerCode.id).where(PartnerCode.code == normal)) is not None:
-        raise DuplicatePartnerCode(f"Promo code {normal} exists already.")
+        raise DuplicatePartnerCode(gettext("Promo code {0} exists already.").format(normal))
     pc = PartnerCode(code=normal, partner_id=partner_id, employee_id=employee_id,
                      discount_percent=discount_percent, group_id=group_id,
                      valid_from_day=valid_from_day, valid_to_day=valid_to_day, active=active)

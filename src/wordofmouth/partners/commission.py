@@ -16,6 +16,7 @@ from wordofmouth.calendar import date_of, day_of, end_of
 from wordofmouth.catalog import service as catalog
 from wordofmouth.db import utcnow
 from wordofmouth.errors import InvalidInput
+from wordofmouth.i18n import gettext
 from wordofmouth.ledger import operations
 from wordofmouth.ledger import service as ledger
 from wordofmouth.ledger.models import AccountKind
@@ -36,7 +37,8 @@ PENDING, PAYABLE, PAID = (AccountKind.PARTNER_COMMISSION_PENDING,
 
 def _percent(value: Decimal) -> Decimal:
     if not Decimal(0) <= value <= Decimal(100) or value != value.quantize(Decimal("0.01")):
-        raise InvalidInput(f"A rate is 0–100 % with at most two decimals, not {value}.")
+        raise InvalidInput(gettext("A rate is 0–100 % with at most two decimals, not {0}.")
+                           .format(value))
     return value
 
 
@@ -45,7 +47,7 @@ def set_terms(session: Session, partner_id: int, *, default_rate: Decimal,
     """The partner's default rate, rates per product group, lifetime or N months."""
     get_partner(session, partner_id)
     if months is not None and not 1 <= months <= 600:
-        raise InvalidInput("The commission term is 1–600 months (or lifetime).")
+        raise InvalidInput(gettext("The commission term is 1–600 months (or lifetime)."))
     _percent(default_rate)
     for group_id, rate in rates.items():
         catalog.get_group(session, group_id)

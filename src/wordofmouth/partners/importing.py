@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import DomainError
+from wordofmouth.i18n import gettext
 from wordofmouth.partners import service as partners
 from wordofmouth.partners.errors import BadImportFile, EmployeeNotFound, PartnerNotFound
 from wordofmouth.partners.models import Partner, PartnerEmployee
@@ -33,7 +34,7 @@ def read_table(data: bytes, required: set[str]) -> list[tuple[int, dict[str, str
     """Rows of a CSV file as Excel saves it: UTF-8 (with or without BOM) or cp1251; comma,
     semicolon or tab; headers in any case. Refuses the whole file if a column is missing."""
     if len(data) > MAX_BYTES:
-        raise BadImportFile("The file is larger than 5 MB; split it.")
+        raise BadImportFile(gettext("The file is larger than 5 MB; split it."))
     for encoding in ("utf-8-sig", "cp1251"):
         try:
             text = data.decode(encoding)
@@ -41,9 +42,9 @@ def read_table(data: bytes, required: set[str]) -> list[tuple[int, dict[str, str
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - cp1251 decodes any byte except a few
-        raise BadImportFile("The file is neither UTF-8 nor Windows-1251 text.")
+        raise BadImportFile(gettext("The file is neither UTF-8 nor Windows-1251 text."))
     if not text.strip():
-        raise BadImportFile("The file is empty.")
+        raise BadImportFile(gettext("The file is empty."))
     first = text.splitlines()[0]
     delimiter = max(",;\t", key=first.count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -51,16 +52,17 @@ def read_table(data: bytes, required: set[str]) -> list[tuple[int, dict[str, str
         header = [h.strip().lower().replace(" ", "_") for h in next(reader)]
         missing = required - set(header)
         if missing:
-            raise BadImportFile(f"Missing column(s): {', '.join(sorted(missing))}. The first "
-                               f"line has: {', '.join(header) or 'nothing'}.")
+            raise BadImportFile(gettext("Missing column(s): {0}. The first line has: {1}.")
+                                .format(', '.join(sorted(missing)), ', '.join(header) or 'nothing'))
         rows = []
         for number, values in enumerate(reader, start=2):
             if any(v.strip() for v in values):
                 rows.append((number, {h: (values[i].strip() if i < len(values) else "")
                                       for i, h in enumerate(header)}))
     except csv.Error as exc:  # a field past the csv module's limit, a stray NUL, …
-        raise BadImportFile(f"Line {reader.line_num} cannot be read ({exc}); a field may be "
-                            "far too long or hold a quote that is never closed.") from exc
+        raise BadImportFile(gettext("Line {0} cannot be read ({1}); a field may be far too "
+                                    "long or hold a quote that is never closed.")
+                            .format(reader.line_num, exc)) from exc
     return rows
 
 
@@ -119,12 +121,13 @@ def import_customers(session: Session, data: bytes, *, actor: str) -> ImportRepo
         if row.get("partner"):
             partner = _partner_named(session, row["partner"])
             if partner is None:
-                raise PartnerNotFound(f"No partner named '{row['partner']}'.")
+                raise PartnerNotFound(gettext("No partner named '{0}'.").format(row['partner']))
             employee_id = None
             if row.get("employee"):
                 employee = _employee_named(session, partner.id, row["employee"])
                 if employee is None:
-                    raise EmployeeNotFound(f"{partner.name} has no employee '{row['employee']}'.")
+                    raise EmployeeNotFound(gettext("{0} has no employee '{1}'.")
+                                           .format(partner.name, row['employee']))
                 employee_id = employee.id
             partners.link(session, customer.id, partner.id, employee_id=employee_id,
                           source="import", actor=actor)

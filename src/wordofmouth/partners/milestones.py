@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from wordofmouth.audit import service as audit
 from wordofmouth.errors import InvalidInput
+from wordofmouth.i18n import gettext
 from wordofmouth.ledger import operations
 from wordofmouth.money import ZERO
 from wordofmouth.partners import rules
@@ -30,12 +31,13 @@ def set_milestone(session: Session, partner_id: int, *, every: int | None, minim
     customers already counted carries on."""
     get_partner(session, partner_id)
     if every is not None and not 1 <= every <= 100_000:
-        raise InvalidInput("A milestone is every 1–100 000 new customers.")
+        raise InvalidInput(gettext("A milestone is every 1–100 000 new customers."))
     for value, what in ((minimum, "The minimum first purchase"), (amount, "The reward")):
         if value < 0 or value != value.quantize(Decimal("0.01")):
-            raise InvalidInput(f"{what} is an amount of 0 or more with at most two decimals.")
+            raise InvalidInput(gettext("{0} is an amount of 0 or more with at most two "
+                                       "decimals.").format(what))
     if every is not None and amount == ZERO:
-        raise InvalidInput("A milestone reward needs an amount above 0.")
+        raise InvalidInput(gettext("A milestone reward needs an amount above 0."))
     terms = session.get(CommissionTerms, partner_id) or CommissionTerms(
         partner_id=partner_id, default_rate=ZERO, milestone_count=0)
     terms.milestone_every = every

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from wordofmouth.customers.models import Customer
 from wordofmouth.errors import NotFound
+from wordofmouth.i18n import gettext
 from wordofmouth.money import ZERO
 from wordofmouth.partners import codes, commission, payouts, rules
 from wordofmouth.partners import service as partners
@@ -82,7 +83,7 @@ def customer(session: Session, partner_id: int, customer_id: int) -> OwnCustomer
     """One of the partner's customers."""
     found = customers_of(session, partner_id, customer_id=customer_id)
     if not found:
-        raise NotFound("No such customer among yours.")
+        raise NotFound(gettext("No such customer among yours."))
     return found[0]
 
 
@@ -90,7 +91,7 @@ def code(session: Session, partner_id: int, code_id: int) -> tuple[PartnerCode, 
     """One of the partner's promo codes and how many sales it was used on."""
     pc = session.get(PartnerCode, code_id)
     if pc is None or pc.partner_id != partner_id:
-        raise NotFound("No such code among yours.")
+        raise NotFound(gettext("No such code among yours."))
     uses = session.scalar(select(func.count()).select_from(SaleAttribution)
                           .where(SaleAttribution.code == pc.code,
                                  SaleAttribution.partner_id == pc.partner_id)) or 0
@@ -101,5 +102,5 @@ def payout(session: Session, partner_id: int, payout_id: int) -> Payout:
     """One payout made to the partner."""
     p = session.get(Payout, payout_id)
     if p is None or p.partner_id != partner_id:
-        raise NotFound("No such payout among yours.")
+        raise NotFound(gettext("No such payout among yours."))
     return p

@@ -17,6 +17,7 @@ from wordofmouth.calendar import day_of_date
 from wordofmouth.catalog import service as catalog
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import InvalidInput
+from wordofmouth.i18n import gettext
 from wordofmouth.partners import codes, commission, importing, milestones, payouts, report
 from wordofmouth.partners import service as partners
 from wordofmouth.partners.models import PartnerKind
@@ -50,7 +51,7 @@ def directory(request: Request, db: DB, me: Manager) -> Response:
 @router.post("/partners")
 def add_partner(db: DB, me: Manager, form: Form) -> Response:
     p = partners.create_partner(db, actor=me.label, **_partner_fields(form))
-    return redirect(f"/partners/{p.id}", f"Partner {p.name} added.")
+    return redirect(f"/partners/{p.id}", gettext("Partner {0} added.").format(p.name))
 
 
 @router.get("/partners/report")
@@ -91,7 +92,7 @@ async def import_file(request: Request, db: DB, me: Manager, form: Form) -> Resp
     upload = form.get("file")
     what = forms.text(form, "what")
     if upload is None or isinstance(upload, str):
-        raise InvalidInput("Choose a CSV file.")
+        raise InvalidInput(gettext("Choose a CSV file."))
     data = await upload.read(importing.MAX_BYTES + 1)
     run = importing.import_partners if what == "partners" else importing.import_customers
     # A long file takes seconds of parsing and writing: off the event loop.
@@ -120,14 +121,14 @@ def detail(partner_id: int, request: Request, db: DB, me: Manager) -> Response:
 @router.post("/partners/{partner_id}")
 def save_partner(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
     partners.update_partner(db, partner_id, actor=me.label, **_partner_fields(form))
-    return redirect(f"/partners/{partner_id}", "Saved.")
+    return redirect(f"/partners/{partner_id}", gettext("Saved."))
 
 
 @router.post("/partners/{partner_id}/employees")
 def add_employee(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
     e = partners.add_employee(db, partner_id, name=forms.text(form, "name"),
                               phone=forms.text(form, "phone"), email=forms.text(form, "email"))
-    return redirect(f"/partners/{partner_id}", f"Employee {e.name} added.")
+    return redirect(f"/partners/{partner_id}", gettext("Employee {0} added.").format(e.name))
 
 
 @router.post("/partners/{partner_id}/terms")
@@ -142,7 +143,7 @@ def save_terms(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
                          default_rate=forms.decimal(form, "default_rate", "Default rate"),
                          months=forms.integer(form, "months", "Months") if months else None,
                          rates=rates, actor=me.label)
-    return redirect(f"/partners/{partner_id}", "Commission terms saved.")
+    return redirect(f"/partners/{partner_id}", gettext("Commission terms saved."))
 
 
 @router.post("/partners/{partner_id}/milestone")
@@ -152,7 +153,7 @@ def save_milestone(partner_id: int, db: DB, me: Manager, form: Form) -> Response
         db, partner_id, every=forms.integer(form, "every", "Every") if every else None,
         minimum=forms.money(form, "minimum", "Minimum first purchase", default="0"),
         amount=forms.money(form, "amount", "Reward", default="0"), actor=me.label)
-    return redirect(f"/partners/{partner_id}", "Milestone reward saved.")
+    return redirect(f"/partners/{partner_id}", gettext("Milestone reward saved."))
 
 
 @router.post("/partners/{partner_id}/own-card")
@@ -166,7 +167,8 @@ def save_own_card(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
 def cash_out(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
     payout = payouts.cash_out_bonuses(db, partner_id, amount=forms.money(form, "amount", "Amount"),
                                       method=forms.text(form, "method"), actor=me.label)
-    return redirect(f"/partners/{partner_id}", f"Cashed out {payout.amount} in bonuses.")
+    return redirect(f"/partners/{partner_id}", gettext("Cashed out {0} in bonuses.")
+                                               .format(payout.amount))
 
 
 @router.post("/partners/{partner_id}/codes")
@@ -180,7 +182,7 @@ def add_code(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
         group_id=forms.optional_int(form, "group_id"),
         valid_from_day=day_of_date(start) if start else None,
         valid_to_day=day_of_date(end) if end else None)
-    return redirect(f"/partners/{partner_id}", f"Promo code {pc.code} added.")
+    return redirect(f"/partners/{partner_id}", gettext("Promo code {0} added.").format(pc.code))
 
 
 @router.get("/partners-balance")
@@ -193,7 +195,8 @@ def balances(request: Request, db: DB, me: Manager) -> Response:
 @router.post("/partners-balance/mature")
 def mature_now(db: DB, me: Manager, _: Form) -> Response:
     n = commission.mature(db)
-    return redirect("/partners-balance", f"{n} sale(s) matured from pending to payable.")
+    return redirect("/partners-balance", gettext("{0} sale(s) matured from pending to "
+                                                 "payable.").format(n))
 
 
 @router.post("/partners/{partner_id}/payouts")
@@ -203,7 +206,7 @@ def pay_out(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
         method=forms.text(form, "method"), actor=me.label,
         may_override=me.can("payout_override"),
         override_reason=forms.text(form, "override_reason"))
-    return redirect("/partners-balance", f"Paid {payout.amount} to the partner.")
+    return redirect("/partners-balance", gettext("Paid {0} to the partner.").format(payout.amount))
 
 
 @router.post("/customers/{customer_id}/partner")
@@ -223,4 +226,5 @@ def invoice_expense(sale_id: int, db: DB, me: Manager, form: Form) -> Response:
         amount=forms.money(form, "amount", "Amount"), method=forms.text(form, "method"),
         actor=me.label, note=forms.text(form, "note"))
     return redirect(f"/sales/{sale_id}",
-                    f"Paid {payout.amount} to the partner as an expense of this invoice.")
+                    gettext("Paid {0} to the partner as an expense of this invoice.")
+                    .format(payout.amount))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from wordofmouth.audit import service as audit
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import InvalidInput
+from wordofmouth.i18n import gettext
 from wordofmouth.ledger import operations
 from wordofmouth.ledger import service as ledger
 from wordofmouth.ledger.errors import InsufficientBonus
@@ -35,9 +36,9 @@ def _payout(session: Session, partner_id: int, *, amount: Decimal, method: str, 
             override_reason: str = "") -> Payout:
     get_partner(session, partner_id)
     if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-        raise InvalidInput("A payout is a positive amount with at most two decimals.")
+        raise InvalidInput(gettext("A payout is a positive amount with at most two decimals."))
     if method not in METHODS:
-        raise InvalidInput("Pay out in cash or by bank transfer.")
+        raise InvalidInput(gettext("Pay out in cash or by bank transfer."))
     payout = Payout(partner_id=partner_id, amount=amount, method=method, kind=kind,
                     actor=actor, invoice_id=invoice_id, note=note.strip()[:300],
                     override_reason=override_reason.strip()[:300])
@@ -71,8 +72,8 @@ def pay_out(session: Session, partner_id: int, *, amount: Decimal, method: str, 
                                           amount=amount, override=override)
     except InsufficientBonus as exc:
         raise PayoutAbovePayable(
-            f"Only {ledger.balance(session, PAYABLE, partner_id)} is payable; an owner can "
-            "pay more with a reason.") from exc
+            gettext("Only {0} is payable; an owner can pay more with a reason.")
+            .format(ledger.balance(session, PAYABLE, partner_id))) from exc
     _paid(session, payout)
     return payout
 
@@ -117,7 +118,8 @@ def cash_out_bonuses(session: Session, partner_id: int, *, amount: Decimal, meth
     it holds, one conditional update) and the amount counts as paid to the partner."""
     partner = get_partner(session, partner_id)
     if partner.customer_id is None:
-        raise NoOwnCard(f"{partner.name} has no customer card of their own to hold bonuses.")
+        raise NoOwnCard(gettext("{0} has no customer card of their own to hold bonuses.")
+                        .format(partner.name))
     try:
         with session.begin_nested():
             payout = _payout(session, partner_id, amount=amount, method=method,
@@ -126,7 +128,7 @@ def cash_out_bonuses(session: Session, partner_id: int, *, amount: Decimal, meth
                                       payout_id=payout.id, amount=amount)
     except InsufficientBonus as exc:
         raise InsufficientBonus(
-            f"The card holds {bonuses(session, partner)} in bonuses.") from exc
+            gettext("The card holds {0} in bonuses.").format(bonuses(session, partner))) from exc
     _paid(session, payout)
     return payout
 
@@ -141,7 +143,7 @@ def record(session: Session, partner_id: int, *, kind: str, amount: Decimal, met
                        may_override=may_override, override_reason=override_reason)
     if kind == "one_time":
         if invoice_id is None:
-            raise NotAnInvoice("A one-time payment names its invoice.")
+            raise NotAnInvoice(gettext("A one-time payment names its invoice."))
         return pay_one_time(session, partner_id, invoice_id=invoice_id, amount=amount,
                             method=method, actor=actor, note=note)
     return cash_out_bonuses(session, partner_id, amount=amount, method=method, actor=actor)

@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.errors import Forbidden
+from wordofmouth.i18n import gettext
 from wordofmouth.partners import own
 from wordofmouth.web.deps import DB, page_permission
 from wordofmouth.web.templating import render
@@ -18,7 +19,7 @@ router = APIRouter(prefix="/portal", include_in_schema=False)
 
 def partner_user(me: Annotated[Principal, Depends(page_permission("portal"))]) -> Principal:
     if me.partner_id is None:
-        raise Forbidden("This login is not tied to a partner.")
+        raise Forbidden(gettext("This login is not tied to a partner."))
     return me
 
 

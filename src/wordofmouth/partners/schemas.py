@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import EmailStr, Field, model_validator
 
+from wordofmouth.i18n import gettext
 from wordofmouth.partners.models import PartnerKind
 from wordofmouth.schemas import MoneyIn, Out, PercentIn, PositiveMoney, Strict
 
@@ -83,7 +84,7 @@ class TermsIn(Strict):
     @model_validator(mode="after")
     def _one_rate_per_group(self) -> TermsIn:
         if len({r.group_id for r in self.rates}) != len(self.rates):
-            raise ValueError("one rate per product group")
+            raise ValueError(gettext("one rate per product group"))
         return self
 
 
@@ -154,7 +155,7 @@ class PayoutIn(Strict):
     @model_validator(mode="after")
     def _invoice_for_one_time(self) -> PayoutIn:
         if (self.kind == "one_time") != (self.invoice_id is not None):
-            raise ValueError("a one-time payment, and only it, names its invoice_id")
+            raise ValueError(gettext("a one-time payment, and only it, names its invoice_id"))
         return self
 
 

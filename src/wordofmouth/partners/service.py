@@ -9,6 +9,7 @@ from wordofmouth import rows
 from wordofmouth.audit import service as audit
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import InvalidInput
+from wordofmouth.i18n import gettext
 from wordofmouth.partners import rules
 from wordofmouth.partners.errors import (
     AlreadyLinked,
@@ -33,9 +34,10 @@ PARTNER_FIELDS = ("name", "kind", "phone", "email", "contacts", "payment_details
 
 def _check(values: dict[str, object]) -> None:
     if not str(values.get("name", "")).strip():
-        raise InvalidInput("A partner needs a name.")
+        raise InvalidInput(gettext("A partner needs a name."))
     if values.get("kind", PartnerKind.OTHER) not in {k.value for k in PartnerKind}:
-        raise InvalidInput(f"Kind is one of {', '.join(k.value for k in PartnerKind)}.")
+        raise InvalidInput(gettext("Kind is one of {0}.")
+                           .format(', '.join(k.value for k in PartnerKind)))
 
 
 def create_partner(session: Session, *, actor: str, **values: object) -> Partner:
@@ -79,7 +81,7 @@ def add_employee(session: Session, partner_id: int, *, name: str, phone: str = "
                  email: str = "") -> PartnerEmployee:
     get_partner(session, partner_id)
     if not name.strip():
-        raise InvalidInput("An employee needs a name.")
+        raise InvalidInput(gettext("An employee needs a name."))
     employee = PartnerEmployee(partner_id=partner_id, name=name.strip(), phone=phone.strip(),
                                email=email.strip(), active=True)
     session.add(employee)
@@ -134,7 +136,7 @@ def link(session: Session, customer_id: int, partner_id: int, *, employee_id: in
     if not rules.may_link(current.partner_id if current else None, source):
         return False
     if current is None and not partner.active:
-        raise PartnerInactive(f"{partner.name} is not active.")
+        raise PartnerInactive(gettext("{0} is not active.").format(partner.name))
     if current is not None:
         if not may_relink:
             raise AlreadyLinked()
@@ -165,7 +167,7 @@ def set_intermediary(session: Session, sale_id: int, partner_id: int, *,
     sales.require_open(sale)
     partner = get_partner(session, partner_id)
     if not partner.active:
-        raise PartnerInactive(f"{partner.name} is not active.")
+        raise PartnerInactive(gettext("{0} is not active.").format(partner.name))
     row = session.get(SaleAttribution, sale.id) or SaleAttribution(sale_id=sale.id)
     row.partner_id, row.reason = partner.id, "invoice_intermediary"
     row.employee_id = employee_of(session, partner.id, employee_id)

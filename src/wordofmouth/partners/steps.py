@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from wordofmouth.calendar import local
 from wordofmouth.catalog import service as catalog
+from wordofmouth.i18n import gettext
 from wordofmouth.ledger import service as ledger
 from wordofmouth.partners import codes, commission, milestones, rules
 from wordofmouth.partners import service as partners
@@ -42,7 +43,7 @@ class PartnerCodeHandler:
             raise PartnerCodeNotUsable()
         partner = partners.get_partner(session, pc.partner_id)
         if not partner.active:
-            raise PartnerInactive(f"{partner.name} is not active.")
+            raise PartnerInactive(gettext("{0} is not active.").format(partner.name))
         if pc.code not in sale.presented_codes:
             sale.presented_codes = [*sale.presented_codes, pc.code]
 

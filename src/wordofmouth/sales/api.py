@@ -7,6 +7,7 @@ from starlette.responses import JSONResponse, Response
 
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.errors import Forbidden
+from wordofmouth.i18n import gettext
 from wordofmouth.sales import payments, returns, service
 from wordofmouth.sales.errors import SaleRepriced
 from wordofmouth.sales.models import PaymentMethod, SaleKind
@@ -39,7 +40,8 @@ Writer = Annotated[Principal, Depends(api_permission("sales:write"))]
 
 def _document_date(principal: Principal, value: datetime | None) -> datetime | None:
     if value is not None and not principal.can("history:import"):
-        raise Forbidden("Only a token with the history:import scope may give a document date.")
+        raise Forbidden(gettext("Only a token with the history:import scope may give a "
+                                "document date."))
     return value
 
 

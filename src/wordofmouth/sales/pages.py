@@ -11,6 +11,7 @@ from starlette.responses import Response
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import InvalidInput
+from wordofmouth.i18n import gettext
 from wordofmouth.partners import invoices as invoices_profit
 from wordofmouth.partners import payouts
 from wordofmouth.partners import service as partners
@@ -67,13 +68,14 @@ def make_return(sale_id: int, db: DB, me: Writer, form: Form) -> Response:
             items.append(returns.ReturnItem(line.id, qty))
     ret = returns.return_items(db, sale_id, items, actor=me.label,
                                reason=forms.text(form, "reason"))
-    return redirect(f"/sales/{sale_id}", f"Return {ret.number}: {ret.net_amount} given back.")
+    return redirect(f"/sales/{sale_id}", gettext("Return {0}: {1} given back.")
+                                         .format(ret.number, ret.net_amount))
 
 
 @router.post("/sales/{sale_id}/void")
 def void(sale_id: int, db: DB, me: Writer, _: Form) -> Response:
     sale = payments.void_sale(db, sale_id, actor=me.label)
-    return redirect(f"/sales/{sale_id}", f"{sale.number} voided.")
+    return redirect(f"/sales/{sale_id}", gettext("{0} voided.").format(sale.number))
 
 
 @router.get("/invoices")
@@ -99,7 +101,8 @@ def _invoice_lines(raw: str) -> list[service.LineDraft]:
             try:
                 qty = Decimal(parts[1].replace(",", "."))
             except ArithmeticError as exc:
-                raise InvalidInput(f"Line {n}: '{parts[1]}' is not a quantity.") from exc
+                raise InvalidInput(gettext("Line {0}: '{1}' is not a quantity.")
+                                   .format(n, parts[1])) from exc
         drafts.append(service.LineDraft(code=parts[0], qty=qty))
     return drafts
 
@@ -117,14 +120,15 @@ def issue_invoice(db: DB, me: Writer, form: Form) -> Response:
     intermediary = forms.optional_int(form, "intermediary_id")
     if intermediary is not None:
         partners.set_intermediary(db, sale.id, intermediary)
-    return redirect(f"/sales/{sale.id}", f"Invoice {sale.number} issued for {sale.net_total}.")
+    return redirect(f"/sales/{sale.id}", gettext("Invoice {0} issued for {1}.")
+                                         .format(sale.number, sale.net_total))
 
 
 @router.post("/invoices/{sale_id}/pay")
 def pay_invoice(sale_id: int, db: DB, me: Writer, form: Form) -> Response:
     method = forms.text(form, "method")
     if method not in {m.value for m in PaymentMethod}:
-        raise InvalidInput(f"Unknown payment method '{method}'.")
+        raise InvalidInput(gettext("Unknown payment method '{0}'.").format(method))
     sale = payments.pay_invoice(db, sale_id, [payments.PaymentDraft(
         PaymentMethod(method), forms.money(form, "amount", "Amount"))])
     return redirect(f"/sales/{sale_id}", f"{sale.number}: {sale.due} still due."

@@ -12,6 +12,7 @@ from wordofmouth.audit import service as audit
 from wordofmouth.calendar import day_of
 from wordofmouth.db import utcnow
 from wordofmouth.errors import InvalidInput
+from wordofmouth.i18n import gettext
 from wordofmouth.ledger import operations
 from wordofmouth.ledger import service as ledger
 from wordofmouth.ledger.models import AccountKind
@@ -63,12 +64,12 @@ def settle(session: Session, sale: Sale, payments: list[PaymentDraft], *,
     """Pay a sale the caller holds: loaded with its row lock, or created in this transaction
     (nobody else can see it yet)."""
     if sale.status != SaleStatus.OPEN and sale.paid_at is not None:
-        raise SaleAlreadyPaid(f"{sale.number} is already paid.")
+        raise SaleAlreadyPaid(gettext("{0} is already paid.").format(sale.number))
     require_open(sale)
     if not sale.lines:
         raise EmptySale()
     if not payments:
-        raise InvalidInput("Give at least one payment.")
+        raise InvalidInput(gettext("Give at least one payment."))
     _still_priced_right(session, sale)
     settings = store_settings.get(session)
     at = paid_at or utcnow()
@@ -89,25 +90,26 @@ def _still_priced_right(session: Session, sale: Sale) -> None:
     before = sale.net_total
     recompute(session, sale)
     if sale.net_total != before:
-        raise SaleRepriced(f"{sale.number}: a promo code on it no longer applies; the sale now "
-                           f"comes to {sale.net_total} (was {before}). Take the payment again.",
+        raise SaleRepriced(gettext("{0}: a promo code on it no longer applies; the sale now "
+                                   "comes to {1} (was {2}). Take the payment again.")
+                           .format(sale.number, sale.net_total, before),
                            sale_id=sale.id)
 
 
 def _apply(session: Session, sale: Sale, draft: PaymentDraft, share: Decimal,
            at: datetime) -> None:
     if draft.amount <= 0:
-        raise InvalidInput("A payment must be more than zero.")
+        raise InvalidInput(gettext("A payment must be more than zero."))
     due = sale.due
     if draft.method == PaymentMethod.CASH:
         applied = min(draft.amount, due)  # cash may be more than due: the rest is change
     elif draft.amount > due:
-        raise PaymentExceedsDue(f"{draft.method.value.capitalize()} payment {draft.amount} is "
-                                f"more than the {due} due.")
+        raise PaymentExceedsDue(gettext("{0} payment {1} is more than the {2} due.")
+                                .format(draft.method.value.capitalize(), draft.amount, due))
     else:
         applied = draft.amount
     if applied <= 0:
-        raise PaymentExceedsDue(f"{sale.number} has nothing left to pay.")
+        raise PaymentExceedsDue(gettext("{0} has nothing left to pay.").format(sale.number))
     if draft.method == PaymentMethod.BONUS:
         _check_bonus_limit(session, sale, applied, share)
     payment = Payment(method=draft.method, amount=applied, tendered=draft.amount, created_at=at)
@@ -138,8 +140,8 @@ def _check_bonus_limit(session: Session, sale: Sale, amount: Decimal, share: Dec
     limit, balance = bonus_limit(session, sale, share)
     if amount > limit:
         raise BonusShareExceeded(
-            f"Bonuses can pay at most {limit} of this receipt (balance {balance}, "
-            f"share {share.normalize():f} %)."
+            gettext("Bonuses can pay at most {0} of this receipt (balance {1}, share {2:f} "
+                    "%).").format(limit, balance, share.normalize())
         )
 
 
@@ -165,7 +167,8 @@ def void_sale(session: Session, sale_id: int, *, actor: str) -> Sale:
     """Cancel an open sale: whatever it held (bonuses spent on it, codes) is released."""
     sale = get_sale(session, sale_id, lock=True)
     if sale.status in PAID_STATUSES:
-        raise PaidSaleCannotBeVoided(f"{sale.number} is paid; make a return instead.")
+        raise PaidSaleCannotBeVoided(gettext("{0} is paid; make a return instead.")
+                                     .format(sale.number))
     require_open(sale)
     refund_payments_of_void(session, sale)
     for step in EXTENSIONS.accrual_steps:
@@ -186,5 +189,5 @@ def total_paid(sale: Sale) -> Decimal:
 def pay_invoice(session: Session, sale_id: int, drafts: list[PaymentDraft]) -> Sale:
     """Pay an invoice issued earlier (in full or in part)."""
     if get_sale(session, sale_id).kind != SaleKind.INVOICE:
-        raise InvoiceNotFound(f"Sale {sale_id} is not an invoice.")
+        raise InvoiceNotFound(gettext("Sale {0} is not an invoice.").format(sale_id))
     return pay(session, sale_id, drafts)

@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import DomainError, InvalidInput
+from wordofmouth.i18n import gettext
 from wordofmouth.sales import payments, service
 from wordofmouth.sales.errors import SaleRepriced
 from wordofmouth.sales.models import PaymentMethod, Sale, SaleStatus
@@ -123,6 +124,6 @@ def find_receipt(db: DB, me: Cashier, form: Form) -> Response:
     """Open a receipt for a return by its number (R-000123) or id."""
     raw = forms.text(form, "receipt").upper().removeprefix("R-").removeprefix("INV-")
     if not raw.isdigit():
-        raise InvalidInput(f"'{raw}' is not a receipt number.")
+        raise InvalidInput(gettext("'{0}' is not a receipt number.").format(raw))
     sale = service.get_sale(db, int(raw))
     return RedirectResponse(f"/sales/{sale.id}#return-form", status_code=303)

@@ -13,6 +13,7 @@ from wordofmouth.audit import service as audit
 from wordofmouth.calendar import day_of
 from wordofmouth.db import utcnow
 from wordofmouth.errors import InvalidInput
+from wordofmouth.i18n import gettext
 from wordofmouth.ledger import operations
 from wordofmouth.money import ZERO
 from wordofmouth.sales import rules
@@ -46,11 +47,11 @@ def return_items(session: Session, sale_id: int, items: list[ReturnItem], *, act
     accrual step reverses in proportion to the returned net amount."""
     sale = get_sale(session, sale_id, lock=True)
     if sale.status not in (SaleStatus.PAID, SaleStatus.PARTIALLY_RETURNED):
-        raise SaleNotReturnable(f"{sale.number} is {sale.status.replace('_', ' ')}; "
-                                "only a paid sale can be returned.")
+        raise SaleNotReturnable(gettext("{0} is {1}; only a paid sale can be returned.")
+                                .format(sale.number, sale.status.replace('_', ' ')))
     wanted = _merge(items)
     if not wanted:
-        raise InvalidInput("Choose at least one line to return.")
+        raise InvalidInput(gettext("Choose at least one line to return."))
     lines = {line.id: line for line in sale.lines}
     at = at or utcnow()
     ret = SaleReturn(sale_id=sale.id, created_by=actor, reason=reason.strip()[:300],
@@ -60,13 +61,15 @@ def return_items(session: Session, sale_id: int, items: list[ReturnItem], *, act
     for line_id, qty in wanted.items():
         line = lines.get(line_id)
         if line is None:
-            raise LineNotFound(f"{sale.number} has no line with id {line_id}.")
+            raise LineNotFound(gettext("{0} has no line with id {1}.").format(sale.number, line_id))
         if qty <= 0 or qty != qty.quantize(Decimal("0.001")):
-            raise InvalidQuantity(f"Return quantity {qty} is not allowed.")
+            raise InvalidQuantity(gettext("Return quantity {0} is not allowed.").format(qty))
         left = line.qty - line.returned_qty
         if qty > left:
-            raise ReturnExceedsSold(f"Line {line.line_no} ({line.name}): {left.normalize():f} "
-                                    f"can still be returned, not {qty.normalize():f}.")
+            raise ReturnExceedsSold(gettext("Line {0} ({1}): {2:f} can still be returned, "
+                                            "not {3:f}.")
+                                    .format(line.line_no, line.name, left.normalize(),
+                                            qty.normalize()))
         net = rules.returned_line_net(line.net, line.qty, line.returned_qty, qty)
         line.returned_qty += qty
         ret.lines.append(ReturnLine(sale_line_id=line.id, qty=qty, net=net))
@@ -100,7 +103,7 @@ def _merge(items: list[ReturnItem]) -> dict[int, Decimal]:
     merged: dict[int, Decimal] = {}
     for item in items:
         if item.qty <= 0:
-            raise InvalidQuantity(f"Return quantity {item.qty} is not allowed.")
+            raise InvalidQuantity(gettext("Return quantity {0} is not allowed.").format(item.qty))
         merged[item.line_id] = merged.get(item.line_id, ZERO) + item.qty
     return merged
 

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from wordofmouth.i18n import gettext
 from wordofmouth.money import ZERO
 from wordofmouth.sales.models import Sale, SaleReturn
 from wordofmouth.schemas import MoneyIn, Out, PositiveMoney, QtyIn, Strict
@@ -21,7 +22,7 @@ class LineIn(Strict):
     @model_validator(mode="after")
     def _one_product(self) -> LineIn:
         if (self.product_id is None) == (self.barcode is None):
-            raise ValueError("give exactly one of product_id or barcode")
+            raise ValueError(gettext("give exactly one of product_id or barcode"))
         return self
 
 

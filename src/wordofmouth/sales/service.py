@@ -18,6 +18,7 @@ from wordofmouth.catalog.errors import ProductNotFound
 from wordofmouth.customers import service as customers
 from wordofmouth.db import utcnow
 from wordofmouth.errors import InvalidInput
+from wordofmouth.i18n import gettext
 from wordofmouth.money import MAX_AMOUNT, MAX_SALE, ZERO, fmt
 from wordofmouth.sales import rules
 from wordofmouth.sales.errors import (
@@ -101,13 +102,13 @@ def get_sale(session: Session, sale_id: int, *, lock: bool = False) -> Sale:
         stmt = rows.locked(session, stmt)
     sale = session.scalars(stmt).one_or_none()
     if sale is None:
-        raise SaleNotFound(f"Sale {sale_id} does not exist.")
+        raise SaleNotFound(gettext("Sale {0} does not exist.").format(sale_id))
     return sale
 
 
 def require_open(sale: Sale) -> None:
     if sale.status != SaleStatus.OPEN:
-        raise SaleNotOpen(f"{sale.number} is {sale.status.replace('_', ' ')}.")
+        raise SaleNotOpen(gettext("{0} is {1}.").format(sale.number, sale.status.replace('_', ' ')))
 
 
 def open_sale(session: Session, *, actor: str, channel: str = "pos",
@@ -149,7 +150,7 @@ def create_sale(session: Session, draft: SaleDraft, *, actor: str, channel: str,
     if not draft.lines:
         raise EmptySale()
     if len(draft.lines) > MAX_LINES:
-        raise TooManyLines(f"A sale has at most {MAX_LINES} lines.")
+        raise TooManyLines(gettext("A sale has at most {0} lines.").format(MAX_LINES))
     products = products_for(session, draft.lines)
     sale = _new_sale(session, actor=actor, channel=channel, kind=draft.kind,
                      customer_id=draft.customer_id, card_number=draft.card_number,
@@ -160,8 +161,9 @@ def create_sale(session: Session, draft: SaleDraft, *, actor: str, channel: str,
         if price is not None and price != product.price:
             if not may_set_price:
                 raise PriceOverrideForbidden(
-                    f"{product.name} sells at {product.price}; a price of its own for a line "
-                    "needs the sales:price permission (an owner or a manager).")
+                    gettext("{0} sells at {1}; a price of its own for a line needs the "
+                            "sales:price permission (an owner or a manager).")
+                    .format(product.name, product.price))
             overridden.append({"product_id": product.id, "catalog": str(product.price),
                                "price": str(price), "qty": str(line.qty)})
         _append_line(sale, product, line.qty, price)
@@ -181,31 +183,32 @@ def products_for(session: Session, lines: list[LineDraft]) -> list[Product]:
         if line.product_id is not None:
             product = by_id.get(line.product_id)
             if product is None:
-                raise ProductNotFound(f"Product {line.product_id} does not exist.")
+                raise ProductNotFound(gettext("Product {0} does not exist.")
+                                      .format(line.product_id))
         elif line.code:
             product = catalog.find_product(session, line.code)
             if product is None:
-                raise UnknownCode(f"No product with barcode or SKU {line.code}.")
+                raise UnknownCode(gettext("No product with barcode or SKU {0}.").format(line.code))
         else:
-            raise InvalidInput("Each line needs a product id or a barcode.")
+            raise InvalidInput(gettext("Each line needs a product id or a barcode."))
         found.append(product)
     return found
 
 
 def _check_qty(qty: Decimal) -> None:
     if qty <= 0 or qty != qty.quantize(Decimal("0.001")) or qty > Decimal("100000"):
-        raise InvalidQuantity(f"Quantity {qty} is not allowed: more than 0, at most 100000, "
-                              "at most three decimals.")
+        raise InvalidQuantity(gettext("Quantity {0} is not allowed: more than 0, at most "
+                                      "100000, at most three decimals.").format(qty))
 
 
 def _append_line(sale: Sale, product: Product, qty: Decimal,
                  unit_price: Decimal | None) -> SaleLine:
     _check_qty(qty)
     if not product.active:
-        raise ProductNotOnSale(f"{product.name} is not on sale.")
+        raise ProductNotOnSale(gettext("{0} is not on sale.").format(product.name))
     price = product.price if unit_price is None else unit_price
     if price < 0 or price > MAX_AMOUNT:
-        raise AmountOutOfBounds(f"A price is between 0 and {fmt(MAX_AMOUNT)}.")
+        raise AmountOutOfBounds(gettext("A price is between 0 and {0}.").format(fmt(MAX_AMOUNT)))
     line = SaleLine(line_no=len(sale.lines) + 1, product_id=product.id,
                     group_id=product.group_id, name=product.name, qty=qty, unit_price=price,
                     unit_cost=product.cost_price, gross=ZERO, net=ZERO,
@@ -235,7 +238,7 @@ def set_line_qty(session: Session, sale: Sale, line_no: int, qty: Decimal) -> No
     require_open(sale)
     line = next((ln for ln in sale.lines if ln.line_no == line_no), None)
     if line is None:
-        raise LineNotFound(f"{sale.number} has no line {line_no}.")
+        raise LineNotFound(gettext("{0} has no line {1}.").format(sale.number, line_no))
     if qty == 0:
         sale.lines.remove(line)
         for n, rest in enumerate(sale.lines, start=1):
@@ -271,8 +274,8 @@ def recompute(session: Session, sale: Sale) -> None:
         discount += price.discount_amount
         net += price.net
     if gross > MAX_SALE:
-        raise AmountOutOfBounds(f"A sale comes to at most {fmt(MAX_SALE)}; this one would "
-                                f"come to {fmt(gross)}.")
+        raise AmountOutOfBounds(gettext("A sale comes to at most {0}; this one would come to "
+                                        "{1}.").format(fmt(MAX_SALE), fmt(gross)))
     sale.gross_total, sale.discount_total, sale.net_total = gross, discount, net
     session.flush()
 
@@ -291,14 +294,14 @@ def scan(session: Session, sale: Sale, code: str) -> str:
     require_open(sale)
     code = code.strip()
     if not code:
-        raise InvalidInput("Scan or type a code.")
+        raise InvalidInput(gettext("Scan or type a code."))
     qty = Decimal("1")
     if "*" in code:  # "3*4820000000001": three of a product, as tills accept
         head, _, code = code.partition("*")
         try:
             qty = Decimal(head.replace(",", "."))
         except ArithmeticError as exc:
-            raise InvalidQuantity(f"'{head}' is not a quantity.") from exc
+            raise InvalidQuantity(gettext("'{0}' is not a quantity.").format(head)) from exc
     found = scancodes.resolve(session, code) or scancodes.resolve(session, code.upper())
     if found is not None and found.kind == "card":
         card = customers.get_card(session, found.target_id)
@@ -309,7 +312,8 @@ def scan(session: Session, sale: Sale, code: str) -> str:
         return EXTENSIONS.code_handlers[found.kind].apply(session, sale, found.target_id, code)
     product = catalog.find_product(session, code)
     if product is None:
-        raise UnknownCode(f"Nothing matches '{code}': not a product, a card or a promo code.")
+        raise UnknownCode(gettext("Nothing matches '{0}': not a product, a card or a promo "
+                                  "code.").format(code))
     line = add_product(session, sale, product, qty)
     return f"{product.name} × {line.qty.normalize():f}"
 

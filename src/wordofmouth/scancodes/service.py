@@ -6,7 +6,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from wordofmouth.errors import Conflict
-from wordofmouth.i18n import N_
+from wordofmouth.i18n import N_, gettext
 from wordofmouth.scancodes.models import ScanCode
 
 
@@ -27,7 +27,8 @@ def register(session: Session, code: str, kind: str, target_id: int) -> None:
     if existing is not None:
         if existing.kind == kind and existing.target_id == target_id:
             return
-        raise CodeTaken(f"Code {code} is already used by a {existing.kind.replace('_', ' ')}.")
+        raise CodeTaken(gettext("Code {0} is already used by a {1}.")
+                        .format(code, existing.kind.replace('_', ' ')))
     session.add(ScanCode(code=code, kind=kind, target_id=target_id))
     session.flush()
 

@@ -17,6 +17,7 @@ from wordofmouth.calendar import DEFAULT_ZONE, is_zone
 from wordofmouth.calendar import today as calendar_today
 from wordofmouth.calendar import zone as tz_named
 from wordofmouth.errors import InvalidInput
+from wordofmouth.i18n import gettext
 from wordofmouth.settings.models import StoreSetting
 
 _CACHE = "wordofmouth.settings"
@@ -89,7 +90,7 @@ def save(session: Session, cls: type[T], prefix: str, *, actor: str,
     current = load(session, cls, prefix)
     unknown = set(changes) - {f.name for f in fields(cls)}  # type: ignore[arg-type]
     if unknown:
-        raise InvalidInput(f"Unknown settings: {', '.join(sorted(unknown))}.")
+        raise InvalidInput(gettext("Unknown settings: {0}.").format(', '.join(sorted(unknown))))
     new = replace(current, **changes)  # type: ignore[type-var]
     check(new)
     old_values, new_values = asdict(current), asdict(new)  # type: ignore[call-overload]
@@ -128,24 +129,24 @@ def today(session: Session) -> int:
 
 def validate(settings: StoreSettings) -> None:
     if settings.currency not in CURRENCIES:
-        raise InvalidInput(f"Currency must be one of {', '.join(CURRENCIES)}.")
+        raise InvalidInput(gettext("Currency must be one of {0}.").format(', '.join(CURRENCIES)))
     for name in ("bonus_share_percent", "default_bonus_percent"):
         value = getattr(settings, name)
         if not Decimal(0) <= value <= Decimal(100) or value != value.quantize(Decimal("0.01")):
-            raise InvalidInput(f"{name.replace('_', ' ').capitalize()} must be 0–100 "
-                               "with at most two decimals.")
+            raise InvalidInput(gettext("{0} must be 0–100 with at most two decimals.")
+                               .format(name.replace('_', ' ').capitalize()))
     if not 0 <= settings.hold_days <= 365:
-        raise InvalidInput("Hold period must be 0–365 days.")
+        raise InvalidInput(gettext("Hold period must be 0–365 days."))
     if not is_zone(settings.time_zone):
-        raise InvalidInput("Time zone must be an IANA name such as Europe/Kyiv.")
+        raise InvalidInput(gettext("Time zone must be an IANA name such as Europe/Kyiv."))
     if settings.language not in LANGUAGES:
-        raise InvalidInput(f"Language must be one of {', '.join(LANGUAGES)}.")
+        raise InvalidInput(gettext("Language must be one of {0}.").format(', '.join(LANGUAGES)))
     if settings.csv_separator not in ("auto", ";", ","):
-        raise InvalidInput("The CSV separator is auto, ';' or ','.")
+        raise InvalidInput(gettext("The CSV separator is auto, ';' or ','."))
     if settings.country.upper() not in phonenumbers.SUPPORTED_REGIONS:
-        raise InvalidInput("Country must be a two-letter code such as UA.")
+        raise InvalidInput(gettext("Country must be a two-letter code such as UA."))
     if not settings.store_name.strip():
-        raise InvalidInput("Store name cannot be empty.")
+        raise InvalidInput(gettext("Store name cannot be empty."))
 
 
 def update(session: Session, *, actor: str, **changes: Any) -> StoreSettings:

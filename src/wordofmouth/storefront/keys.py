@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wordofmouth.audit import service as audit
+from wordofmouth.i18n import gettext
 from wordofmouth.partners.service import get_partner
 from wordofmouth.storefront import rules
 from wordofmouth.storefront import settings as storefront_settings
@@ -21,11 +22,11 @@ from wordofmouth.storefront.settings import StorefrontSettings
 def add_key(session: Session, partner_id: int, key: str, *, actor: str) -> PartnerKey:
     """A key exactly as given (case-sensitive: carter81 and Carter81 are two keys)."""
     if not rules.is_valid_key(key):
-        raise MalformedKey(f"'{key[:80]}' is not a key: use 1–64 letters A–Z a–z, digits, "
-                           "'_', '.' or '-'.")
+        raise MalformedKey(gettext("'{0}' is not a key: use 1–64 letters A–Z a–z, digits, "
+                                   "'_', '.' or '-'.").format(key[:80]))
     get_partner(session, partner_id)
     if session.scalar(select(PartnerKey.id).where(PartnerKey.key == key)) is not None:
-        raise DuplicateKey(f"The key {key} belongs to a partner already.")
+        raise DuplicateKey(gettext("The key {0} belongs to a partner already.").format(key))
     found = PartnerKey(partner_id=partner_id, key=key, active=True)
     session.add(found)
     session.flush()

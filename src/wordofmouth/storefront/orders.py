@@ -15,6 +15,7 @@ from wordofmouth.calendar import local
 from wordofmouth.catalog import service as catalog
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import InvalidInput
+from wordofmouth.i18n import gettext
 from wordofmouth.ledger import service as ledger
 from wordofmouth.partners import service as partners
 from wordofmouth.partners.commission import STEP
@@ -67,7 +68,7 @@ def _product(session: Session, line: OrderLine) -> int:
     if line.product_id is not None:
         return catalog.get_product(session, line.product_id).id
     if line.group_id is None:
-        raise InvalidInput("Each line names a product or a product group.")
+        raise InvalidInput(gettext("Each line names a product or a product group."))
     group = catalog.get_group(session, line.group_id)
     sku = f"STOREFRONT-{group.id}"
     found = catalog.product_id_by_sku(session, sku)
@@ -86,12 +87,12 @@ def report(session: Session, *, external_id: str, account_external_id: str,
     sale of a linked customer) and keep the decision."""
     if session.scalar(select(StorefrontOrder.id)
                       .where(StorefrontOrder.external_id == external_id)) is not None:
-        raise OrderExists(f"Order {external_id} was reported already.")
+        raise OrderExists(gettext("Order {0} was reported already.").format(external_id))
     if not lines:
-        raise InvalidInput("An order has at least one line.")
+        raise InvalidInput(gettext("An order has at least one line."))
     for line in lines:
         if line.kind not in KINDS:
-            raise InvalidInput(f"A line's kind is one of {', '.join(KINDS)}.")
+            raise InvalidInput(gettext("A line's kind is one of {0}.").format(', '.join(KINDS)))
     s = storefront_settings.get(session)
     account = _account(session, account_external_id, email)
     claim = tokens.read(token) if token else None
@@ -132,7 +133,7 @@ def get(session: Session, external_id: str) -> StorefrontOrder:
     found = session.scalar(select(StorefrontOrder)
                            .where(StorefrontOrder.external_id == external_id))
     if found is None:
-        raise OrderNotFound(f"Order {external_id} is unknown.")
+        raise OrderNotFound(gettext("Order {0} is unknown.").format(external_id))
     return found
 
 
@@ -147,12 +148,13 @@ def refund(session: Session, external_id: str, line_numbers: list[int], *,
     for no in dict.fromkeys(line_numbers):
         line = by_no.get(no)
         if line is None:
-            raise OrderLineNotFound(f"Order {external_id} has no line {no}.")
+            raise OrderLineNotFound(gettext("Order {0} has no line {1}.").format(external_id, no))
         if line.returned_qty >= line.qty:
-            raise AlreadyRefunded(f"Line {no} of order {external_id} is refunded already.")
+            raise AlreadyRefunded(gettext("Line {0} of order {1} is refunded already.")
+                                  .format(no, external_id))
         items.append(returns.ReturnItem(line.id, line.qty - line.returned_qty))
     if not items:
-        raise InvalidInput("Name the lines to refund.")
+        raise InvalidInput(gettext("Name the lines to refund."))
     returns.return_items(session, sale.id, items, actor=actor, reason="storefront refund")
     return sales.get_sale(session, sale.id)
 

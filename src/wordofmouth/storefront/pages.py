@@ -13,6 +13,7 @@ from starlette.responses import Response
 from wordofmouth.analysis.exports import download, separator
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.errors import InvalidInput, NotFound
+from wordofmouth.i18n import gettext
 from wordofmouth.partners.portal import Me
 from wordofmouth.partners.service import get_partner
 from wordofmouth.settings import service as store_settings
@@ -31,7 +32,7 @@ Owner = Annotated[Principal, Depends(page_permission("settings"))]
 def _qr(db: Session, partner_id: int, key_id: int, fmt: str, which: str) -> Response:
     found = keys.key_of(db, partner_id, key_id)
     if found is None or fmt not in ("png", "svg"):
-        raise NotFound("No such key.")
+        raise NotFound(gettext("No such key."))
     s = storefront_settings.get(db)
     url = keys.short_link(s, found.key) if which == "short" else keys.storefront_link(
         s, found.key)
@@ -53,7 +54,7 @@ def _statement(request: Request, db: Session, me: Principal, partner_id: int,
         return Response(statement.pdf(db, s), media_type="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="{name}.pdf"'})
     if fmt:
-        raise InvalidInput("Export as csv or pdf.")
+        raise InvalidInput(gettext("Export as csv or pdf."))
     peak = max([1, *(n for _label, n in s.funnel)])
     return render(request, "storefront/statement.html", me, st=s, peak=peak, base=base,
                   date_from=start.isoformat(), date_to=end.isoformat())
@@ -63,7 +64,8 @@ def _statement(request: Request, db: Session, me: Principal, partner_id: int,
 def add_key(partner_id: int, request: Request, db: DB, me: Manager, form: Form) -> Response:
     found = keys.add_key(db, partner_id, forms.text(form, "key"), actor=me.label)
     request.app.state.clicks.forget()
-    return redirect(f"/partners/{partner_id}#referral-links", f"Key {found.key} added.")
+    return redirect(f"/partners/{partner_id}#referral-links", gettext("Key {0} added.")
+                                                              .format(found.key))
 
 
 @router.get("/partners/{partner_id}/keys/{key_id}/qr-{which}.{fmt}")
@@ -116,4 +118,4 @@ def save_settings(request: Request, db: DB, me: Owner, form: Form) -> Response:
         changes["cookie_days"] = forms.integer(form, "cookie_days", "Days a click counts")
     storefront_settings.update(db, actor=me.label, **changes)
     request.app.state.clicks.forget()
-    return redirect("/settings/storefront", "Storefront settings saved.")
+    return redirect("/settings/storefront", gettext("Storefront settings saved."))

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import EmailStr, Field, model_validator
 
+from wordofmouth.i18n import gettext
 from wordofmouth.schemas import Out, PositiveMoney, Strict
 
 
@@ -25,7 +26,7 @@ class OrderLineIn(Strict):
     @model_validator(mode="after")
     def _product_or_group(self) -> OrderLineIn:
         if (self.product_id is None) == (self.group_id is None):
-            raise ValueError("give exactly one of product_id or group_id")
+            raise ValueError(gettext("give exactly one of product_id or group_id"))
         return self
 
 
@@ -40,9 +41,10 @@ class OrderIn(Strict):
     @model_validator(mode="after")
     def _aware(self) -> OrderIn:
         if self.ordered_at is not None and self.ordered_at.tzinfo is None:
-            raise ValueError("ordered_at needs a time zone (e.g. 2026-11-23T10:00:00Z)")
+            raise ValueError(gettext("ordered_at needs a time zone (e.g. "
+                                     "2026-11-23T10:00:00Z)"))
         if self.ordered_at is not None and not 2000 <= self.ordered_at.year <= 2100:
-            raise ValueError("ordered_at is out of range")
+            raise ValueError(gettext("ordered_at is out of range"))
         return self
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from wordofmouth.errors import InvalidInput
+from wordofmouth.i18n import gettext
 from wordofmouth.settings import service as store_settings
 from wordofmouth.storefront import rules
 
@@ -35,15 +36,16 @@ def get(session: Session) -> StorefrontSettings:
 def _check(s: StorefrontSettings) -> None:
     for name in ("home_url", "tracking_url"):
         if not getattr(s, name).startswith(("http://", "https://")):
-            raise InvalidInput(f"{name.replace('_', ' ')} starts with http:// or https://.")
+            raise InvalidInput(gettext("{0} starts with http:// or https://.")
+                               .format(name.replace('_', ' ')))
     if not s.hosts:
-        raise InvalidInput("Name at least one storefront host.")
+        raise InvalidInput(gettext("Name at least one storefront host."))
     if rules.safe_target(s.home_url, s.hosts, "") != s.home_url:
-        raise InvalidInput("The storefront home must be on one of the allowed hosts.")
+        raise InvalidInput(gettext("The storefront home must be on one of the allowed hosts."))
     if not 1 <= s.cookie_days <= 365:
-        raise InvalidInput("A click counts for 1–365 days.")
+        raise InvalidInput(gettext("A click counts for 1–365 days."))
     if s.attribution not in ("last", "first"):
-        raise InvalidInput("Attribution is by the last or the first click.")
+        raise InvalidInput(gettext("Attribution is by the last or the first click."))
 
 
 def update(session: Session, *, actor: str, **changes: Any) -> StorefrontSettings:

@@ -16,6 +16,7 @@ from wordofmouth.auth.errors import CsrfFailed
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.db import read_only, transaction
 from wordofmouth.errors import Forbidden, NotAuthenticated
+from wordofmouth.i18n import gettext
 
 SESSION_COOKIE = "wom_session"
 
@@ -39,7 +40,7 @@ def optional_principal(request: Request, db: DB) -> Principal | None:
     if header.lower().startswith("bearer "):
         principal = auth.token_principal(db, header[7:].strip())
         if principal is None:
-            raise NotAuthenticated("The API token is unknown or revoked.")
+            raise NotAuthenticated(gettext("The API token is unknown or revoked."))
         return principal
     cookie = request.cookies.get(SESSION_COOKIE)
     return auth.session_principal(db, cookie) if cookie else None
@@ -56,7 +57,7 @@ def api_permission(permission: str) -> Callable[..., Principal]:
         if principal.kind == "user" and request.method not in ("GET", "HEAD", "OPTIONS"):
             _check_csrf(principal, request.headers.get("x-csrf-token", ""))
         if not principal.can(permission):
-            raise Forbidden(f"This needs the '{permission}' permission.")
+            raise Forbidden(gettext("This needs the '{0}' permission.").format(permission))
         return principal
 
     return guard
@@ -69,7 +70,7 @@ def page_permission(permission: str | None = None) -> Callable[..., Principal]:
         if principal is None or principal.kind != "user":
             raise LoginRequired()
         if permission is not None and not principal.can(permission):
-            raise Forbidden("Your role does not give access to this page.")
+            raise Forbidden(gettext("Your role does not give access to this page."))
         return principal
 
     return guard

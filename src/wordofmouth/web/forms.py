@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from starlette.datastructures import FormData
 
 from wordofmouth.calendar import today_date
+from wordofmouth.i18n import gettext
 
 __all__ = ["FormData", "checked", "decimal", "integer", "money", "optional_int", "text"]
 
@@ -35,16 +36,16 @@ def decimal(form: FormData, name: str, label: str, default: str = "0") -> Decima
     try:
         value = Decimal(raw)
     except InvalidOperation as exc:
-        raise InvalidInput(f"{label}: '{raw}' is not a number.") from exc
+        raise InvalidInput(gettext("{0}: '{1}' is not a number.").format(label, raw)) from exc
     if not value.is_finite():
-        raise InvalidInput(f"{label}: '{raw}' is not a number.")
+        raise InvalidInput(gettext("{0}: '{1}' is not a number.").format(label, raw))
     return value
 
 
 def integer(form: FormData, name: str, label: str) -> int:
     raw = text(form, name)
     if not raw.lstrip("-").isdigit():
-        raise InvalidInput(f"{label}: '{raw}' is not a whole number.")
+        raise InvalidInput(gettext("{0}: '{1}' is not a whole number.").format(label, raw))
     return int(raw)
 
 
@@ -53,7 +54,7 @@ def optional_int(form: FormData, name: str) -> int | None:
     if not raw:
         return None
     if not raw.isdigit():
-        raise InvalidInput(f"'{raw}' is not an id.")
+        raise InvalidInput(gettext("'{0}' is not an id.").format(raw))
     return int(raw)
 
 
@@ -62,7 +63,7 @@ def parse_date(raw: str) -> date | None:
     try:
         return date.fromisoformat(raw) if raw else None
     except ValueError as exc:
-        raise InvalidInput(f"'{raw}' is not a date (YYYY-MM-DD).") from exc
+        raise InvalidInput(gettext("'{0}' is not a date (YYYY-MM-DD).").format(raw)) from exc
 
 
 def period(date_from: str, date_to: str,
@@ -72,7 +73,7 @@ def period(date_from: str, date_to: str,
     end = parse_date(date_to) or today_date(tz)
     start = parse_date(date_from) or default_start(end)
     if start > end:
-        raise InvalidInput("The period starts after it ends.")
+        raise InvalidInput(gettext("The period starts after it ends."))
     return start, end
 
 

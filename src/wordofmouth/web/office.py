@@ -20,6 +20,7 @@ from wordofmouth.auth.models import Role
 from wordofmouth.auth.permissions import SCOPES, Principal
 from wordofmouth.config import get_settings
 from wordofmouth.errors import DomainError, InvalidInput
+from wordofmouth.i18n import gettext
 from wordofmouth.sales import service as sales
 from wordofmouth.settings import service as store_settings
 from wordofmouth.web.deps import DB, SESSION_COOKIE, Form, page_permission
@@ -157,9 +158,9 @@ def save_settings(request: Request, db: DB, me: Owner, form: Form) -> Response:
             "hold_days": int(str(form.get("hold_days", ""))),
         }
     except (InvalidOperation, ValueError) as exc:
-        raise InvalidInput("Percentages and the hold period must be numbers.") from exc
+        raise InvalidInput(gettext("Percentages and the hold period must be numbers.")) from exc
     store_settings.update(db, actor=me.label, **changes)
-    return redirect("/settings", "Settings saved.")
+    return redirect("/settings", gettext("Settings saved."))
 
 
 @router.get("/users")
@@ -175,20 +176,20 @@ def add_user(request: Request, db: DB, me: UsersAdmin, form: Form) -> Response:
     auth.create_user(db, login=str(form.get("login", "")), name=str(form.get("name", "")),
                      role=str(form.get("role", "")), password=str(form.get("password", "")),
                      actor=me.label, partner_id=int(partner) if partner.isdigit() else None)
-    return redirect("/users", "User added.")
+    return redirect("/users", gettext("User added."))
 
 
 @router.post("/users/{user_id}")
 def change_user(user_id: int, db: DB, me: UsersAdmin, form: Form) -> Response:
     auth.set_user(db, user_id, role=str(form.get("role", "")),
                   active=form.get("active") == "on", actor=me.label)
-    return redirect("/users", "User changed.")
+    return redirect("/users", gettext("User changed."))
 
 
 @router.post("/users/{user_id}/unlock")
 def unlock_user(user_id: int, db: DB, me: UsersAdmin, _: Form) -> Response:
     user = auth.unlock(db, user_id, actor=me.label)
-    return redirect("/users", f"{user.login} may log in again.")
+    return redirect("/users", gettext("{0} may log in again.").format(user.login))
 
 
 @router.post("/tokens")
@@ -204,7 +205,7 @@ def add_token(request: Request, db: DB, me: UsersAdmin, form: Form) -> Response:
 @router.post("/tokens/{token_id}/revoke")
 def revoke_token(token_id: int, db: DB, me: UsersAdmin, _: Form) -> Response:
     auth.revoke_token(db, token_id, actor=me.label)
-    return redirect("/users", "Token revoked.")
+    return redirect("/users", gettext("Token revoked."))
 
 
 @router.get("/audit")

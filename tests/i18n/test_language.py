@@ -1,0 +1,74 @@
+"""The reader's language: Accept-Language for anyone, a user's own choice once logged in;
+the API keeps its codes and speaks the request's language in `detail`; plural forms."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests.conftest import make_token
+from tests.factories import UserFactory
+from wordofmouth import i18n
+from wordofmouth.auth.models import User
+from wordofmouth.i18n import catalogs
+
+
+def test_every_message_has_its_ukrainian_translation() -> None:
+    """`wom messages update` adds new messages; this fails until they are translated."""
+    assert catalogs.missing("uk") == []
+
+
+def test_plural_forms_follow_ukrainian_grammar() -> None:
+    with i18n.use("uk"):
+        said = [i18n.ngettext("%(num)d customer", "%(num)d customers", n) % {"num": n}
+                for n in (1, 2, 5, 21)]
+    assert said == ["1 клієнт", "2 клієнти", "5 клієнтів", "21 клієнт"]
+
+
+def test_anonymous_pages_follow_accept_language(client: TestClient) -> None:
+    uk = client.get("/login", headers={"Accept-Language": "uk-UA,uk;q=0.9,en;q=0.5"})
+    assert "Увійти" in uk.text and '<html lang="uk">' in uk.text
+    assert uk.headers["content-language"] == "uk"
+    en = client.get("/login", headers={"Accept-Language": "en-GB"})
+    assert "Log in" in en.text and "Увійти" not in en.text
+    assert "Увійти" in client.get("/login", headers={"Accept-Language": "de"}).text
+
+
+def test_a_user_chooses_their_language_and_keeps_it_at_the_next_login(
+        client: TestClient, db: Session) -> None:
+    UserFactory.create(login="olena", name="Олена Бондар", role="owner",
+                       password="owner-password-1")
+
+    def log_in() -> str:
+        page = client.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert token is not None
+        client.post("/login", data={"login": "olena", "password": "owner-password-1",
+                                    "csrf_token": token.group(1)})
+        found = re.search(r'data-csrf="([^"]+)"', client.get("/customers").text)
+        assert found is not None
+        return found.group(1)
+
+    csrf = log_in()
+    home = client.get("/")
+    assert "Sales today" in home.text and "Олена Бондар · owner" in home.text
+    r = client.post("/language", data={"csrf_token": csrf, "language": "uk", "next": "/"})
+    assert "Продажі сьогодні" in r.text and "Олена Бондар · власник" in r.text
+    user = db.query(User).filter_by(login="olena").one()
+    assert user.language == "uk"
+    client.cookies.clear()  # another browser, set to English
+    log_in()
+    assert "Продажі сьогодні" in client.get("/").text
+
+
+def test_the_api_keeps_its_codes_and_speaks_the_request_language(client: TestClient,
+                                                                db: Session) -> None:
+    headers = make_token(db, "customers:read")
+    uk = client.get("/api/customers/999999", headers={**headers, "Accept-Language": "uk"})
+    en = client.get("/api/customers/999999", headers={**headers, "Accept-Language": "en"})
+    assert uk.status_code == en.status_code == 404
+    assert uk.json()["error"] == en.json()["error"]
+    assert uk.json()["detail"] != en.json()["detail"]
+    assert re.search("[а-яіїєґ]", uk.json()["detail"])
