@@ -1,14 +1,11 @@
 """Refer a Friend through the API and the pages: validate, attach, issue, labels, analysis."""
 
 import io
-
-from pypdf import PdfReader
-
-import io
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
 from tests.factories import CardFactory

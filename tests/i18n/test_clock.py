@@ -3,6 +3,7 @@ the clocks change; instants stay UTC."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -68,7 +69,7 @@ def test_no_day_is_lost_or_doubled_across_a_year_of_hours() -> None:
     while at < datetime(2027, 1, 1, tzinfo=UTC):
         at += timedelta(hours=1)
         seen.append(day_of(at, KYIV))
-    steps = {b - a for a, b in zip(seen, seen[1:], strict=False)}
+    steps = {b - a for a, b in itertools.pairwise(seen)}
     assert steps == {0, 1}
     assert len(set(seen)) == 366  # 365 days of 2026 and the first of 2027
     assert seen[0] == day_of_date(date(2026, 1, 1))

@@ -22,8 +22,7 @@ def test_every_message_has_its_ukrainian_translation() -> None:
 
 def test_plural_forms_follow_ukrainian_grammar() -> None:
     with i18n.use("uk"):
-        said = [i18n.ngettext("%(num)d customer", "%(num)d customers", n) % {"num": n}
-                for n in (1, 2, 5, 21)]
+        said = [f'{n} {i18n.ngettext("customer", "customers", n)}' for n in (1, 2, 5, 21)]
     assert said == ["1 клієнт", "2 клієнти", "5 клієнтів", "21 клієнт"]
 
 

@@ -164,7 +164,8 @@ def set_language(session: Session, user_id: int, language: str | None) -> None:
     """The user's own interface language (None: follow the browser)."""
     if language is not None and language not in LANGUAGES:
         raise InvalidInput(gettext("Language must be one of {0}.").format(', '.join(LANGUAGES)))
-    user = rows.one(session, User, user_id, UserNotFound, f"User {user_id} does not exist.")
+    user = rows.one(session, User, user_id, UserNotFound, gettext("User {0} does not exist.")
+                                                          .format(user_id))
     user.language = language
     session.flush()
 

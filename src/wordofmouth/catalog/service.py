@@ -18,7 +18,7 @@ from wordofmouth.scancodes import service as scancodes
 
 def get_group(session: Session, group_id: int) -> ProductGroup:
     return rows.one(session, ProductGroup, group_id, GroupNotFound,
-                          f"Product group {group_id} does not exist.")
+                          gettext("Product group {0} does not exist.").format(group_id))
 
 
 def create_group(session: Session, *, name: str, parent_id: int | None = None) -> ProductGroup:
@@ -95,7 +95,7 @@ def in_group(session: Session, group_id: int | None) -> Callable[[int | None], b
 
 def get_product(session: Session, product_id: int) -> Product:
     return rows.one(session, Product, product_id, ProductNotFound,
-                          f"Product {product_id} does not exist.")
+                          gettext("Product {0} does not exist.").format(product_id))
 
 
 def products_by_id(session: Session, ids: set[int]) -> dict[int, Product]:

@@ -46,7 +46,7 @@ def find_customer(session: Session, customer_id: int) -> Customer | None:
 
 def get_customer(session: Session, customer_id: int) -> Customer:
     return rows.one(session, Customer, customer_id, CustomerNotFound,
-                          f"Customer {customer_id} does not exist.",
+                          gettext("Customer {0} does not exist.").format(customer_id),
                           options=[selectinload(Customer.cards)])
 
 
@@ -137,7 +137,7 @@ def update_card(session: Session, card_id: int, *, discount_percent: Decimal,
 
 def get_card(session: Session, card_id: int) -> DiscountCard:
     return rows.one(session, DiscountCard, card_id, CardNotFound,
-                          f"Discount card {card_id} does not exist.")
+                          gettext("Discount card {0} does not exist.").format(card_id))
 
 
 def card_by_number(session: Session, number: str, *, active_only: bool = True) -> DiscountCard:

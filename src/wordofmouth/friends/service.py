@@ -91,7 +91,7 @@ def update_campaign(session: Session, campaign_id: int, **values: Any) -> Friend
 
 def get_campaign(session: Session, campaign_id: int) -> FriendCampaign:
     return rows.one(session, FriendCampaign, campaign_id, errors.CampaignNotFound,
-                          f"Campaign {campaign_id} does not exist.")
+                          gettext("Campaign {0} does not exist.").format(campaign_id))
 
 
 def terms(c: FriendCampaign) -> rules.CampaignTerms:

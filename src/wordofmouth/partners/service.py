@@ -67,7 +67,7 @@ def find_partner(session: Session, partner_id: int) -> Partner | None:
 
 def get_partner(session: Session, partner_id: int) -> Partner:
     return rows.one(session, Partner, partner_id, PartnerNotFound,
-                          f"Partner {partner_id} does not exist.")
+                          gettext("Partner {0} does not exist.").format(partner_id))
 
 
 def partners(session: Session, *, active_only: bool = False) -> list[Partner]:
@@ -109,7 +109,7 @@ def employee_of(session: Session, partner_id: int, employee_id: int | None) -> i
     if employee_id is None:
         return None
     employee = rows.one(session, PartnerEmployee, employee_id, EmployeeNotFound,
-                              f"Partner employee {employee_id} does not exist.")
+                              gettext("Partner employee {0} does not exist.").format(employee_id))
     if employee.partner_id != partner_id:
         raise EmployeeOfAnotherPartner()
     return employee.id
