@@ -28,10 +28,10 @@ from wordofmouth.scancodes.rules import ean13_check_digit
 
 BulkProgress = Callable[[str, int, int], None]  # (stage, total, done)
 BATCH = 20_000
-FIRST = ["Olena", "Iryna", "Oksana", "Natalia", "Taras", "Andrii", "Mariia", "Yulia", "Serhii",
-         "Kateryna", "Dmytro", "Anna", "Viktoriia", "Oleh", "Sofiia", "Bohdan"]
-LAST = ["Kovalenko", "Bondarenko", "Tkachenko", "Shevchenko", "Melnyk", "Kravchenko", "Boiko",
-        "Koval", "Oliinyk", "Lysenko", "Moroz", "Savchenko", "Rudenko", "Marchenko"]
+FIRST = ["Олена", "Ірина", "Оксана", "Наталія", "Тарас", "Андрій", "Марія", "Юлія", "Сергій",
+         "Катерина", "Дмитро", "Анна", "Вікторія", "Олег", "Софія", "Богдан"]
+LAST = ["Коваленко", "Бондаренко", "Ткаченко", "Шевченко", "Мельник", "Кравченко", "Бойко",
+        "Коваль", "Олійник", "Лисенко", "Мороз", "Савченко", "Руденко", "Марченко"]
 
 
 def _next_id(conn: Connection, table: str) -> int:

@@ -40,10 +40,10 @@ def create(session: Session, count: int) -> BulkPartners:
     kinds = ["blogger", "specialist", "media", "company", "store", "other"]
     start = session.scalar(select(func.count(Partner.id))) or 0
     for n in range(start, start + count):
-        p = partners.create_partner(session, actor="bulk", name=f"Partner {n + 1:04d}",
+        p = partners.create_partner(session, actor="bulk", name=f"Партнер {n + 1:04d}",
                                     kind=kinds[n % len(kinds)])
         for e in (1, 2):
-            partners.add_employee(session, p.id, name=f"Employee {e}")
+            partners.add_employee(session, p.id, name=f"Працівник {e}")
         commission.set_terms(session, p.id, default_rate=Decimal(RATE), months=None, rates={},
                              actor="bulk")
     found = BulkPartners()

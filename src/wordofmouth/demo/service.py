@@ -20,7 +20,7 @@ from wordofmouth.club import service as club
 from wordofmouth.club.rules import ClubStatus
 from wordofmouth.customers import service as customers
 from wordofmouth.customers.models import Customer
-from wordofmouth.demo.catalog import GROUPS, PARTNER_LOGIN, STAFF
+from wordofmouth.demo.catalog import GROUPS, PARTNER_LOGIN, STAFF, STORE_NAME
 from wordofmouth.friends import service as friends
 from wordofmouth.friends.models import FriendCode
 from wordofmouth.ledger import service as ledger
@@ -49,8 +49,9 @@ def product_barcode(n: int) -> str:
 
 def seed_staff(session: Session) -> list[tuple[str, str, str]]:
     for login, name, role, password in STAFF:
-        auth.create_user(session, login=login, name=name, role=role, password=password,
-                         actor="demo")
+        user = auth.create_user(session, login=login, name=name, role=role,
+                                password=password, actor="demo")
+        auth.set_language(session, user.id, "uk")  # the demo store speaks Ukrainian
     return [(login, role, password) for login, _n, role, password in STAFF]
 
 
@@ -77,7 +78,7 @@ def seed_store(session: Session, *, customers_count: int = 200, days: int = 120,
     rng = random.Random(seed)
     fake = Faker("uk_UA")
     fake.seed_instance(seed)
-    store_settings.update(session, actor="demo", store_name="Beauty Corner",
+    store_settings.update(session, actor="demo", store_name=STORE_NAME,
                           default_bonus_percent=Decimal("2"))
     logins = seed_staff(session)
     products = seed_catalog(session)
@@ -96,11 +97,11 @@ def seed_store(session: Session, *, customers_count: int = 200, days: int = 120,
                              bonus_percent=Decimal(rng.choice([0, 2, 3, 5])))
         if progress:
             progress("customers", 1)
-    _seed_partners(session, people, rng, products)
+    _seed_partners(session, people, rng, products, start)
     logins.append((PARTNER_LOGIN[0], PARTNER_LOGIN[2], PARTNER_LOGIN[3]))
     referrers = rng.sample(people, min(20, len(people)))
     first_day = day_of(start, store_settings.zone(session))
-    friend_codes = _seed_friend_codes(session, referrers, first_day=first_day)
+    friend_codes = _seed_friend_codes(session, referrers, first_day=first_day, since=start)
     _blogger_card(session, referrers[0])
     bought: set[int] = set()
     for i in range(sales_count):
@@ -131,7 +132,7 @@ def seed_store(session: Session, *, customers_count: int = 200, days: int = 120,
         if rng.random() < 0.04:
             line = rng.choice(sale.lines)
             returns.return_items(session, sale.id, [returns.ReturnItem(line.id, line.qty)],
-                                 actor="manager", reason="did not suit",
+                                 actor="manager", reason="не підійшло",
                                  at=at + timedelta(days=rng.randint(1, 10)))
         if progress:
             progress("sales", 1)
@@ -145,20 +146,23 @@ def seed_store(session: Session, *, customers_count: int = 200, days: int = 120,
 
 
 def _seed_partners(session: Session, people: list[Customer], rng: random.Random,
-                   products: list[Product]) -> None:
+                   products: list[Product], since: datetime) -> None:
     """A salon with two stylists, a blogger with a promo code, a gym; a third of the
     customers linked to them, so the sales that follow earn commission."""
     skin_care = products[0].group.parent_id or products[0].group_id
-    salon = partners.create_partner(session, actor="demo", name="Salon Lily", kind="company",
-                                    phone="+380442223344", payment_details="IBAN UA21 3223")
+    salon = partners.create_partner(session, actor="demo", name="Салон «Лілія»",
+                                    kind="company", phone="+380442223344",
+                                    payment_details="IBAN UA21 3223 1300 0002 6007 2335 6600 1")
     stylists = [partners.add_employee(session, salon.id, name=n).id
-                for n in ("Iryna Tkachenko", "Mariia Rudenko")]
+                for n in ("Ірина Ткаченко", "Марія Руденко")]
     login, name, role, password = PARTNER_LOGIN
-    auth.create_user(session, login=login, name=name, role=role, password=password,
-                     actor="demo", partner_id=salon.id)
-    blogger = partners.create_partner(session, actor="demo", name="Blogger Sofiia",
+    salon_user = auth.create_user(session, login=login, name=name, role=role,
+                                  password=password, actor="demo", partner_id=salon.id)
+    auth.set_language(session, salon_user.id, "uk")
+    blogger = partners.create_partner(session, actor="demo", name="Блогерка Софія",
                                       kind="blogger", email="sofiia@example.com")
-    gym = partners.create_partner(session, actor="demo", name="Gym Olymp", kind="company")
+    gym = partners.create_partner(session, actor="demo", name="Спортклуб «Олімп»",
+                                  kind="company")
     commission.set_terms(session, salon.id, default_rate=Decimal("5"), months=None,
                          rates={skin_care: Decimal("10")}, actor="demo")
     commission.set_terms(session, blogger.id, default_rate=Decimal("7"), months=12, rates={},
@@ -174,6 +178,9 @@ def _seed_partners(session: Session, people: list[Customer], rng: random.Random,
         choice = rng.choice([salon.id, salon.id, blogger.id, gym.id])
         partners.link(session, customer.id, choice, actor="demo",
                       employee_id=rng.choice(stylists) if choice == salon.id else None)
+        link = partners.link_of(session, customer.id)
+        if link is not None:  # brought before the sales that follow, over the past months
+            link.linked_at = since - timedelta(days=rng.randint(1, 240))
 
 
 def _blogger_card(session: Session, referrer: Customer) -> None:
@@ -189,14 +196,14 @@ def _seed_invoice_with_expense(session: Session, people: list[Customer],
                                products: list[Product]) -> None:
     """A wholesale invoice to a customer brought by the gym, paid, with a one-time reward to
     the gym linked to it as an expense (the invoice shows its profit)."""
-    gym = next(p for p in partners.partners(session) if p.name == "Gym Olymp")
+    gym = next(p for p in partners.partners(session) if p.name == "Спортклуб «Олімп»")
     invoice = service.create_sale(session, service.SaleDraft(
         lines=[service.LineDraft(product_id=p.id, qty=Decimal(6)) for p in products[:3]],
         customer_id=people[0].id, kind=SaleKind.INVOICE), actor="manager", channel="office")
     payments.pay_invoice(session, invoice.id, [payments.PaymentDraft(PaymentMethod.BANK,
                                                                      invoice.net_total)])
     payouts.pay_one_time(session, gym.id, invoice_id=invoice.id, amount=Decimal("150"),
-                         method="bank_transfer", actor="owner", note="reward for the order")
+                         method="bank_transfer", actor="owner", note="винагорода за замовлення")
 
 
 def _seed_storefront_orders(session: Session, products: list[Product],
@@ -228,22 +235,25 @@ def _seed_mailing(session: Session, people: list[Customer]) -> None:
                               dormant_since=end - timedelta(days=30), consent="email")
     ids = list(activity.customer_ids(session, dormant))
     if ids:
-        mailing.create(session, channel="email", subject="{first_name}, we miss you",
-                       body="Hello {first_name}! {bonus_balance} bonuses wait on your card "
-                            "{card}. Come and see what is new at {store_name}.",
-                       customer_ids=ids, actor="manager", name="We miss you (dormant)",
-                       audience_note="customers with purchases, none in the last 30 days")
+        mailing.create(session, channel="email", subject="{first_name}, ми сумуємо за вами",
+                       body="Вітаємо, {first_name}! На вашій картці {card} чекають "
+                            "{bonus_balance} бонусів. Завітайте до «{store_name}» — у нас "
+                            "багато нового.",
+                       customer_ids=ids, actor="manager", name="Ми сумуємо (неактивні)",
+                       audience_note="клієнти з покупками, без жодної за останні 30 днів")
 
 
 def _seed_friend_codes(session: Session, referrers: list[Customer], *,
-                       first_day: int) -> list[FriendCode]:
+                       first_day: int, since: datetime) -> list[FriendCode]:
     campaign = friends.create_campaign(
-        session, name="Bring a friend", start_day=first_day, validity_days=365,
+        session, name="Приведи подругу", start_day=first_day, validity_days=365,
         friend_discount_percent=Decimal("10"), bonus_rule="fixed", bonus_amount=Decimal("100"))
     issued: list[FriendCode] = []
     for referrer in referrers:
         issued += friends.issue_codes(session, customer_id=referrer.id,
                                       campaign_id=campaign.id, count=3, actor="owner")
+    for code in issued:  # handed out on the campaign's first day, before any is used
+        code.issued_at = since
     return issued
 
 

@@ -13,16 +13,19 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wordofmouth import i18n
 from wordofmouth.club.models import ClubMembership
 from wordofmouth.customers.models import Customer, DiscountCard
 from wordofmouth.friends.models import CodeStatus, FriendCode
+from wordofmouth.i18n import N_, gettext
 from wordofmouth.ledger.models import AccountKind, LedgerAccount
 from wordofmouth.mailing.models import Message
 from wordofmouth.settings import service as store_settings
 
-CLUB_WORDS = {"member": "club member", "candidate_join": "candidate to join the club",
-              "candidate_extend": "club member (to be extended)",
-              "candidate_exclude": "club member (to be reviewed)", "regular": "regular customer"}
+CLUB_WORDS = {"member": N_("club member"), "candidate_join": N_("candidate to join the club"),
+              "candidate_extend": N_("club member (to be extended)"),
+              "candidate_exclude": N_("club member (to be reviewed)"),
+              "regular": N_("regular customer")}
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,8 @@ class Person:
 
 
 def people(session: Session, ids: Sequence[int]) -> list[Person]:
-    """The customers with their placeholder values, in the order of `ids`."""
+    """The customers with their placeholder values, in the order of `ids`, written in the
+    language the store's customers receive ('учасник клубу', '1 250,00')."""
     if not ids:
         return []
     found = {c.id: c for c in session.scalars(select(Customer).where(Customer.id.in_(ids)))}
@@ -50,7 +54,14 @@ def people(session: Session, ids: Sequence[int]) -> list[Person]:
             .where(FriendCode.referrer_id.in_(ids), FriendCode.status == CodeStatus.ISSUED)
             .order_by(FriendCode.id)):
         codes[referrer].append(code)
-    store = store_settings.get(session).store_name
+    store = store_settings.get(session)
+    with i18n.use(store.language):
+        return _values(ids, found, cards, bonus, club, codes, store.store_name)
+
+
+def _values(ids: Sequence[int], found: dict[int, Customer],
+            cards: dict[int, tuple[str, Decimal]], bonus: dict[int, Decimal],
+            club: dict[int, str], codes: dict[int, list[str]], store: str) -> list[Person]:
     out = []
     for cid in ids:
         c = found.get(cid)
@@ -59,9 +70,10 @@ def people(session: Session, ids: Sequence[int]) -> list[Person]:
         number, discount = cards.get(cid, ("", Decimal("0")))
         out.append(Person(c, {
             "first_name": c.first_name, "last_name": c.last_name, "full_name": c.full_name,
-            "card": number, "discount": f"{discount.normalize():f} %",
-            "bonus_balance": f"{bonus.get(cid, Decimal('0.00')):.2f}",
-            "club_status": CLUB_WORDS.get(club.get(cid, "regular"), "regular customer"),
+            "card": number, "discount": f"{i18n.number(discount.normalize())} %",
+            "bonus_balance": i18n.money(bonus.get(cid, Decimal("0.00"))),
+            "club_status": gettext(CLUB_WORDS.get(club.get(cid, "regular"),
+                                                  CLUB_WORDS["regular"])),
             "codes": ", ".join(codes.get(cid, [])[:10]), "store_name": store}))
     return out
 

@@ -17,6 +17,7 @@ from wordofmouth.analysis import activity
 from wordofmouth.analysis.activity_pages import describe, filter_from
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.config import get_settings
+from wordofmouth.customers import service as customers
 from wordofmouth.errors import DomainError, InvalidInput
 from wordofmouth.i18n import gettext
 from wordofmouth.mailing import audience, rules, service
@@ -82,7 +83,7 @@ def preview(request: Request, db: DB, me: Sender, form: Form) -> Response:
             raise InvalidInput(gettext("The mailing has no customers."))
         subject, body = service.preview(db, customer_id=ids[0], **_template(form))
         return render(request, "mailing/_preview.html", me, subject=subject, body=body,
-                      customer_id=ids[0], problem="")
+                      customer=customers.find_customer(db, ids[0]), problem="")
     except DomainError as exc:
         return render(request, "mailing/_preview.html", me, problem=exc.detail)
 

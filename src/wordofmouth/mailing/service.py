@@ -11,7 +11,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from wordofmouth import rows
+from wordofmouth import i18n, rows
 from wordofmouth.audit import service as audit
 from wordofmouth.config import get_settings
 from wordofmouth.customers import service as customers
@@ -29,6 +29,7 @@ from wordofmouth.mailing.errors import (
     UnknownPlaceholder,
 )
 from wordofmouth.mailing.models import Channel, Mailing, Message, MessageStatus, OptOut
+from wordofmouth.settings import service as store_settings
 
 if TYPE_CHECKING:  # another capability's tables, named in type hints only
     from wordofmouth.customers.models import Customer
@@ -65,8 +66,11 @@ def _check_template(channel: str, subject: str, body: str) -> None:
         raise UnknownPlaceholder(str(exc)) from exc
 
 
-def _email_body(body: str, url: str) -> str:
-    return f"{body.rstrip()}\n\n--\nTo stop receiving these e-mails: {url}\n"
+def _email_body(session: Session, body: str, url: str) -> str:
+    """The e-mail with its footer, in the language the store's customers receive."""
+    with i18n.use(store_settings.get(session).language):
+        footer = gettext("To stop receiving these e-mails: {0}").format(url)
+    return f"{body.rstrip()}\n\n--\n{footer}\n"
 
 
 def create(session: Session, *, channel: str, subject: str, body: str,
@@ -99,8 +103,8 @@ def create(session: Session, *, channel: str, subject: str, body: str,
                                  consent_viber=c.consent_viber, region=settings.phone_region)
             text = rules.render(body, person.values)
             if to.channel == Channel.EMAIL and not to.skipped:
-                text = _email_body(text, unsubscribe_url(settings.public_url, c.id, "email",
-                                                         mailing.id))
+                url = unsubscribe_url(settings.public_url, c.id, "email", mailing.id)
+                text = _email_body(session, text, url)
             rows.append({
                 "mailing_id": mailing.id, "customer_id": c.id, "channel": to.channel,
                 "address": to.address, "fallback_address": to.fallback_address,
@@ -153,7 +157,7 @@ def preview(session: Session, *, channel: str, subject: str, body: str,
     values = found[0].values
     text = rules.render(body, values)
     if channel == Channel.EMAIL:
-        text = _email_body(text, unsubscribe_url(mail_settings.get(session).public_url,
+        text = _email_body(session, text, unsubscribe_url(mail_settings.get(session).public_url,
                                                  customer_id, "email", 0))
     return rules.render(subject, values), text
 

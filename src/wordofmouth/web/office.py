@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from wordofmouth import i18n
+from wordofmouth.audit import sentences
 from wordofmouth.audit import service as audit
 from wordofmouth.auth import service as auth
 from wordofmouth.auth.errors import CsrfFailed
@@ -213,4 +214,5 @@ def audit_page(request: Request, db: DB, me: Auditor, action: str = "",
                page: int = 1) -> Response:
     page = max(1, page)
     events = audit.recent(db, action=action or None, limit=100, offset=(page - 1) * 100)
-    return render(request, "audit.html", me, events=events, action=action, page=page)
+    return render(request, "audit.html", me, events=events, action=action, page=page,
+                  lines=sentences.lines(db, events))

@@ -18,6 +18,7 @@ from starlette.responses import Response
 from wordofmouth import i18n
 from wordofmouth.auth.permissions import ROLE_NAMES, Principal
 from wordofmouth.calendar import DEFAULT_ZONE, date_of, zone
+from wordofmouth.i18n.words import word
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 templates = Jinja2Templates(env=Environment(
@@ -52,6 +53,7 @@ templates.env.filters["when"] = _when
 templates.env.filters["day"] = _day
 templates.env.filters["qty"] = _qty
 templates.env.filters["pct"] = _pct
+templates.env.filters["word"] = word
 templates.env.globals["languages"] = i18n.NAMES
 templates.env.globals["roles"] = ROLE_NAMES
 

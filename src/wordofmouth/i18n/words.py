@@ -1,0 +1,48 @@
+"""The words people read for the values the product stores (a sale's status, a payment
+method, a partner's kind, a club status, a ledger movement's kind): one catalog entry each,
+so a page never shows 'partially_returned' or 'friend_code'."""
+
+from __future__ import annotations
+
+from wordofmouth.i18n import N_, gettext
+
+WORDS = {
+    # sales
+    "open": N_("open"), "paid": N_("paid"), "partially_returned": N_("partly returned"),
+    "returned": N_("returned"), "voided": N_("voided"), "receipt": N_("receipt"),
+    "invoice": N_("invoice"), "cash": N_("cash"), "card": N_("card"),
+    "bank": N_("bank transfer"), "bonus": N_("bonuses"),
+    # where a line's discount came from
+    "club": N_("club discount"), "friend_code": N_("friend code"),
+    "partner_code": N_("partner's promo code"),
+    # friend codes, mailings
+    "issued": N_("issued"), "held": N_("on an open sale"), "used": N_("used"),
+    "queued": N_("queued"), "sending": N_("sending"), "sent": N_("sent"),
+    "failed": N_("failed"), "skipped": N_("skipped"), "email": N_("e-mail"), "sms": N_("SMS"),
+    "viber": N_("Viber"), "viber_sms": N_("Viber, else SMS"),
+    # partners
+    "blogger": N_("blogger"), "specialist": N_("specialist"), "media": N_("media"),
+    "company": N_("company"), "store": N_("store"), "other": N_("other"),
+    "bank_transfer": N_("bank transfer"),
+    # club
+    "member": N_("club member"), "candidate_join": N_("candidate to join"),
+    "candidate_extend": N_("to extend"), "candidate_exclude": N_("to exclude"),
+    "regular": N_("regular customer"), "grant": N_("admitted to the club"),
+    "decline": N_("declined"), "extend": N_("membership extended"),
+    "exclude": N_("excluded from the club"),
+    # ledger movements and their sources
+    "friend_bonus": N_("bonus for a friend's purchase"), "bonus_spend": N_("paid with bonuses"),
+    "bonus_refund": N_("bonuses given back"), "bonus_cash_out": N_("bonuses cashed out"),
+    "purchase_bonus": N_("bonus for a purchase"), "manual_bonus": N_("bonus by hand"),
+    "commission": N_("commission"), "commission_matured": N_("commission payable"),
+    "payout": N_("payout"), "one_time": N_("one-time payment"),
+    "milestone_reward": N_("milestone reward"), "sale": N_("sale"), "return": N_("return"),
+    "void": N_("void"), "payment": N_("payment"), "maturity": N_("hold passed"),
+}
+
+
+def word(value: object) -> str:
+    """The reader's word for a stored value (unknown values read with spaces)."""
+    text = str(value.value if hasattr(value, "value") else value)
+    found = WORDS.get(text)
+    return gettext(found) if found else text.replace("_", " ")
