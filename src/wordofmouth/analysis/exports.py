@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from starlette.responses import Response, StreamingResponse
 
 from wordofmouth import i18n
+from wordofmouth.i18n import N_, gettext
 from wordofmouth.web.forms import csv_safe
 from wordofmouth.web.streams import closing
 
@@ -30,6 +31,36 @@ def _cell(value: object) -> object:
 
 
 BOM = "\ufeff"
+# Column names: in English they are the API's field names (stable for scripts); a
+# Ukrainian reader gets words.
+HEADER_WORDS = {
+    "id": N_("No."), "at": N_("When"), "customer_id": N_("Customer no."),
+    "customer": N_("Customer"), "card": N_("Card"), "partner": N_("Partner"),
+    "employee": N_("Employee"), "purchases": N_("Purchases"), "revenue": N_("Revenue"),
+    "average_check": N_("Average check"), "discount_percent": N_("Discount, %"),
+    "bonus_balance": N_("Bonus balance"), "last_purchase": N_("Last purchase"),
+    "club_status": N_("Club status"), "kind": N_("Kind"), "source": N_("Source"),
+    "source_id": N_("Source no."), "sale_id": N_("Sale no."), "amount": N_("Amount"),
+    "memo": N_("Note"), "code": N_("Code"), "campaign": N_("Campaign"),
+    "referrer_id": N_("Referrer no."), "referrer": N_("Referrer"), "issued": N_("Issued"),
+    "status": N_("Status"), "friend_id": N_("Friend no."), "used": N_("Used"),
+    "purchase": N_("Purchase"), "bonus_accrued": N_("Bonus accrued"),
+    "bonus_reversed": N_("Bonus reversed"), "customers_attracted": N_("Customers attracted"),
+    "customers_with_purchase": N_("With a purchase"), "discounts": N_("Discounts"),
+    "commission_accrued": N_("Commission accrued"), "milestone_rewards": N_("Milestone rewards"),
+    "paid": N_("Paid"), "due": N_("Due"), "ordered_at": N_("Ordered"), "order": N_("Order"),
+    "account": N_("Account"), "refunded": N_("Refunded"),
+    "subscriptions_activated": N_("Subscriptions activated"), "renewals": N_("Renewals"),
+    "commission": N_("Commission"), "reached": N_("Reached"), "required": N_("Required"),
+    "period_start": N_("Period start"), "period_end": N_("Period end"),
+}
+
+
+def header(names: Sequence[str]) -> list[str]:
+    """The column names in the reader's language (English keeps the field names)."""
+    if i18n.current() == "en":
+        return list(names)
+    return [gettext(HEADER_WORDS[n]) if n in HEADER_WORDS else n for n in names]
 
 
 def separator(setting: str) -> str:
@@ -39,12 +70,13 @@ def separator(setting: str) -> str:
     return ";" if i18n.current() == "uk" else ","
 
 
-def download(name: str, fmt: str, header: Sequence[str],
+def download(name: str, fmt: str, columns: Sequence[str],
              rows: Iterable[Sequence[object]], *, delimiter: str = ",") -> Response:
+    header_row = header(columns)
     if fmt == "xlsx":
         book = Workbook(write_only=True)
         sheet = book.create_sheet(name[:31])
-        sheet.append(list(header))
+        sheet.append(header_row)
         for row in rows:
             sheet.append([v if isinstance(v, Decimal) else _cell(v) for v in row])
         out = io.BytesIO()
@@ -55,13 +87,13 @@ def download(name: str, fmt: str, header: Sequence[str],
     text = io.StringIO()
     text.write(BOM)
     writer = csv.writer(text, delimiter=delimiter)
-    writer.writerow(header)
+    writer.writerow(header_row)
     writer.writerows([_cell(v) for v in row] for row in rows)
     return Response(text.getvalue(), media_type="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
-def stream_download(name: str, fmt: str, header: Sequence[str],
+def stream_download(name: str, fmt: str, columns: Sequence[str],
                     rows: Iterable[Sequence[object]], *,
                     delimiter: str = ",") -> StreamingResponse:
     """The same file, streamed: CSV a line at a time; XLSX written row by row to a temporary
@@ -69,9 +101,9 @@ def stream_download(name: str, fmt: str, header: Sequence[str],
     rows there are."""
     disposition = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
     if fmt == "xlsx":
-        return StreamingResponse(closing(_xlsx_chunks(name, header, rows)),
+        return StreamingResponse(closing(_xlsx_chunks(name, columns, rows)),
                                  headers=disposition, media_type=XLSX)
-    return StreamingResponse(closing(_csv_lines(header, rows, delimiter)), media_type="text/csv",
+    return StreamingResponse(closing(_csv_lines(columns, rows, delimiter)), media_type="text/csv",
                              headers=disposition)
 
 
@@ -79,12 +111,13 @@ def stream_download(name: str, fmt: str, header: Sequence[str],
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _csv_lines(header: Sequence[str], rows: Iterable[Sequence[object]],
+def _csv_lines(columns: Sequence[str], rows: Iterable[Sequence[object]],
                delimiter: str) -> Iterator[str]:
+    header_row = header(columns)
     line = io.StringIO()
     line.write(BOM)
     writer = csv.writer(line, delimiter=delimiter)
-    writer.writerow(header)
+    writer.writerow(header_row)
     yield line.getvalue()
     for row in rows:
         line.seek(0)
@@ -93,12 +126,13 @@ def _csv_lines(header: Sequence[str], rows: Iterable[Sequence[object]],
         yield line.getvalue()
 
 
-def _xlsx_chunks(name: str, header: Sequence[str],
+def _xlsx_chunks(name: str, columns: Sequence[str],
                  rows: Iterable[Sequence[object]]) -> Iterator[bytes]:
+    header_row = header(columns)
     with tempfile.TemporaryFile() as out:
         book = Workbook(write_only=True)
         sheet = book.create_sheet(name[:31])
-        sheet.append(list(header))
+        sheet.append(header_row)
         for row in rows:
             sheet.append([v if isinstance(v, Decimal) else _cell(v) for v in row])
         book.save(out)
