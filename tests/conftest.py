@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from tests import factories
 from wordofmouth import db as database
+from wordofmouth import i18n
 from wordofmouth import plugins
 from wordofmouth.app import create_app
 from wordofmouth.auth import service as auth
@@ -56,6 +57,14 @@ def drop_database(url: str) -> None:
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """The tests read the English messages; the Ukrainian ones have tests of their own
+    (tests/i18n), which switch with i18n.use("uk")."""
+    with i18n.use("en"):
+        yield
 
 
 @pytest.fixture(scope="session")

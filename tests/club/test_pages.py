@@ -44,7 +44,7 @@ def test_a_manager_grants_candidates_from_the_list(client: TestClient, db: Sessi
     club.run_review(db, day=BASE + 2)
     csrf = login(client, "manager")
     page = client.get("/club")
-    assert page.status_code == 200 and "7\u202f000.00" in page.text
+    assert page.status_code == 200 and "7,000.00" in page.text
     r = client.post("/club/decide", data={"csrf_token": csrf, "action": "grant",
                                           "customer_id": [str(a.customer_id)]})
     assert r.status_code == 200 and "Grant: 1 customer." in r.text
