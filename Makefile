@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench-checkout bench-club bench-codes bench-reports bench-analysis bench-mailing bench-clicks crash soak fuzz install clean
+.PHONY: demo test lint messages bench-checkout bench-club bench-codes bench-reports bench-analysis bench-mailing bench-clicks crash soak fuzz install clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench reliability
 	$(BIN)/mypy
+	$(BIN)/wom messages check
+
+# After changing a text a person reads: merge the new messages into the catalogs
+# (src/wordofmouth/locale/*/LC_MESSAGES/messages.po), then translate them there.
+messages: $(STAMP)
+	$(BIN)/wom messages update
 
 bench-checkout: $(STAMP)
 	$(BIN)/python -m bench.checkout

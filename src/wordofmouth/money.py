@@ -47,7 +47,8 @@ def from_minor(value: int) -> Decimal:
 def parse_money(text: str) -> Decimal:
     """Parse a typed amount such as '12', '12.5' or '12,50'; refuses sub-cent precision."""
     try:
-        value = Decimal(text.strip().replace(",", ".").replace(" ", ""))
+        typed = text.strip().replace(",", ".")
+        value = Decimal("".join(typed.split()).replace("\u202f", ""))  # '1 234,50' too
     except InvalidOperation as exc:
         raise ValueError(gettext("'{0}' is not an amount").format(text)) from exc
     if not value.is_finite() or value.as_tuple().exponent < -2:  # type: ignore[operator]

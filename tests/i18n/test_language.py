@@ -71,3 +71,37 @@ def test_the_api_keeps_its_codes_and_speaks_the_request_language(client: TestCli
     assert uk.json()["error"] == en.json()["error"]
     assert uk.json()["detail"] != en.json()["detail"]
     assert re.search("[а-яіїєґ]", uk.json()["detail"])
+
+
+def test_the_owner_sets_the_time_zone_and_the_customers_language(client: TestClient,
+                                                                 db: Session) -> None:
+    from tests.web.pages import login
+    from wordofmouth.settings import service as store_settings
+
+    csrf = login(client, "owner")
+    page = client.get("/settings")
+    assert '<option selected>Europe/Kyiv</option>' in page.text
+    form = {"csrf_token": csrf, "store_name": "Краса Корнер", "currency": "UAH",
+            "bonus_share_percent": "50", "default_bonus_percent": "0", "hold_days": "14",
+            "time_zone": "Europe/Warsaw", "country": "pl", "language": "en",
+            "csv_separator": ";"}
+    r = client.post("/settings", data=form)
+    assert r.status_code == 200 and "Settings saved" in r.text
+    s = store_settings.get(db)
+    assert (s.time_zone, s.country, s.language, s.csv_separator) == (
+        "Europe/Warsaw", "PL", "en", ";")
+    bad = client.post("/settings", data={**form, "time_zone": "Kyiv"})
+    assert bad.status_code == 422 and "IANA" in bad.text
+
+
+def test_csv_opens_in_excel_set_to_ukrainian(client: TestClient, db: Session) -> None:
+    from tests.web.pages import login
+
+    login(client, "owner")
+    uk = client.get("/analysis/activity?fmt=csv", headers={"Accept-Language": "uk"})
+    assert uk.content.startswith("\ufeff".encode())  # UTF-8 with a BOM
+    first = uk.content.decode("utf-8-sig").splitlines()[0]
+    assert first.startswith("№ клієнта;Клієнт;Картка;Партнер;")
+    en = client.get("/analysis/activity?fmt=csv", headers={"Accept-Language": "en"})
+    assert en.content.decode("utf-8-sig").splitlines()[0].startswith(
+        "customer_id,customer,card,partner,")

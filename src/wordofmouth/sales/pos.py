@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
+from wordofmouth import i18n
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import DomainError, InvalidInput
@@ -105,8 +106,10 @@ def pay(sale_id: int, request: Request, db: DB, me: Cashier, form: Form) -> Resp
         sale = payments.pay(db, sale_id, drafts)
         if sale.status == SaleStatus.PAID:
             change = sum((p.tendered - p.amount for p in sale.payments), Decimal("0"))
-            return sale, f"Paid. Change: {change}." if change else "Paid."
-        return sale, f"{sale.due} still due."
+            if change:
+                return sale, gettext("Paid. Change: {0}.").format(i18n.money(change))
+            return sale, gettext("Paid.")
+        return sale, gettext("{0} still due.").format(i18n.money(sale.due))
 
     return _act(request, db, me, sale_id, action)
 

@@ -19,6 +19,7 @@ from wordofmouth.auth import service as auth
 from wordofmouth.auth.errors import CsrfFailed
 from wordofmouth.auth.models import Role
 from wordofmouth.auth.permissions import SCOPES, Principal
+from wordofmouth.calendar import zone_names
 from wordofmouth.config import get_settings
 from wordofmouth.errors import DomainError, InvalidInput
 from wordofmouth.i18n import gettext
@@ -145,19 +146,24 @@ def home(request: Request, db: DB, me: Anyone) -> Response:
 @router.get("/settings")
 def settings_page(request: Request, db: DB, me: Owner) -> Response:
     return render(request, "settings.html", me, settings=store_settings.get(db),
-                  currencies=store_settings.CURRENCIES)
+                  currencies=store_settings.CURRENCIES, zones=zone_names())
 
 
 @router.post("/settings")
 def save_settings(request: Request, db: DB, me: Owner, form: Form) -> Response:
     try:
-        changes = {
+        changes: dict[str, object] = {
             "store_name": str(form.get("store_name", "")),
             "currency": str(form.get("currency", "")),
             "bonus_share_percent": Decimal(str(form.get("bonus_share_percent", ""))),
             "default_bonus_percent": Decimal(str(form.get("default_bonus_percent", ""))),
             "hold_days": int(str(form.get("hold_days", ""))),
         }
+        for name in ("time_zone", "country", "language", "csv_separator"):
+            if name in form:
+                changes[name] = str(form.get(name, "")).strip()
+        if "country" in changes:
+            changes["country"] = str(changes["country"]).upper()
     except (InvalidOperation, ValueError) as exc:
         raise InvalidInput(gettext("Percentages and the hold period must be numbers.")) from exc
     store_settings.update(db, actor=me.label, **changes)
