@@ -14,6 +14,7 @@ from wordofmouth.audit.models import AuditEvent
 from wordofmouth.auth.models import ApiToken, User
 from wordofmouth.customers.models import Customer
 from wordofmouth.i18n import N_, gettext
+from wordofmouth.i18n.words import WORDS, word
 from wordofmouth.mailing.models import Mailing
 from wordofmouth.partners.models import Partner, PartnerEmployee
 from wordofmouth.sales.models import Sale
@@ -110,7 +111,7 @@ def _value(key: str, value: object, names: dict[tuple[str, str], str]) -> str:
         return ""
     if key in ("partner", "employee") and isinstance(value, int):
         return names.get((key, str(value)), str(value))
-    return str(value)
+    return word(value) if str(value) in WORDS else str(value)
 
 
 def lines(session: Session, events: list[AuditEvent]) -> list[Line]:

@@ -39,6 +39,7 @@ def sales_list(request: Request, db: DB, me: Reader, status: str = "", kind: str
                                date_to=forms.parse_date(date_to), limit=PAGE,
                                offset=(page - 1) * PAGE)
     return render(request, "sales/list.html", me, recent=found, status=status, kind=kind,
+                  customer_names=customers.names(db, [s.customer_id for s in found]),
                   date_from=date_from, date_to=date_to, customer=customer, page=page,
                   page_size=PAGE, title="Sales")
 
@@ -84,6 +85,7 @@ def invoices(request: Request, db: DB, me: Reader, status: str = "", page: int =
     found = service.list_sales(db, kind=SaleKind.INVOICE, status=status or None, limit=PAGE,
                                offset=(page - 1) * PAGE)
     return render(request, "sales/invoices.html", me, recent=found, status=status, page=page,
+                  customer_names=customers.names(db, [s.customer_id for s in found]),
                   page_size=PAGE, intermediaries=partners.partners(db, active_only=True),
                   profits=invoices_profit.profits(db, [s.id for s in found])
                   if me.can("analysis") else None)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wordofmouth import i18n
 from wordofmouth.calendar import local
 from wordofmouth.catalog import service as catalog
 from wordofmouth.customers import service as customers
@@ -54,8 +55,9 @@ def _account(session: Session, external_id: str, email: str | None) -> Storefron
     if found is not None:
         return found
     # Not the e-mail's local part as a name: a partner sees customers' first names.
-    customer = customers.create_customer(session, first_name="Online customer",
-                                         email=email or None)
+    with i18n.use(store_settings.get(session).language):  # a stored name: the store's words
+        name = gettext("Online customer")
+    customer = customers.create_customer(session, first_name=name, email=email or None)
     found = StorefrontAccount(external_id=external_id, customer_id=customer.id)
     session.add(found)
     session.flush()

@@ -21,6 +21,7 @@ from wordofmouth.auth.models import Role
 from wordofmouth.auth.permissions import SCOPES, Principal
 from wordofmouth.calendar import zone_names
 from wordofmouth.config import get_settings
+from wordofmouth.customers import service as customers
 from wordofmouth.errors import DomainError, InvalidInput
 from wordofmouth.i18n import gettext
 from wordofmouth.sales import service as sales
@@ -140,6 +141,7 @@ def home(request: Request, db: DB, me: Anyone) -> Response:
     t = sales.today_summary(db)
     return render(request, "home.html", me, sales_today=t.sales, revenue_today=t.revenue,
                   open_invoices=t.open_invoices, customers=t.customers, recent=t.recent,
+                  customer_names=customers.names(db, [s.customer_id for s in t.recent]),
                   settings=store_settings.get(db))
 
 
