@@ -123,6 +123,11 @@ def money_with_currency(amount: Decimal, currency: str) -> str:
     return numbers.format_currency(amount, currency, locale=_locale())
 
 
+def currency(code: str) -> str:
+    """The currency as the reader writes it: '₴' in Ukrainian, 'UAH' in English."""
+    return numbers.get_currency_symbol(code, locale=_locale())
+
+
 def number(value: int | Decimal) -> str:
     return numbers.format_decimal(value, locale=_locale())
 

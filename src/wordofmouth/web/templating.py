@@ -54,6 +54,7 @@ templates.env.filters["day"] = _day
 templates.env.filters["qty"] = _qty
 templates.env.filters["pct"] = _pct
 templates.env.filters["word"] = word
+templates.env.filters["currency"] = i18n.currency
 templates.env.globals["languages"] = i18n.NAMES
 templates.env.globals["roles"] = ROLE_NAMES
 
