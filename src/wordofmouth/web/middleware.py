@@ -26,6 +26,20 @@ SECURITY_HEADERS = [
 # default; /docs is served with local assets only, so the strict policy holds there too.
 
 
+def _adding(send: Send, extra: list[tuple[bytes, bytes]]) -> Send:
+    """`send`, with the `extra` headers added to the response's start unless already set."""
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", []))
+            present = {name.lower() for name, _ in headers}
+            headers.extend(h for h in extra if h[0] not in present)
+            message["headers"] = headers
+        await send(message)
+
+    return sending
+
+
 class SecurityHeaders:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -34,16 +48,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {name.lower() for name, _ in headers}
-                headers.extend(h for h in SECURITY_HEADERS if h[0] not in present)
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, receive, _adding(send, SECURITY_HEADERS))
 
 
 class BodyLimit:
@@ -133,11 +138,6 @@ class Language:
         chosen = i18n.supported(_cookie(headers.get(b"cookie", ""), LANGUAGE_COOKIE))
         language = chosen or i18n.choose(headers.get(b"accept-language", ""))
 
-        async def send_with_language(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []),
-                                      (b"content-language", language.encode())]
-            await send(message)
-
         with i18n.use(language):
-            await self.app(scope, receive, send_with_language)
+            await self.app(scope, receive,
+                           _adding(send, [(b"content-language", language.encode())]))
