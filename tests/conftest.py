@@ -20,8 +20,7 @@ from sqlalchemy.orm import Session
 
 from tests import factories
 from wordofmouth import db as database
-from wordofmouth import i18n
-from wordofmouth import plugins
+from wordofmouth import i18n, plugins
 from wordofmouth.app import create_app
 from wordofmouth.auth import service as auth
 from wordofmouth.migrate import upgrade

@@ -101,4 +101,4 @@ def test_the_customer_card_shows_the_club_history(client: TestClient, db: Sessio
     login(client, "cashier")
     r = client.get(f"/customers/{card.customer_id}")
     assert "club discount 7 %" in r.text
-    assert "candidate join → member" in r.text and "olena" in r.text
+    assert "candidate to join → club member" in r.text and "olena" in r.text

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from tests.live import free_port
 from wordofmouth.mailing import settings as mail_settings
+from wordofmouth.settings import service as store_settings
 
 
 @dataclass
@@ -66,6 +67,7 @@ def use_smtp(db: Session, port: int) -> None:
                          smtp_port=port, smtp_security="none", email_per_second=1000,
                          sender_email="shop@beauty.example", sender_name="Beauty Corner",
                          public_url="https://shop.example")
+    store_settings.update(db, actor="owner", language="en")  # these customers read English
 
 
 @dataclass

@@ -139,7 +139,7 @@ def test_a_partner_never_sees_an_accounts_e_mail(client: TestClient, db: Session
     pages = [client.get(p).text for p in ("/portal", "/portal/statement",
                                           "/portal/statement?fmt=csv")]
     assert all("jane.doe" not in page and "1984" not in page for page in pages)
-    assert "Online customer" in pages[0]
+    assert "Покупець інтернет-магазину" in pages[0]  # named in the store's language
     assert "ja…@m…" in pages[1] and "ja…@m…" in pages[2]
 
 

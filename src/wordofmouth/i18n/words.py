@@ -8,7 +8,7 @@ from wordofmouth.i18n import N_, gettext
 
 WORDS = {
     # sales
-    "open": N_("open"), "paid": N_("paid"), "partially_returned": N_("partly returned"),
+    "open": N_("open"), "paid": N_("paid"), "partially_returned": N_("partially returned"),
     "returned": N_("returned"), "voided": N_("voided"), "receipt": N_("receipt"),
     "invoice": N_("invoice"), "cash": N_("cash"), "card": N_("card"),
     "bank": N_("bank transfer"), "bonus": N_("bonuses"),
