@@ -105,3 +105,19 @@ def test_csv_opens_in_excel_set_to_ukrainian(client: TestClient, db: Session) ->
     en = client.get("/analysis/activity?fmt=csv", headers={"Accept-Language": "en"})
     assert en.content.decode("utf-8-sig").splitlines()[0].startswith(
         "customer_id,customer,card,partner,")
+
+
+def test_a_form_error_names_the_field_in_the_readers_language(client: TestClient,
+                                                             db: Session) -> None:
+    from tests.factories import CardFactory
+    from tests.friends.helpers import campaign
+    from tests.web.pages import login
+
+    c = campaign(db)
+    referrer = CardFactory.create().customer_id
+    csrf = login(client, "cashier")
+    r = client.post(f"/customers/{referrer}/friend-codes",
+                    data={"csrf_token": csrf, "campaign_id": str(c.id), "count": "багато"},
+                    headers={"Accept-Language": "uk"})
+    assert r.status_code == 422
+    assert "Кількість кодів: «багато» — не ціле число." in r.text

@@ -40,7 +40,7 @@ def _int(params: Mapping[str, str], name: str, label: str) -> int | None:
         return None
     if not raw.isdigit() or len(raw) > 9:
         raise InvalidInput(gettext("{0}: '{1}' is not a whole number below a billion.")
-                           .format(label, raw))
+                           .format(gettext(label), raw))
     return int(raw)
 
 

@@ -14,7 +14,9 @@ from wordofmouth.i18n import DOMAIN, LANGUAGES, catalog_path
 PACKAGE = Path(__file__).resolve().parent.parent
 METHODS = [("web/templates/**.html", "jinja2.ext:babel_extract"), ("**.py", "python")]
 OPTIONS = {"web/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
-KEYWORDS = {"_": None, "gettext": None, "N_": None, "ngettext": (1, 2)}
+# The form helpers' third argument is a field's label (web/forms.py), translated there.
+KEYWORDS = {"_": None, "gettext": None, "N_": None, "ngettext": (1, 2), "money": (3,),
+            "decimal": (3,), "integer": (3,), "_int": (3,)}
 SKIPPED = ("migrations/",)
 
 

@@ -23,12 +23,14 @@ def text(form: FormData, name: str, default: str = "") -> str:
     return str(value).strip() if value is not None else default
 
 
+# A field's label (the third argument of money, decimal and integer) is a message of the
+# catalog: it names the field in the error, in the reader's language.
 def money(form: FormData, name: str, label: str, *, default: str | None = None) -> Decimal:
     raw = text(form, name) or (default or "")
     try:
         return parse_money(raw)
     except ValueError as exc:
-        raise InvalidInput(f"{label}: {exc}.") from exc
+        raise InvalidInput(f"{gettext(label)}: {exc}.") from exc
 
 
 def decimal(form: FormData, name: str, label: str, default: str = "0") -> Decimal:
@@ -36,16 +38,17 @@ def decimal(form: FormData, name: str, label: str, default: str = "0") -> Decima
     try:
         value = Decimal(raw)
     except InvalidOperation as exc:
-        raise InvalidInput(gettext("{0}: '{1}' is not a number.").format(label, raw)) from exc
+        raise InvalidInput(gettext("{0}: '{1}' is not a number.")
+                           .format(gettext(label), raw)) from exc
     if not value.is_finite():
-        raise InvalidInput(gettext("{0}: '{1}' is not a number.").format(label, raw))
+        raise InvalidInput(gettext("{0}: '{1}' is not a number.").format(gettext(label), raw))
     return value
 
 
 def integer(form: FormData, name: str, label: str) -> int:
     raw = text(form, name)
     if not raw.lstrip("-").isdigit():
-        raise InvalidInput(gettext("{0}: '{1}' is not a whole number.").format(label, raw))
+        raise InvalidInput(gettext("{0}: '{1}' is not a whole number.").format(gettext(label), raw))
     return int(raw)
 
 
