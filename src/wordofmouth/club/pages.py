@@ -17,7 +17,7 @@ from wordofmouth.club import rules, service
 from wordofmouth.club.errors import UnknownClubDecision
 from wordofmouth.club.rules import ClubStatus
 from wordofmouth.errors import InvalidInput
-from wordofmouth.i18n import gettext
+from wordofmouth.i18n import N_, gettext
 from wordofmouth.web import forms
 from wordofmouth.web.deps import DB, Form, page_permission, streaming_session
 from wordofmouth.web.office import redirect
@@ -28,9 +28,9 @@ router = APIRouter(prefix="/club", include_in_schema=False)
 Manager = Annotated[Principal, Depends(page_permission("club"))]
 Owner = Annotated[Principal, Depends(page_permission("settings"))]
 LISTS = [
-    (ClubStatus.CANDIDATE_JOIN, "Candidates to join", ("grant", "decline")),
-    (ClubStatus.CANDIDATE_EXTEND, "Candidates to extend", ("extend", "exclude")),
-    (ClubStatus.CANDIDATE_EXCLUDE, "Candidates to exclude", ("exclude", "extend")),
+    (ClubStatus.CANDIDATE_JOIN, N_("Candidates to join"), ("grant", "decline")),
+    (ClubStatus.CANDIDATE_EXTEND, N_("Candidates to extend"), ("extend", "exclude")),
+    (ClubStatus.CANDIDATE_EXCLUDE, N_("Candidates to exclude"), ("exclude", "extend")),
 ]
 
 

@@ -38,6 +38,12 @@ WORDS = {
     "payout": N_("payout"), "one_time": N_("one-time payment"),
     "milestone_reward": N_("milestone reward"), "sale": N_("sale"), "return": N_("return"),
     "void": N_("void"), "payment": N_("payment"), "maturity": N_("hold passed"),
+    "card_bonus": N_("bonus for a purchase"),
+    "card_bonus_reversal": N_("purchase bonus taken back"),
+    "friend_bonus_reversal": N_("friend bonus taken back"),
+    "partner_commission": N_("partner commission"),
+    "partner_commission_reversal": N_("partner commission taken back"),
+    "period_reset": N_("period started again"), "period_start": N_("period started"),
 }
 
 

@@ -56,7 +56,7 @@ templates.env.filters["pct"] = _pct
 templates.env.filters["word"] = word
 templates.env.filters["currency"] = i18n.currency
 templates.env.globals["languages"] = i18n.NAMES
-templates.env.globals["roles"] = ROLE_NAMES
+templates.env.globals["role_names"] = ROLE_NAMES
 
 
 def render(request: Request, name: str, principal: Principal | None = None,
