@@ -64,3 +64,18 @@ def test_a_renamed_customer_is_found_by_the_new_name(db: Session,
     customers.update_customer(db, people["Гнатюк"], first_name="Оксана", last_name="Коваль")
     assert _found(db, "коваль") == ["Коваль"]
     assert _found(db, "гнатюк") == []
+
+
+def test_the_bulk_generator_writes_the_search_text_the_model_keeps() -> None:
+    """demo/bulk.py writes rows without the ORM; its search column must match the model's."""
+    import random
+    from datetime import UTC, datetime
+
+    from wordofmouth.customers import rules
+    from wordofmouth.demo.bulk import _customer_row
+
+    for cid in (1, 5, 987_654):
+        row = _customer_row(cid, random.Random(cid), datetime.now(UTC))
+        first, last, phone, email, search, key = row[1], row[2], row[3], row[4], row[10], row[11]
+        assert search == rules.search_text(str(first), str(last), str(email), str(phone))
+        assert key == rules.sort_key(str(last), str(first))
