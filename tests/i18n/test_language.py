@@ -121,3 +121,21 @@ def test_a_form_error_names_the_field_in_the_readers_language(client: TestClient
                     headers={"Accept-Language": "uk"})
     assert r.status_code == 422
     assert "Кількість кодів: «багато» — не ціле число." in r.text
+
+
+def test_exported_times_are_on_the_stores_clock(client: TestClient, db: Session) -> None:
+    from datetime import UTC, datetime
+
+    from tests.sales.helpers import card, give_bonus
+    from tests.web.pages import login
+    from wordofmouth.ledger.models import LedgerEntry
+
+    holder = card()
+    give_bonus(db, holder.customer_id, "10.00")
+    entry = db.query(LedgerEntry).order_by(LedgerEntry.id.desc()).first()
+    assert entry is not None
+    entry.created_at = datetime(2026, 12, 1, 22, 30, tzinfo=UTC)  # 00:30 on 2 December, Kyiv
+    db.flush()
+    login(client, "owner")
+    text = client.get("/analysis/bonus?fmt=csv").content.decode("utf-8-sig")
+    assert "2026-12-02 00:30" in text and "2026-12-01 22:30" not in text

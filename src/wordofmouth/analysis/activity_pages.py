@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from wordofmouth.analysis import activity
-from wordofmouth.analysis.exports import separator, stream_download
+from wordofmouth.analysis.exports import dialect, stream_download
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.club.rules import ClubStatus
 from wordofmouth.errors import InvalidInput
@@ -108,7 +108,7 @@ def activity_page(request: Request, db: DB, me: Analyst, page: int = 1,
                     yield _cells(r)
 
         return stream_download("customer-activity", fmt, HEADER, export_rows(),
-                        delimiter=separator(store_settings.get(db).csv_separator))
+                        dialect=dialect(store_settings.get(db)))
     page = max(page, 1)
     rows, totals = activity.page_and_totals(db, f, limit=PAGE, offset=(page - 1) * PAGE)
     months = activity.revenue_per_month(db, f)

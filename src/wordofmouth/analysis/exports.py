@@ -8,25 +8,44 @@ import csv
 import io
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from starlette.responses import Response, StreamingResponse
 
 from wordofmouth import i18n
+from wordofmouth.calendar import zone
 from wordofmouth.i18n import N_, gettext
+from wordofmouth.settings.service import StoreSettings
 from wordofmouth.web.forms import csv_safe
 from wordofmouth.web.streams import closing
 
+UTC_ZONE = ZoneInfo("UTC")
 
-def _cell(value: object) -> object:
+
+@dataclass(frozen=True)
+class Dialect:
+    """How a file is written for its reader: the CSV separator and the clock of its times."""
+
+    delimiter: str = ","
+    tz: ZoneInfo = UTC_ZONE
+
+
+def dialect(store: StoreSettings) -> Dialect:
+    """The store's dialect for the current reader (see `separator`), times on its clock."""
+    return Dialect(separator(store.csv_separator), zone(store.time_zone))
+
+
+def _cell(value: object, tz: ZoneInfo) -> object:
     if value is None:
         return ""
     if isinstance(value, str):
         return csv_safe(value)
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
     return value
 
 
@@ -71,14 +90,14 @@ def separator(setting: str) -> str:
 
 
 def download(name: str, fmt: str, columns: Sequence[str],
-             rows: Iterable[Sequence[object]], *, delimiter: str = ",") -> Response:
+             rows: Iterable[Sequence[object]], *, dialect: Dialect = Dialect()) -> Response:
     header_row = header(columns)
     if fmt == "xlsx":
         book = Workbook(write_only=True)
         sheet = book.create_sheet(name[:31])
         sheet.append(header_row)
         for row in rows:
-            sheet.append([v if isinstance(v, Decimal) else _cell(v) for v in row])
+            sheet.append([v if isinstance(v, Decimal) else _cell(v, dialect.tz) for v in row])
         out = io.BytesIO()
         book.save(out)
         return Response(out.getvalue(), media_type=(
@@ -86,24 +105,24 @@ def download(name: str, fmt: str, columns: Sequence[str],
             headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
     text = io.StringIO()
     text.write(BOM)
-    writer = csv.writer(text, delimiter=delimiter)
+    writer = csv.writer(text, delimiter=dialect.delimiter)
     writer.writerow(header_row)
-    writer.writerows([_cell(v) for v in row] for row in rows)
+    writer.writerows([_cell(v, dialect.tz) for v in row] for row in rows)
     return Response(text.getvalue(), media_type="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
 def stream_download(name: str, fmt: str, columns: Sequence[str],
                     rows: Iterable[Sequence[object]], *,
-                    delimiter: str = ",") -> StreamingResponse:
+                    dialect: Dialect = Dialect()) -> StreamingResponse:
     """The same file, streamed: CSV a line at a time; XLSX written row by row to a temporary
     file (openpyxl's write-only mode) and sent in chunks — memory stays flat however many
     rows there are."""
     disposition = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
     if fmt == "xlsx":
-        return StreamingResponse(closing(_xlsx_chunks(name, columns, rows)),
+        return StreamingResponse(closing(_xlsx_chunks(name, columns, rows, dialect.tz)),
                                  headers=disposition, media_type=XLSX)
-    return StreamingResponse(closing(_csv_lines(columns, rows, delimiter)), media_type="text/csv",
+    return StreamingResponse(closing(_csv_lines(columns, rows, dialect)), media_type="text/csv",
                              headers=disposition)
 
 
@@ -112,29 +131,29 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _csv_lines(columns: Sequence[str], rows: Iterable[Sequence[object]],
-               delimiter: str) -> Iterator[str]:
+               dialect: Dialect) -> Iterator[str]:
     header_row = header(columns)
     line = io.StringIO()
     line.write(BOM)
-    writer = csv.writer(line, delimiter=delimiter)
+    writer = csv.writer(line, delimiter=dialect.delimiter)
     writer.writerow(header_row)
     yield line.getvalue()
     for row in rows:
         line.seek(0)
         line.truncate()
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([_cell(v, dialect.tz) for v in row])
         yield line.getvalue()
 
 
-def _xlsx_chunks(name: str, columns: Sequence[str],
-                 rows: Iterable[Sequence[object]]) -> Iterator[bytes]:
+def _xlsx_chunks(name: str, columns: Sequence[str], rows: Iterable[Sequence[object]],
+                 tz: ZoneInfo) -> Iterator[bytes]:
     header_row = header(columns)
     with tempfile.TemporaryFile() as out:
         book = Workbook(write_only=True)
         sheet = book.create_sheet(name[:31])
         sheet.append(header_row)
         for row in rows:
-            sheet.append([v if isinstance(v, Decimal) else _cell(v) for v in row])
+            sheet.append([v if isinstance(v, Decimal) else _cell(v, tz) for v in row])
         book.save(out)
         out.seek(0)
         while chunk := out.read(64 * 1024):

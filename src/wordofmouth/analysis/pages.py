@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from wordofmouth.analysis import bonus
-from wordofmouth.analysis.exports import download, separator
+from wordofmouth.analysis.exports import dialect, download
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.errors import InvalidInput
 from wordofmouth.friends import service as friends
@@ -43,7 +43,7 @@ def movements(request: Request, db: DB, me: Analyst, customer: str = "", date_fr
             "id", "at", "customer_id", "customer", "kind", "source", "source_id", "sale_id",
             "amount", "memo"], ([m.id, m.at, m.customer_id, m.customer, m.kind, m.source_type,
                                  m.source_id, m.sale_id, m.amount, m.memo] for m in rows),
-                        delimiter=separator(store_settings.get(db).csv_separator))
+                        dialect=dialect(store_settings.get(db)))
     rows = bonus.movements(db, **filters, limit=PAGE, offset=(page - 1) * PAGE)  # type: ignore[arg-type]
     return render(request, "analysis/bonus.html", me, rows=rows, kinds=bonus.kinds(db),
                   customer=customer, date_from=date_from, date_to=date_to, kind=kind,
@@ -62,7 +62,7 @@ def friends_view(request: Request, db: DB, me: Analyst, campaign: str = "",
             ([c.code, c.campaign, c.referrer_id, c.referrer, c.issued_at, c.status,
               c.friend_id, c.used_at, c.purchase, c.bonus_accrued, c.bonus_reversed]
              for c in codes),
-                        delimiter=separator(store_settings.get(db).csv_separator))
+                        dialect=dialect(store_settings.get(db)))
     results = bonus.campaign_results(db, date_from=forms.parse_date(date_from),
                                      date_to=forms.parse_date(date_to))
     series = bonus.new_buyers_per_week(db)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from wordofmouth.analysis.exports import download, separator
+from wordofmouth.analysis.exports import dialect, download
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.calendar import day_of_date
 from wordofmouth.catalog import service as catalog
@@ -63,7 +63,7 @@ def referrer_report(request: Request, db: DB, me: Manager, date_from: str = "",
     if fmt in ("csv", "xlsx"):
         return download("referrer-report", fmt, list(report.EXPORT_COLUMNS), (
             ["" if (v := getattr(f, c)) is None else v for c in report.EXPORT_COLUMNS]
-            for f in report.flat(rows)), delimiter=separator(store_settings.get(db).csv_separator))
+            for f in report.flat(rows)), dialect=dialect(store_settings.get(db)))
     series = report.attracted_per_month(db)
     peak = max([1, *(v for values in series.values() for v in values)])
     return render(request, "partners/report.html", me, rows=rows, date_from=start.isoformat(),

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from wordofmouth.analysis.exports import download, separator
+from wordofmouth.analysis.exports import dialect, download
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.errors import InvalidInput, NotFound
 from wordofmouth.i18n import gettext
@@ -49,7 +49,7 @@ def _statement(request: Request, db: Session, me: Principal, partner_id: int,
     name = f"reward-statement-{partner_id}-{start}-{end}"
     if fmt == "csv":
         return download(name, "csv", statement.HEADER, (statement.cells(r) for r in s.rows),
-                        delimiter=separator(store_settings.get(db).csv_separator))
+                        dialect=dialect(store_settings.get(db)))
     if fmt == "pdf":
         return Response(statement.pdf(db, s), media_type="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="{name}.pdf"'})
