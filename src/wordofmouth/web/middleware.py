@@ -40,7 +40,9 @@ def _adding(send: Send, extra: list[tuple[bytes, bytes]]) -> Send:
     return sending
 
 
-class SecurityHeaders:
+class HttpOnly:
+    """A middleware for HTTP requests; anything else (lifespan, websockets) passes by."""
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
@@ -48,6 +50,14 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.http(scope, receive, send)
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class SecurityHeaders(HttpOnly):
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.app(scope, receive, _adding(send, SECURITY_HEADERS))
 
 
@@ -122,18 +132,12 @@ def _cookie(header: str, name: str) -> str | None:
     return None
 
 
-class Language:
+class Language(HttpOnly):
     """Every request in its reader's language: the user's choice (kept in a cookie at login
     and when changed), else the browser's Accept-Language, else Ukrainian. The language is
     set in a context variable the request's worker threads see too."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = {k: v.decode("latin-1") for k, v in scope.get("headers", [])}
         chosen = i18n.supported(_cookie(headers.get(b"cookie", ""), LANGUAGE_COOKIE))
         language = chosen or i18n.choose(headers.get(b"accept-language", ""))
