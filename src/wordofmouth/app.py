@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.responses import HTMLResponse, Response
 from swagger_ui_bundle import swagger_ui_path
 
-from wordofmouth import __version__, plugins
+from wordofmouth import __version__, i18n, plugins
 from wordofmouth.analysis import activity_pages
 from wordofmouth.analysis import pages as analysis_pages
 from wordofmouth.catalog import api as catalog_api
@@ -54,8 +54,14 @@ Amounts are decimal strings with two decimals.
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     """Background jobs of a running server: the daily club review, commission maturing, the
     mailing outbox worker."""
+    from wordofmouth.customers import rules as customer_rules
     from wordofmouth.mailing.worker import WorkerThread
 
+    # Compile the catalogs and build the collation table before the first request: done
+    # lazily, the first page or customer would hold the interpreter for a few tenths of a
+    # second while other requests wait.
+    i18n.load_all()
+    customer_rules.warm()
     scheduler = Scheduler() if get_settings().scheduler else None
     mail = WorkerThread() if get_settings().mail_worker else None
     for job in (scheduler, mail):

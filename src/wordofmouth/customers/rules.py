@@ -36,6 +36,11 @@ def _collator() -> pyuca.Collator:
     return collator
 
 
+def warm() -> None:
+    """Build the collation table now (a server does it at start)."""
+    _collator()
+
+
 def sort_key(*parts: str) -> str:
     """A string whose byte order is the Ukrainian alphabetical order of `parts` (last name,
     then first name): the same ORDER BY on SQLite and PostgreSQL."""

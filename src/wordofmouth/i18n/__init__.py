@@ -52,6 +52,12 @@ def translations(language: str) -> stdlib_gettext.NullTranslations:
     return Translations(compiled, domain=DOMAIN)
 
 
+def load_all() -> None:
+    """Compile every catalog now (a server does it at start)."""
+    for language in LANGUAGES:
+        translations(language)
+
+
 def current() -> str:
     return _language.get()
 
