@@ -17,12 +17,11 @@ from wordofmouth.calendar import DEFAULT_ZONE, is_zone
 from wordofmouth.calendar import today as calendar_today
 from wordofmouth.calendar import zone as tz_named
 from wordofmouth.errors import InvalidInput
-from wordofmouth.i18n import gettext
+from wordofmouth.i18n import LANGUAGES, gettext
 from wordofmouth.settings.models import StoreSetting
 
 _CACHE = "wordofmouth.settings"
 T = TypeVar("T")
-LANGUAGES = ("uk", "en")
 CURRENCIES = ("UAH", "EUR", "USD", "PLN", "GBP", "CZK", "MDL")
 
 
@@ -143,12 +142,14 @@ def validate(settings: StoreSettings) -> None:
         raise InvalidInput(gettext("Language must be one of {0}.").format(', '.join(LANGUAGES)))
     if settings.csv_separator not in ("auto", ";", ","):
         raise InvalidInput(gettext("The CSV separator is auto, ';' or ','."))
-    if settings.country.upper() not in phonenumbers.SUPPORTED_REGIONS:
+    if settings.country not in phonenumbers.SUPPORTED_REGIONS:
         raise InvalidInput(gettext("Country must be a two-letter code such as UA."))
     if not settings.store_name.strip():
         raise InvalidInput(gettext("Store name cannot be empty."))
 
 
 def update(session: Session, *, actor: str, **changes: Any) -> StoreSettings:
-    """Validate and save changed store settings."""
+    """Validate and save changed store settings (a country code in capitals: 'ua' → 'UA')."""
+    if isinstance(changes.get("country"), str):
+        changes["country"] = changes["country"].strip().upper()
     return save(session, StoreSettings, "", actor=actor, check=validate, **changes)

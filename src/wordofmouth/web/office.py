@@ -104,7 +104,7 @@ def choose_language(to: str, next: str = "/") -> Response:
     """Anyone (the login page too) can switch the language of their browser."""
     language = i18n.supported(to)
     if language is None:
-        raise InvalidInput(i18n.gettext("Unknown language."))
+        raise InvalidInput(gettext("Unknown language."))
     response = RedirectResponse(_safe_next(next), status_code=303)
     _remember_language(response, language)
     return response
@@ -115,7 +115,7 @@ def save_language(db: DB, me: Anyone, form: Form) -> Response:
     """A user's own interface language, kept with the user for every browser they use."""
     language = i18n.supported(str(form.get("language", "")))
     if language is None:
-        raise InvalidInput(i18n.gettext("Unknown language."))
+        raise InvalidInput(gettext("Unknown language."))
     auth.set_language(db, me.id, language)
     response = RedirectResponse(_safe_next(str(form.get("next", "/"))), status_code=303)
     _remember_language(response, language)
@@ -164,8 +164,6 @@ def save_settings(request: Request, db: DB, me: Owner, form: Form) -> Response:
         for name in ("time_zone", "country", "language", "csv_separator"):
             if name in form:
                 changes[name] = str(form.get(name, "")).strip()
-        if "country" in changes:
-            changes["country"] = str(changes["country"]).upper()
     except (InvalidOperation, ValueError) as exc:
         raise InvalidInput(gettext("Percentages and the hold period must be numbers.")) from exc
     store_settings.update(db, actor=me.label, **changes)
