@@ -7,6 +7,7 @@ from wordofmouth.partners.rules import (
     add_months,
     commission,
     is_valid_code,
+    line_reversal,
     may_link,
     milestones,
     normal_code,
@@ -39,12 +40,30 @@ def test_commission_is_computed_on_net_lines_and_rounded_once() -> None:
     assert commission(lines, RATES, D("2.5")) == D("5.58")
 
 
+def test_a_return_takes_back_what_the_returned_line_earned() -> None:
+    # WHEY 1 000.00 at 5 % + TEE 500.00 at 2 % earned 60.00 (50 + 10)
+    whey, tee = (D("1000.00"), D("5")), (D("500.00"), D("2"))
+    assert line_reversal(D("60.00"), [(*whey, D(0), D(0)), (*tee, D(0), D("500.00"))]) == D(
+        "10.00")
+    assert line_reversal(D("60.00"), [(*whey, D(0), D("1000.00")), (*tee, D(0), D(0))]) == D(
+        "50.00")
+    # a third of the TEE, then the rest and the WHEY: 3.33 + 56.67 = all 60.00
+    first = line_reversal(D("60.00"), [(*whey, D(0), D(0)), (*tee, D(0), D("166.67"))])
+    rest = line_reversal(D("60.00"), [(*whey, D(0), D("1000.00")),
+                                      (*tee, D("166.67"), D("333.33"))])
+    assert (first, first + rest) == (D("3.33"), D("60.00"))
+    assert line_reversal(D("0.00"), [(*tee, D(0), D("500.00"))]) == D("0.00")
+
+
 @pytest.mark.parametrize(("linked", "sale", "months", "inside"), [
     (date(2026, 1, 31), date(2030, 1, 1), None, True),        # lifetime
     (date(2026, 1, 15), date(2026, 7, 14), 6, True),
     (date(2026, 1, 15), date(2026, 7, 15), 6, False),          # the same day 6 months on
     (date(2026, 8, 31), date(2026, 9, 29), 1, True),           # month ends are clamped
     (date(2026, 8, 31), date(2026, 9, 30), 1, False),
+    (date(2026, 3, 10), date(2026, 3, 9), 3, False),           # bought before the link
+    (date(2026, 3, 10), date(2026, 3, 10), 3, True),           # … from the day of the link
+    (date(2026, 3, 10), date(2025, 12, 1), None, False),       # a lifetime term too
 ])
 def test_the_commission_term(linked: date, sale: date, months: int | None,
                              inside: bool) -> None:

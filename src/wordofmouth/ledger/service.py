@@ -182,7 +182,16 @@ def reverse_for_return(session: Session, *, step: str, account_kind: AccountKind
     Never fails for a spent bonus: the balance may go negative and later accruals repay it."""
     accrued = sale_total(session, sale_id=sale_id, kinds=[step], account_kind=account_kind)
     amount = reversal_for_return(accrued, sale_net, returned_before, returned_now)
-    account_kind = post_to or account_kind
+    return take_back_for_return(session, step=step, account_kind=post_to or account_kind,
+                                owner_id=owner_id, sale_id=sale_id, return_id=return_id,
+                                amount=amount, at=at)
+
+
+def take_back_for_return(session: Session, *, step: str, account_kind: AccountKind,
+                         owner_id: int, sale_id: int, return_id: int, amount: Decimal,
+                         at: datetime | None = None) -> LedgerEntry | None:
+    """Post `amount` of `step`'s accrual on the sale back out of the account, for a return
+    (the reversal entry reverse_for_return posts, when the step computes its own share)."""
     return post(session, Posting(
         account_kind=account_kind, owner_id=owner_id, amount=-amount,
         kind=f"{step}_reversal", source_type="return", source_id=return_id,

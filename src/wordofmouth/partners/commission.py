@@ -22,7 +22,7 @@ from wordofmouth.ledger import service as ledger
 from wordofmouth.ledger.models import AccountKind
 from wordofmouth.money import ZERO
 from wordofmouth.partners import rules
-from wordofmouth.partners.models import CommissionRate, CommissionTerms
+from wordofmouth.partners.models import CommissionLine, CommissionRate, CommissionTerms
 from wordofmouth.partners.service import get_partner
 from wordofmouth.settings import service as store_settings
 
@@ -75,20 +75,46 @@ def terms_of(session: Session, partner_id: int) -> tuple[CommissionTerms | None,
     return terms, rates
 
 
-def commission_for(session: Session, sale: Sale, partner_id: int) -> Decimal:
-    """The commission the partner earns on a sale, from net line amounts and group rates."""
+def line_rates(session: Session, sale: Sale, partner_id: int) -> dict[int, Decimal]:
+    """The partner's rate for each line of the sale (by its group), by line id."""
     terms, rates = terms_of(session, partner_id)
     if terms is None:
-        return ZERO
+        return {}
     paths = catalog.group_paths(session, {ln.group_id for ln in sale.lines})
-    lines = [(paths.get(ln.group_id, []), ln.net) for ln in sale.lines]
-    return rules.commission(lines, rates, terms.default_rate)
+    return {ln.id: rules.rate_for(paths.get(ln.group_id, []), rates, terms.default_rate)
+            for ln in sale.lines}
 
 
-def accrue(session: Session, sale: Sale, partner_id: int, amount: Decimal) -> None:
+def accrue(session: Session, sale: Sale, partner_id: int) -> Decimal:
+    """Accrue the partner's commission on a paid sale (pending) and keep each line's rate,
+    which its return reverses at. Returns the amount."""
+    by_line = line_rates(session, sale, partner_id)
+    amount = rules.commission_of((ln.net, by_line[ln.id]) for ln in sale.lines
+                                 if ln.id in by_line)
+    for line_id, rate in by_line.items():
+        session.merge(CommissionLine(sale_line_id=line_id, sale_id=sale.id, rate=rate))
     ledger.accrue_for_sale(session, step=STEP, account_kind=PENDING, owner_id=partner_id,
                            sale_id=sale.id, amount=amount, at=sale.paid_at,
                            memo=f"commission on {sale.number}")
+    return amount
+
+
+def reversal(session: Session, sale: Sale, partner_id: int, accrued: Decimal,
+             sale_return_id: int, returned: list[tuple[int, int, Decimal]]) -> Decimal:
+    """What the return `sale_return_id` takes back of the commission `accrued` on the sale:
+    each returned line at the rate it earned (kept at accrual; the terms' rate for sales
+    accrued before the rates were kept). `returned` is returns.returned_lines()."""
+    kept = dict(session.execute(select(CommissionLine.sale_line_id, CommissionLine.rate)
+                                .where(CommissionLine.sale_id == sale.id)).all())
+    by_line = kept or line_rates(session, sale, partner_id)
+    before: dict[int, Decimal] = {}
+    now: dict[int, Decimal] = {}
+    for return_id, line_id, net in returned:
+        into = now if return_id == sale_return_id else before
+        into[line_id] = into.get(line_id, ZERO) + net
+    return rules.line_reversal(accrued, [
+        (ln.net, by_line.get(ln.id, ZERO), before.get(ln.id, ZERO), now.get(ln.id, ZERO))
+        for ln in sale.lines])
 
 
 def matured(session: Session, sale_id: int) -> bool:

@@ -136,6 +136,17 @@ class SaleAttribution(Base):
     commission: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
 
 
+class CommissionLine(Base):
+    """The rate a sale's line earned commission at, kept with the accrual: a return takes
+    back what that line earned, at that rate, whatever the terms say later."""
+
+    __tablename__ = "partner_commission_lines"
+
+    sale_line_id: Mapped[int] = mapped_column(ForeignKey("sale_lines.id"), primary_key=True)
+    sale_id: Mapped[int] = mapped_column(Integer, index=True)
+    rate: Mapped[Decimal] = mapped_column(Percent)
+
+
 class MilestoneCustomer(Base):
     """A new customer counted towards the partner's milestones: once, on the first purchase,
     whatever returns and re-purchases follow."""

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
-from wordofmouth.money import ZERO, round_money
+from wordofmouth.money import ZERO, cumulative_part, round_money
 
 CODE = re.compile(r"^[A-Z0-9-]{3,32}$")
 AUTOMATIC_SOURCES = ("partner_code", "storefront", "invoice")
@@ -38,8 +38,29 @@ def rate_for(group_path: Sequence[int], rates: Mapping[int, Decimal],
 def commission(lines: Iterable[tuple[Sequence[int], Decimal]], rates: Mapping[int, Decimal],
                default: Decimal) -> Decimal:
     """Commission on net line amounts, each at its group's rate, rounded once."""
-    total = sum((net * rate_for(path, rates, default) for path, net in lines), ZERO)
-    return round_money(total / 100)
+    return commission_of((net, rate_for(path, rates, default)) for path, net in lines)
+
+
+def commission_of(lines: Iterable[tuple[Decimal, Decimal]]) -> Decimal:
+    """Commission on (net amount, rate %) lines, rounded once."""
+    return round_money(sum((net * rate for net, rate in lines), ZERO) / 100)
+
+
+def line_reversal(accrued: Decimal, lines: Iterable[tuple[Decimal, Decimal, Decimal, Decimal]]
+                  ) -> Decimal:
+    """What a return takes back of a sale's commission: each line's share is its net amount
+    times its own rate, so returning a line takes back what that line earned and nothing of
+    the goods the customer kept. `lines` are (net, rate, returned before, returned now),
+    amounts net; computed on cumulative figures, so returning everything in any number of
+    parts takes back exactly what was accrued."""
+    whole = before = now = ZERO
+    for net, rate, returned_before, returned_now in lines:
+        whole += net * rate
+        before += returned_before * rate
+        now += returned_now * rate
+    if accrued == ZERO or whole == ZERO:
+        return ZERO
+    return cumulative_part(accrued, before, now, whole)
 
 
 def add_months(start: date, months: int) -> date:
@@ -49,7 +70,11 @@ def add_months(start: date, months: int) -> date:
 
 
 def within_term(linked_on: date, sale_on: date, months: int | None) -> bool:
-    """Lifetime terms always hold; N-month terms hold before the same day N months later."""
+    """The term runs from the day of the link: nothing bought before it earns (imported
+    history, say); a lifetime term holds from then on, an N-month one until the day before
+    the same day N months later — the window [link, link + N months)."""
+    if sale_on < linked_on:
+        return False
     return months is None or sale_on < add_months(linked_on, months)
 
 

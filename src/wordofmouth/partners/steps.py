@@ -16,6 +16,7 @@ from wordofmouth.partners import codes, commission, milestones, rules
 from wordofmouth.partners import service as partners
 from wordofmouth.partners.errors import PartnerCodeNotUsable, PartnerInactive
 from wordofmouth.partners.models import CustomerLink, PartnerCode, SaleAttribution
+from wordofmouth.sales import returns
 from wordofmouth.sales import service as sales
 from wordofmouth.sales.extensions import EXTENSIONS
 from wordofmouth.sales.rules import DiscountCandidate
@@ -101,22 +102,23 @@ class PartnerCommission:
         if not partner.active or terms is None or not rules.within_term(
                 local(since, tz).date(), local(sale.paid_at, tz).date(), terms.months):
             return
-        row.commission = commission.commission_for(session, sale, partner.id)
-        commission.accrue(session, sale, partner.id, row.commission)
+        row.commission = commission.accrue(session, sale, partner.id)
 
     def reverse(self, session: Session, sale: Sale, sale_return: SaleReturn,
                 returned_before: Decimal) -> None:
         row = session.get(SaleAttribution, sale.id)
         if row is None or row.partner_id is None or not row.commission:
             return
-        commission_kind = commission.PENDING
-
-        ledger.reverse_for_return(
-            session, step=commission.STEP, account_kind=commission_kind,
+        accrued = ledger.sale_total(session, sale_id=sale.id, kinds=[commission.STEP],
+                                    account_kind=commission.PENDING)
+        amount = commission.reversal(session, sale, row.partner_id, accrued, sale_return.id,
+                                     returns.returned_lines(session, sale.id))
+        matured = commission.matured(session, sale.id)
+        ledger.take_back_for_return(
+            session, step=commission.STEP,
+            account_kind=commission.PAYABLE if matured else commission.PENDING,
             owner_id=row.partner_id, sale_id=sale.id, return_id=sale_return.id,
-            sale_net=sale.net_total, returned_before=returned_before,
-            returned_now=sale_return.net_amount, at=sale_return.created_at,
-            post_to=commission.PAYABLE if commission.matured(session, sale.id) else None)
+            amount=amount, at=sale_return.created_at)
 
     def on_void(self, session: Session, sale: Sale) -> None:
         return None
