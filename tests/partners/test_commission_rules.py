@@ -12,11 +12,11 @@ from tests.conftest import make_token
 from tests.factories import CardFactory, GroupFactory, ProductFactory
 from tests.partners.helpers import partner
 from tests.sales.helpers import sell
+from wordofmouth.catalog.models import Product
 from wordofmouth.db import utcnow
 from wordofmouth.partners import commission
 from wordofmouth.partners import service as partners
 from wordofmouth.partners.models import SaleAttribution
-from wordofmouth.catalog.models import Product
 from wordofmouth.sales import payments, returns, service
 from wordofmouth.sales.models import PaymentMethod
 
