@@ -72,6 +72,7 @@ HEADER_WORDS = {
     "subscriptions_activated": N_("Subscriptions activated"), "renewals": N_("Renewals"),
     "commission": N_("Commission"), "reached": N_("Reached"), "required": N_("Required"),
     "period_start": N_("Period start"), "period_end": N_("Period end"),
+    "date": N_("Date"), "document": N_("Document"), "base": N_("Purchase amount"),
 }
 
 

@@ -14,6 +14,7 @@ from wordofmouth.analysis.exports import dialect, download
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.errors import InvalidInput, NotFound
 from wordofmouth.i18n import gettext
+from wordofmouth.partners import settlement
 from wordofmouth.partners.portal import Me
 from wordofmouth.partners.service import get_partner
 from wordofmouth.settings import service as store_settings
@@ -45,18 +46,24 @@ def _statement(request: Request, db: Session, me: Principal, partner_id: int,
                date_from: str, date_to: str, fmt: str, base: str) -> Response:
     start, end = forms.period(date_from, date_to, lambda end: end.replace(day=1),
                               tz=store_settings.zone(db))
+    settled = settlement.statement(db, partner_id, start, end, masked=me.partner_id is not None)
     s = statement.statement(db, partner_id, start, end)
     name = f"reward-statement-{partner_id}-{start}-{end}"
-    if fmt == "csv":
-        return download(name, "csv", statement.HEADER, (statement.cells(r) for r in s.rows),
+    if fmt in ("csv", "xlsx"):
+        return download(name, fmt, settlement.HEADER, settlement.cells(settled),
+                        dialect=dialect(store_settings.get(db)))
+    if fmt == "orders":
+        return download(f"storefront-orders-{partner_id}-{start}-{end}", "csv",
+                        statement.HEADER, (statement.cells(r) for r in s.rows),
                         dialect=dialect(store_settings.get(db)))
     if fmt == "pdf":
-        return Response(statement.pdf(db, s), media_type="application/pdf", headers={
-            "Content-Disposition": f'attachment; filename="{name}.pdf"'})
+        return Response(statement.pdf(db, settled, s), media_type="application/pdf",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})
     if fmt:
-        raise InvalidInput(gettext("Export as csv or pdf."))
+        raise InvalidInput(gettext("Export as csv, xlsx or pdf."))
     peak = max([1, *(n for _label, n in s.funnel)])
-    return render(request, "storefront/statement.html", me, st=s, peak=peak, base=base,
+    return render(request, "storefront/statement.html", me, st=s, settled=settled,
+                  sources=settlement.SOURCES, paid_kinds=settlement.PAID, peak=peak, base=base,
                   date_from=start.isoformat(), date_to=end.isoformat())
 
 

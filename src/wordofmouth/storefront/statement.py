@@ -1,6 +1,7 @@
-"""The reward statement of a partner for a period: accounts brought, orders completed,
-subscriptions activated, commission — with the funnel clicks → accounts → paying accounts;
-as a page, CSV and PDF."""
+"""The storefront's part of a partner's reward statement for a period: accounts brought,
+orders completed, subscriptions activated, their commission — with the funnel clicks →
+accounts → paying accounts. The statement itself (every source of the partner's money) is
+partners.settlement; the page, CSV and PDF show both."""
 
 from __future__ import annotations
 
@@ -8,12 +9,10 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import SimpleDocTemplate, Spacer, Table
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -22,9 +21,11 @@ from wordofmouth.calendar import bounds, local
 from wordofmouth.i18n import _, fonts
 from wordofmouth.ledger.models import LedgerEntry
 from wordofmouth.money import ZERO
+from wordofmouth.partners import settlement, settlement_pdf
 from wordofmouth.partners.commission import STEP
 from wordofmouth.partners.models import CustomerLink, Partner, SaleAttribution
 from wordofmouth.partners.service import get_partner
+from wordofmouth.partners.settlement_pdf import text
 from wordofmouth.sales.models import Sale
 from wordofmouth.settings import service as store_settings
 from wordofmouth.storefront import rules
@@ -111,8 +112,9 @@ def cells(r: OrderRow) -> list[object]:
             r.renewals, r.commission]
 
 
-def pdf(session: Session, s: Statement) -> bytes:
-    """The statement as an A4 PDF."""
+def pdf(session: Session, settled: settlement.Statement, s: Statement) -> bytes:
+    """The reward statement as an A4 PDF: the settlement (every source of the partner's
+    money), then the storefront's funnel and orders when the partner has any."""
     store = store_settings.get(session)
     tz = store_settings.zone(session)
     out = io.BytesIO()
@@ -124,28 +126,25 @@ def pdf(session: Session, s: Statement) -> bytes:
     for style in styles.byName.values():
         style.fontName = font
     money = store.currency
-    summary = [[_("Clicks"), str(s.clicks)], [_("Accounts brought"), str(s.accounts_brought)],
-               [_("Paying accounts"), str(s.paying_accounts)],
-               [_("Orders completed"), str(s.orders)],
-               [_("Subscriptions activated"), str(s.activations)],
-               [_("Revenue"), f"{i18n.money(s.revenue)} {money}"],
-               [_("Commission"), f"{i18n.money(s.commission)} {money}"]]
-    rows = [[_("Date"), _("Order"), _("Account"), _("Amount"), _("Refunded"), _("Subs"),
-             _("Commission")]]
-    rows += [[i18n.day(local(r.ordered_at, tz).date()), r.external_id[:24], r.account[:24],
-              i18n.money(r.amount), i18n.money(r.refunded) if r.refunded else "",
-              str(r.activations or ""), i18n.money(r.commission)] for r in s.rows]
-    grid = TableStyle([("FONTNAME", (0, 0), (-1, -1), font),
-                       ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                       ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8f0ec")),
-                       ("FONTSIZE", (0, 0), (-1, -1), 8),
-                       ("ALIGN", (3, 1), (-1, -1), "RIGHT")])
-    doc.build([
-        # A Paragraph reads its text as markup: names are escaped, so a partner called
-        # '<img src=…>' is printed as written and never loads a file.
-        Paragraph(escape(title), styles["Title"]),
-        Paragraph(escape(f"{store.store_name} · {i18n.day(s.start)} – {i18n.day(s.end)}"),
-                  styles["Normal"]),
-        Spacer(1, 12), Table(summary, hAlign="LEFT", style=grid), Spacer(1, 12),
-        Table(rows, hAlign="LEFT", style=grid, repeatRows=1)])
+    story = [text(title, styles, "Title"),
+             text(f"{store.store_name} · {i18n.day(s.start)} – {i18n.day(s.end)}", styles),
+             Spacer(1, 12), *settlement_pdf.story(settled, styles, font, tz, money)]
+    if s.clicks or s.rows:
+        summary = [[_("Clicks"), str(s.clicks)],
+                   [_("Accounts brought"), str(s.accounts_brought)],
+                   [_("Paying accounts"), str(s.paying_accounts)],
+                   [_("Orders completed"), str(s.orders)],
+                   [_("Subscriptions activated"), str(s.activations)],
+                   [_("Revenue"), f"{i18n.money(s.revenue)} {money}"],
+                   [_("Commission"), f"{i18n.money(s.commission)} {money}"]]
+        rows = [[_("Date"), _("Order"), _("Account"), _("Amount"), _("Refunded"), _("Subs"),
+                 _("Commission")]]
+        rows += [[i18n.day(local(r.ordered_at, tz).date()), r.external_id[:24], r.account[:24],
+                  i18n.money(r.amount), i18n.money(r.refunded) if r.refunded else "",
+                  str(r.activations or ""), i18n.money(r.commission)] for r in s.rows]
+        story += [Spacer(1, 12), text(_("Storefront"), styles, "Heading2"),
+                  Table(summary, hAlign="LEFT", style=settlement_pdf.grid(font)),
+                  Spacer(1, 12),
+                  Table(rows, hAlign="LEFT", style=settlement_pdf.grid(font), repeatRows=1)]
+    doc.build(story)
     return out.getvalue()
