@@ -27,6 +27,33 @@ def test_the_owner_sets_up_the_club(client: TestClient, db: Session) -> None:
     assert s.started_day > 0
 
 
+def test_a_store_switching_the_club_on_counts_the_purchases_it_already_has(
+        client: TestClient, db: Session) -> None:
+    from wordofmouth.calendar import date_of
+    from wordofmouth.settings import service as store_settings
+
+    today = store_settings.today(db)
+    card = member_card()
+    buy(db, card, "5200.00", today - 20)  # bought before the club existed
+    csrf = login(client, "owner")
+    form = {"csrf_token": csrf, "enabled": "on", "discount_percent": "5",
+            "accumulation_amount": "5000", "accumulation_days": "30",
+            "confirmation_amount": "3000", "confirmation_days": "60",
+            "started_on": date_of(today - 25).isoformat()}
+    future = client.post("/club/settings", data=form | {
+        "started_on": date_of(today + 1).isoformat()})
+    assert future.status_code == 422 and "future" in future.text
+    r = client.post("/club/settings", data=form)
+    assert r.status_code == 200 and "Club settings saved" in r.text
+    assert club.settings(db).started_day == today - 25
+    club.run_review(db, day=today)
+    assert club.counts(db).get("candidate_join") == 1
+    moved = client.post("/club/settings", data=form | {
+        "started_on": date_of(today - 40).isoformat()})
+    assert moved.status_code == 422 and "reviewed already" in moved.text
+    assert club.settings(db).started_day == today - 25
+
+
 def test_bad_club_settings_get_a_readable_message(client: TestClient) -> None:
     csrf = login(client, "owner")
     r = client.post("/club/settings", data={

@@ -108,6 +108,40 @@ def test_members_who_fall_short_keep_the_discount_until_excluded(db: Session) ->
     assert club.discount_for(db, card.customer_id) is None
 
 
+def test_what_counted_toward_joining_never_counts_toward_confirming(db: Session) -> None:
+    switch_on(db)
+    card = member_card()
+    buy(db, card, "5000.00", BASE + 1)
+    club.run_review(db, day=BASE + 1)
+    club.decide(db, customer_ids=[card.customer_id], action="grant", actor="o", day=BASE + 1)
+    buy(db, card, "1900.00", BASE + 10)  # 7 % club discount: 1 767.00
+    club.run_review(db, day=BASE + 61)  # the confirmation period was BASE+1 … BASE+60
+    m = club.membership(db, card.customer_id)
+    assert m is not None
+    db.refresh(m)
+    # not 6 767.00 with the 5 000.00 that made them a member: short of 3 000.00
+    assert (m.status, m.reached_amount) == (S.CANDIDATE_EXCLUDE, D("1767.00"))
+
+
+def test_a_purchase_right_after_a_grant_at_the_till_counts_toward_confirming(
+        db: Session) -> None:
+    from wordofmouth.settings import service as store_settings
+
+    switch_on(db)
+    today = store_settings.today(db)
+    card = member_card()
+    item = product("5000.00")
+    sell(db, [(item, "1")], card_number=card.number)
+    club.run_review(db, day=today)
+    club.decide(db, customer_ids=[card.customer_id], action="grant", actor="manager")
+    sell(db, [(product("1900.00"), "1")], card_number=card.number)  # 7 % off: 1 767.00
+    club.run_review(db, day=today + 1)
+    m = club.membership(db, card.customer_id)
+    assert m is not None
+    db.refresh(m)
+    assert (m.status, m.reached_amount) == (S.MEMBER, D("1767.00"))
+
+
 def test_a_stale_decision_is_refused_and_nothing_is_decided(db: Session) -> None:
     switch_on(db)
     a, b = member_card(), member_card()

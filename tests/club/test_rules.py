@@ -76,9 +76,10 @@ def test_purchases_before_the_restart_do_not_count() -> None:
 
 
 @pytest.mark.parametrize(("buys", "day", "status"), [
-    ({101: "3000"}, 160, S.MEMBER),              # the confirmation period has not ended
-    ({101: "3000"}, 161, S.CANDIDATE_EXTEND),    # ended, reached
-    ({101: "2999.99"}, 161, S.CANDIDATE_EXCLUDE),  # ended, short
+    ({102: "3000"}, 160, S.MEMBER),              # the confirmation period has not ended
+    ({102: "3000"}, 161, S.CANDIDATE_EXTEND),    # ended, reached
+    ({102: "2999.99"}, 161, S.CANDIDATE_EXCLUDE),  # ended, short
+    ({101: "5000", 130: "1900"}, 161, S.CANDIDATE_EXCLUDE),  # what joined does not confirm
     ({161: "3000"}, 161, S.CANDIDATE_EXCLUDE),   # bought the day after it ended
 ])
 def test_a_member_at_the_end_of_the_confirmation_period(buys: dict[int, str], day: int,

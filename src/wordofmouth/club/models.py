@@ -38,6 +38,9 @@ class ClubMembership(Base):
     reached_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     discount_percent: Mapped[Decimal] = mapped_column(Percent, default=Decimal("0"))
     member_since_day: Mapped[int | None] = mapped_column(Integer)
+    # A member's confirmation counts the purchases paid from this moment (the grant or the
+    # extension): what counted toward joining never counts toward confirming. None otherwise.
+    counts_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

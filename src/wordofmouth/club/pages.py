@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response, StreamingResponse
 
 from wordofmouth.auth.permissions import Principal
-from wordofmouth.calendar import date_of
+from wordofmouth.calendar import date_of, day_of_date
 from wordofmouth.club import lists as review_lists
 from wordofmouth.club import rules, service
 from wordofmouth.club.errors import UnknownClubDecision
@@ -104,11 +104,15 @@ def _day(day: int | None) -> str:
 
 @router.get("/settings")
 def settings_page(request: Request, db: DB, me: Owner) -> Response:
-    return render(request, "club/settings.html", me, s=service.settings(db))
+    s = service.settings(db)
+    return render(request, "club/settings.html", me, s=s,
+                  started_on=date_of(s.started_day) if s.started_day else None,
+                  start_fixed=bool(service.reviewed_any(db)))
 
 
 @router.post("/settings")
 def save_settings(db: DB, me: Owner, form: Form) -> Response:
+    start = forms.parse_date(forms.text(form, "started_on"))
     service.save_settings(
         db, actor=me.label, enabled=forms.checked(form, "enabled"),
         automatic=forms.checked(form, "automatic"),
@@ -116,5 +120,6 @@ def save_settings(db: DB, me: Owner, form: Form) -> Response:
         accumulation_amount=forms.money(form, "accumulation_amount", "Accumulation amount"),
         accumulation_days=forms.integer(form, "accumulation_days", "Accumulation period"),
         confirmation_amount=forms.money(form, "confirmation_amount", "Confirmation amount"),
-        confirmation_days=forms.integer(form, "confirmation_days", "Confirmation period"))
+        confirmation_days=forms.integer(form, "confirmation_days", "Confirmation period"),
+        started_day=day_of_date(start) if start else None)
     return redirect("/club/settings", gettext("Club settings saved."))

@@ -13,7 +13,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, insert, literal, select, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from wordofmouth.club.models import ClubDecision, ClubMembership, ClubStatus
@@ -32,7 +43,7 @@ def _subtract_returns(session: Session, scope: ColumnElement[bool], day: int) ->
     returned = (select(M.customer_id.label("cid"),
                        func.sum(SaleReturn.net_amount).label("total"))
                 .join(Sale, Sale.customer_id == M.customer_id)
-                .join(SaleReturn, and_(SaleReturn.sale_id == Sale.id,
+                .join(SaleReturn, and_(SaleReturn.sale_id == Sale.id, _counted(),
                                        SaleReturn.day >= M.period_start_day,
                                        SaleReturn.day <= _until_today(day)))
                 .where(scope).group_by(M.customer_id).subquery())
@@ -48,7 +59,7 @@ def _measure(session: Session, scope: ColumnElement[bool], day: int,
     bought = (select(M.customer_id.label("cid"), func.sum(Sale.net_total).label("total"))
               .join(Sale, and_(Sale.customer_id == M.customer_id,
                                Sale.paid_day >= M.period_start_day,
-                               Sale.paid_day <= _until_today(day)))
+                               Sale.paid_day <= _until_today(day), _counted()))
               .where(scope).group_by(M.customer_id).subquery())
     session.execute(update(M).where(M.customer_id == bought.c.cid)
                     .values(reached_amount=bought.c.total, updated_at=stamp)
@@ -78,6 +89,12 @@ def _start_periods(session: Session, *, day: int, s: ClubSettings, stamp: dateti
     if started:
         _subtract_returns(session, and_(M.status == S.REGULAR, M.updated_at == stamp), day)
     return started
+
+
+def _counted() -> ColumnElement[bool]:
+    """A member's confirmation counts the sales paid from the decision on (counts_from);
+    a regular's accumulation, every sale of the period."""
+    return or_(M.counts_from.is_(None), Sale.paid_at >= M.counts_from)
 
 
 def _until_today(day: int) -> ColumnElement[Any]:

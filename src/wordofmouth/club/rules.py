@@ -76,6 +76,9 @@ class Membership:
     reached_amount: Decimal = Decimal("0")
     discount_percent: Decimal = Decimal("0")
     member_since_day: int | None = None
+    # A member's confirmation counts purchases from this day on: never the purchases that
+    # counted toward joining (the service counts from the moment of the decision).
+    counts_from_day: int | None = None
 
 
 def decide(m: Membership, action: str, day: int, s: ClubSettings) -> Membership:
@@ -87,8 +90,10 @@ def decide(m: Membership, action: str, day: int, s: ClubSettings) -> Membership:
         raise NotACandidate(
             gettext("Only a {0} can be decided with '{1}'.")
             .format(before.replace('_', ' '), action))
-    if after == S.MEMBER:  # grant or extend: a new confirmation period starts today
-        return replace(m, status=S.MEMBER, period_start_day=day,
+    if after == S.MEMBER:  # grant or extend: a new confirmation period starts today and
+        # counts what is bought after the decision (a decision dated a past day: from the
+        # next day; what counted toward joining never counts again)
+        return replace(m, status=S.MEMBER, period_start_day=day, counts_from_day=day + 1,
                        period_end_day=day + s.confirmation_days - 1,
                        required_amount=s.confirmation_amount, reached_amount=Decimal("0"),
                        discount_percent=s.discount_percent,  # a new period: today's terms
@@ -131,7 +136,8 @@ def review_customer(m: Membership, day: int, s: ClubSettings, purchases: Purchas
         if m.status == S.MEMBER and m.period_start_day is not None:
             last, required = m.period_end_day, m.required_amount
             assert last is not None and required is not None
-            reached = purchases(m.period_start_day, min(last, day))
+            reached = purchases(max(m.period_start_day, m.counts_from_day or 0),
+                                min(last, day))
             m = replace(m, reached_amount=reached)
             if last < day:  # the confirmation period is over
                 status = S.CANDIDATE_EXTEND if reached >= required else S.CANDIDATE_EXCLUDE

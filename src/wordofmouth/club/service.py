@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from wordofmouth.calendar import date_of, end_of
 from wordofmouth.club import review, rules
 from wordofmouth.club.errors import ClubDisabled, NotACandidate, UnknownClubDecision
 from wordofmouth.club.models import ClubDecision, ClubMembership, ClubReview
@@ -31,8 +32,19 @@ def settings(session: Session) -> ClubSettings:
 def save_settings(session: Session, *, actor: str, **changes: Any) -> ClubSettings:
     """Change the club settings; they apply to periods that start after the change."""
     current = settings(session)
+    start = changes.get("started_day")
+    if start is not None and start != current.started_day:
+        # A store that switches the club on may count the purchases it already has; once a
+        # review has run, the members and periods stand on the start they were counted from.
+        if reviewed_any(session):
+            raise InvalidInput(gettext("The club has been reviewed already: its start date "
+                                       "can no longer change."))
+        if start > store_settings.today(session):
+            raise InvalidInput(gettext("The club's start date cannot be in the future."))
+    elif start is None:
+        changes.pop("started_day", None)
     if changes.get("enabled") and not current.started_day:
-        # earlier purchases do not count
+        # earlier purchases do not count (unless the owner chose an earlier start)
         changes.setdefault("started_day", store_settings.today(session))
     return store_settings.save(session, ClubSettings, PREFIX, actor=actor,
                                check=rules.check_settings, **changes)
@@ -72,6 +84,10 @@ def run_review(session: Session, *, day: int | None = None,
                                                       actor="automatic", day=day)
     session.execute(update(ClubReview).where(ClubReview.day == day).values(counts=counts))
     return ReviewResult(day, True, counts)
+
+
+def reviewed_any(session: Session) -> bool:
+    return bool(session.scalar(select(func.count()).select_from(ClubReview)))
 
 
 def reviewed(session: Session, day: int) -> bool:
@@ -116,13 +132,16 @@ def decide(session: Session, *, customer_ids: list[int], action: str, actor: str
                               "period_end_day": template.period_end_day,
                               "required_amount": template.required_amount,
                               "reached_amount": template.reached_amount}
+    # a decision now counts what is bought from now; one dated a past day, from the next day
+    counts_from = min(utcnow(), end_of(date_of(day), store_settings.zone(session)))
     if action == "grant":
-        values.update(discount_percent=template.discount_percent, member_since_day=day)
+        values.update(discount_percent=template.discount_percent, member_since_day=day,
+                      counts_from=counts_from)
     elif action == "extend":
-        values.update(discount_percent=template.discount_percent)
+        values.update(discount_percent=template.discount_percent, counts_from=counts_from)
     elif action in ("decline", "exclude"):
         values.update(discount_percent=template.discount_percent, member_since_day=None,
-                      cycle_start_day=template.cycle_start_day)
+                      cycle_start_day=template.cycle_start_day, counts_from=None)
     session.execute(update(ClubMembership).where(chosen, ClubMembership.status == before)
                     .values(**values).execution_options(synchronize_session=False))
     session.expire_all()
