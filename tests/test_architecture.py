@@ -78,7 +78,8 @@ def test_a_service_knows_nothing_of_the_web(service: Path) -> None:
 READ_MODELS = {
     "analysis/activity.py", "analysis/bonus.py", "club/lists.py", "club/review.py",
     "mailing/audience.py", "partners/invoices.py", "partners/own.py", "partners/report.py",
-    "partners/settlement.py", "storefront/clicks.py", "storefront/statement.py",
+    "partners/settlement.py", "partners/reward_contacts.py", "storefront/clicks.py",
+    "storefront/statement.py", "customers/contact_history.py",
     "audit/sentences.py",
 }
 ADAPTERS = ("api.py", "pages.py", "portal.py", "cli.py", "activity_pages.py")

@@ -56,4 +56,4 @@ def test_the_reward_statement_prints_a_cyrillic_partner_and_hryvnia_amounts(
                    headers={"Accept-Language": "uk"})
     text = _text(r.content)
     assert "Звіт про винагороди — Клініка Коваль" in text
-    assert "Переходи" in text and "Комісія" in text
+    assert "Залишок на початок" in text and "Залишок на кінець" in text

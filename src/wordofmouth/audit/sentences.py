@@ -39,6 +39,7 @@ SENTENCES = {
     "mailing.retry": N_("{actor} queued the failed messages of {target} again"),
     "mailing.opt_out": N_("{target} unsubscribed"),
     "customer.relink": N_("{actor} re-linked {target} to another partner"),
+    "customer.note": N_("{actor} wrote a note on {target}"),
 }
 SETTINGS_GROUPS = {"store": N_("the store settings"), "club": N_("the club settings"),
                    "mail": N_("the mailing settings"),

@@ -6,7 +6,16 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wordofmouth.customers import rules
@@ -66,3 +75,22 @@ class DiscountCard(Base):
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     customer: Mapped[Customer] = relationship(back_populates="cards")
+
+
+class CustomerContact(Base):
+    """A contact with the customer on their record: a note a person wrote, or what the store
+    did for them (a partner's reward for them paid). Mailings received are read from the
+    mailing's own messages (customers.contact_history)."""
+
+    __tablename__ = "customer_contacts"
+    __table_args__ = (Index("ix_customer_contacts_customer", "customer_id", "at"),
+                      UniqueConstraint("customer_id", "source_key"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(20))  # note | reward_paid
+    text: Mapped[str] = mapped_column(String(1000))
+    actor: Mapped[str] = mapped_column(String(120), default="")
+    # What the contact records, for one contact per customer and source (payout:12).
+    source_key: Mapped[str | None] = mapped_column(String(80))

@@ -8,7 +8,7 @@ from starlette.responses import Response
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.calendar import date_of
 from wordofmouth.club import service as club
-from wordofmouth.customers import service
+from wordofmouth.customers import contact_history, contacts, service
 from wordofmouth.friends import service as friends
 from wordofmouth.i18n import gettext
 from wordofmouth.ledger import service as ledger
@@ -68,8 +68,14 @@ def customer_page(customer_id: int, request: Request, db: DB, me: Reader) -> Res
         partner_list=partners.partners(db, active_only=True),
         partner_staff=partners.all_employees(db),
         partner_names={p.id: p.name for p in partners.partners(db)},
-        date_of=date_of,
+        date_of=date_of, contact_list=contact_history.history(db, customer_id, limit=50),
     )
+
+
+@router.post("/{customer_id}/notes")
+def add_note(customer_id: int, db: DB, me: Writer, form: Form) -> Response:
+    contacts.add_note(db, customer_id, forms.text(form, "text"), actor=me.label)
+    return redirect(f"/customers/{customer_id}#contacts", gettext("Note added."))
 
 
 @router.post("/{customer_id}")

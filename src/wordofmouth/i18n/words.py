@@ -30,6 +30,8 @@ WORDS = {
     "regular": N_("regular customer"), "grant": N_("admitted to the club"),
     "decline": N_("declined"), "extend": N_("membership extended"),
     "exclude": N_("excluded from the club"),
+    # contacts on a customer's record
+    "note": N_("note"), "reward_paid": N_("partner reward paid"), "mailing": N_("mailing"),
     # ledger movements and their sources
     "friend_bonus": N_("bonus for a friend's purchase"), "bonus_spend": N_("paid with bonuses"),
     "bonus_refund": N_("bonuses given back"), "bonus_cash_out": N_("bonuses cashed out"),

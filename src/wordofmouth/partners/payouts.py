@@ -16,6 +16,7 @@ from wordofmouth.ledger import operations
 from wordofmouth.ledger import service as ledger
 from wordofmouth.ledger.errors import InsufficientBonus
 from wordofmouth.ledger.models import AccountKind
+from wordofmouth.partners import reward_contacts
 from wordofmouth.partners.commission import PAYABLE
 from wordofmouth.partners.errors import (
     NoOwnCard,
@@ -75,6 +76,7 @@ def pay_out(session: Session, partner_id: int, *, amount: Decimal, method: str, 
             gettext("Only {0} is payable; an owner can pay more with a reason.")
             .format(ledger.balance(session, PAYABLE, partner_id))) from exc
     _paid(session, payout)
+    reward_contacts.leave_contacts(session, payout)
     return payout
 
 
