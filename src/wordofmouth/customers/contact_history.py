@@ -30,5 +30,5 @@ def history(session: Session, customer_id: int, *, limit: int = 100) -> list[Con
                   .join(Mailing, Mailing.id == Message.mailing_id)
                   .where(Message.customer_id == customer_id,
                          Message.status == MessageStatus.SENT, Message.sent_at.is_not(None))
-                  .order_by(Message.sent_at.desc()).limit(limit))]
+                  .order_by(Message.sent_at.desc()).limit(limit)) if at is not None]
     return sorted(found, key=lambda c: c.at, reverse=True)[:limit]
