@@ -1,5 +1,6 @@
 """What a message says to one customer: the placeholder values, read set-wise for a batch of
-customers (name, card, discount, bonus balance, club status, unused friend codes); and a
+customers (name, card, discount, bonus balance, club status, deadline and amount left,
+unused friend codes, the partner and employee who brought them); and a
 mailing's messages with the names of their customers. A read model over the customers',
 club's, friends' and ledger's tables, for mailings and their pages."""
 
@@ -14,12 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wordofmouth import i18n
+from wordofmouth.calendar import date_of
 from wordofmouth.club.models import ClubMembership
 from wordofmouth.customers.models import Customer, DiscountCard
 from wordofmouth.friends.models import CodeStatus, FriendCode
 from wordofmouth.i18n import N_, gettext
 from wordofmouth.ledger.models import AccountKind, LedgerAccount
 from wordofmouth.mailing.models import Message
+from wordofmouth.partners.models import CustomerLink, Partner, PartnerEmployee
 from wordofmouth.settings import service as store_settings
 
 CLUB_WORDS = {"member": N_("club member"), "candidate_join": N_("candidate to join the club"),
@@ -46,8 +49,15 @@ def people(session: Session, ids: Sequence[int]) -> list[Person]:
                DiscountCard.active.is_(True)))}
     bonus = dict(session.execute(select(LedgerAccount.owner_id, LedgerAccount.balance).where(
         LedgerAccount.kind == AccountKind.CUSTOMER_BONUS, LedgerAccount.owner_id.in_(ids))).all())
-    club = dict(session.execute(select(ClubMembership.customer_id, ClubMembership.status)
-                                .where(ClubMembership.customer_id.in_(ids))).all())
+    club = {cid: Club(status, end, left) for cid, status, end, left in session.execute(
+        select(ClubMembership.customer_id, ClubMembership.status, ClubMembership.period_end_day,
+               ClubMembership.required_amount - ClubMembership.reached_amount)
+        .where(ClubMembership.customer_id.in_(ids)))}
+    brought = {cid: (partner, employee or "") for cid, partner, employee in session.execute(
+        select(CustomerLink.customer_id, Partner.name, PartnerEmployee.name)
+        .join(Partner, Partner.id == CustomerLink.partner_id)
+        .outerjoin(PartnerEmployee, PartnerEmployee.id == CustomerLink.employee_id)
+        .where(CustomerLink.customer_id.in_(ids)))}
     codes: dict[int, list[str]] = defaultdict(list)
     for referrer, code in session.execute(
             select(FriendCode.referrer_id, FriendCode.code)
@@ -56,24 +66,42 @@ def people(session: Session, ids: Sequence[int]) -> list[Person]:
         codes[referrer].append(code)
     store = store_settings.get(session)
     with i18n.use(store.language):
-        return _values(ids, found, cards, bonus, club, codes, store.store_name)
+        return _values(ids, found, cards, bonus, club, codes, brought, store.store_name)
+
+
+@dataclass(frozen=True)
+class Club:
+    status: str
+    period_end_day: int | None
+    left: Decimal | None  # required − reached in the running period
+
+
+def _club_values(m: Club | None) -> dict[str, object]:
+    """{club_status}, and {club_deadline} / {club_amount_left} of a running period (to join
+    or to stay), empty without one."""
+    status = gettext(CLUB_WORDS.get(m.status if m else "regular", CLUB_WORDS["regular"]))
+    if m is None or m.period_end_day is None or m.left is None:
+        return {"club_status": status, "club_deadline": "", "club_amount_left": ""}
+    return {"club_status": status, "club_deadline": i18n.day(date_of(m.period_end_day)),
+            "club_amount_left": i18n.money(max(m.left, Decimal("0.00")))}
 
 
 def _values(ids: Sequence[int], found: dict[int, Customer],
             cards: dict[int, tuple[str, Decimal]], bonus: dict[int, Decimal],
-            club: dict[int, str], codes: dict[int, list[str]], store: str) -> list[Person]:
+            club: dict[int, Club], codes: dict[int, list[str]],
+            brought: dict[int, tuple[str, str]], store: str) -> list[Person]:
     out = []
     for cid in ids:
         c = found.get(cid)
         if c is None:
             continue
         number, discount = cards.get(cid, ("", Decimal("0")))
+        partner, employee = brought.get(cid, ("", ""))
         out.append(Person(c, {
             "first_name": c.first_name, "last_name": c.last_name, "full_name": c.full_name,
             "card": number, "discount": f"{i18n.number(discount.normalize())} %",
             "bonus_balance": i18n.money(bonus.get(cid, Decimal("0.00"))),
-            "club_status": gettext(CLUB_WORDS.get(club.get(cid, "regular"),
-                                                  CLUB_WORDS["regular"])),
+            **_club_values(club.get(cid)), "partner": partner, "employee": employee,
             "codes": ", ".join(codes.get(cid, [])[:10]), "store_name": store}))
     return out
 

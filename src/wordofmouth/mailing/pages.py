@@ -13,13 +13,16 @@ from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
+from wordofmouth import i18n
 from wordofmouth.analysis import activity
 from wordofmouth.analysis.activity_pages import describe, filter_from
 from wordofmouth.auth.permissions import Principal
+from wordofmouth.club import service as club
+from wordofmouth.club.rules import ClubStatus
 from wordofmouth.config import get_settings
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import DomainError, InvalidInput
-from wordofmouth.i18n import gettext
+from wordofmouth.i18n import N_, gettext
 from wordofmouth.mailing import audience, rules, service
 from wordofmouth.mailing import settings as mail_settings
 from wordofmouth.mailing.models import MessageStatus
@@ -34,10 +37,29 @@ router = APIRouter(include_in_schema=False)
 Sender = Annotated[Principal, Depends(page_permission("analysis"))]
 Owner = Annotated[Principal, Depends(page_permission("settings"))]
 MAX_SELECTED = 10_000
+# A club list's reminder (seed 002: "remind them to confirm their club membership"),
+# prefilled in the language the customers receive.
+REMINDERS = {
+    "member": N_("{first_name}, to keep your club discount, buy for {club_amount_left} more "
+                 "by {club_deadline}. {store_name}"),
+    "candidate_join": N_("{first_name}, you have bought enough to join our club: come in and "
+                         "confirm your membership. {store_name}"),
+    "candidate_extend": N_("{first_name}, you have confirmed your club membership. Thank "
+                           "you! {store_name}"),
+    "candidate_exclude": N_("{first_name}, your club period ended on {club_deadline} "
+                            "{club_amount_left} short. Come in to keep your club discount. "
+                            "{store_name}"),
+}
 
 
 def _audience(db: DB, values: Mapping[str, str], chosen: list[str]) -> tuple[list[int], str]:
     """The customers of the mailing: those ticked, or all matching the analysis filter."""
+    if values.get("audience") == "club":
+        status = values.get("status", "")
+        if status not in REMINDERS:
+            raise InvalidInput(gettext("Choose a club list."))
+        return (club.candidates_ids(db, ClubStatus(status)),
+                "club list: " + status.replace("_", " "))
     if values.get("audience") == "all":
         f = filter_from(dict(parse_qsl(values.get("q", ""))), store_settings.zone(db))
         names = {p.id: p.name for p in partners.partners(db)}
@@ -68,7 +90,12 @@ def mailing_list(request: Request, db: DB, me: Sender) -> Response:
 def new_mailing(request: Request, db: DB, me: Sender) -> Response:
     params = request.query_params
     ids, note = _audience(db, dict(params), params.getlist("customer"))
-    return render(request, "mailing/new.html", me, ids=ids, note=note,
+    body = ""
+    if params.get("audience") == "club":
+        with i18n.use(store_settings.get(db).language):
+            body = gettext(REMINDERS[params.get("status", "")])
+    return render(request, "mailing/new.html", me, ids=ids, note=note, body=body,
+                  status=params.get("status", ""),
                   audience=params.get("audience", "selected"), q=params.get("q", ""),
                   placeholders=rules.PLACEHOLDERS, names=service.CHANNEL_NAMES,
                   client_key=secrets.token_urlsafe(18))

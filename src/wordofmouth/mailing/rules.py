@@ -22,6 +22,10 @@ PLACEHOLDERS = {
     "bonus_balance": "the bonus balance",
     "club_status": "member, candidate, or regular",
     "codes": "the customer's unused Refer a Friend codes",
+    "partner": "the partner who brought the customer",
+    "employee": "the partner's employee who brought the customer",
+    "club_deadline": "the last day of the customer's club period (to join or to stay)",
+    "club_amount_left": "what the customer still has to buy in that period",
     "store_name": "the store's name",
 }
 MAX_ATTEMPTS = 6
