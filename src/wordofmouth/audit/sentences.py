@@ -40,6 +40,8 @@ SENTENCES = {
     "mailing.opt_out": N_("{target} unsubscribed"),
     "customer.relink": N_("{actor} re-linked {target} to another partner"),
     "customer.note": N_("{actor} wrote a note on {target}"),
+    "partner.commission_held": N_("A commission of {target} was held for review"),
+    "partner.commission_review": N_("{actor} decided on a held commission of {target}"),
 }
 SETTINGS_GROUPS = {"store": N_("the store settings"), "club": N_("the club settings"),
                    "mail": N_("the mailing settings"),

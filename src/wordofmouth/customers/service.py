@@ -179,6 +179,12 @@ def names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     return {cid: f"{first} {last}".strip() for cid, first, last in rows}
 
 
+def ids_with_phone(session: Session, phone: str, *, limit: int = 50) -> list[int]:
+    """The customers with this phone (E.164), for checks such as self-referral."""
+    return list(session.scalars(select(Customer.id).where(Customer.phone == phone)
+                                .order_by(Customer.id).limit(limit)))
+
+
 def count(session: Session) -> int:
     """How many customers the store has."""
     return session.scalar(select(func.count(Customer.id))) or 0

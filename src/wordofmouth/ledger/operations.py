@@ -73,6 +73,16 @@ def mature_commission(session: Session, *, partner_id: int, sale_id: int, amount
             sale_id=sale_id), at=at)
 
 
+def reject_commission(session: Session, *, partner_id: int, sale_id: int, amount: Decimal,
+                      at: datetime | None = None) -> LedgerEntry | None:
+    """A sale's pending commission the owner rejected on review (a self-referral): taken
+    back out of pending by a reversing entry, once per sale."""
+    return post(session, Posting(
+        account_kind=PENDING, owner_id=partner_id, amount=-amount, kind="commission_rejected",
+        source_type="review", source_id=sale_id, source_key=f"reject:{sale_id}",
+        sale_id=sale_id, memo="rejected on review"), at=at)
+
+
 def reward_milestone(session: Session, *, partner_id: int, sale_id: int, number: int,
                      amount: Decimal, kind: str, at: datetime | None = None
                      ) -> LedgerEntry | None:

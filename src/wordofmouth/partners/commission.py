@@ -22,7 +22,12 @@ from wordofmouth.ledger import service as ledger
 from wordofmouth.ledger.models import AccountKind
 from wordofmouth.money import ZERO
 from wordofmouth.partners import rules
-from wordofmouth.partners.models import CommissionLine, CommissionRate, CommissionTerms
+from wordofmouth.partners.models import (
+    CommissionLine,
+    CommissionRate,
+    CommissionReview,
+    CommissionTerms,
+)
 from wordofmouth.partners.service import get_partner
 from wordofmouth.settings import service as store_settings
 
@@ -130,12 +135,20 @@ def mature(session: Session, *, now: datetime | None = None) -> int:
     tz = store_settings.zone(session)
     held = date_of(day_of(now, tz) - store_settings.get(session).hold_days)
     cutoff = end_of(held, tz)
-    rows = operations.due_to_mature(session, cutoff)
+    on_hold = held_sales(session)
+    rows = [r for r in operations.due_to_mature(session, cutoff) if r[1] not in on_hold]
     for partner_id, sale_id, net in rows:
         operations.mature_commission(session, partner_id=partner_id, sale_id=sale_id,
                                      amount=net, at=now)
     session.flush()
     return len(rows)
+
+
+def held_sales(session: Session) -> set[int]:
+    """Sales whose commission must not mature: held for review, or rejected on it
+    (partners.self_referral)."""
+    return set(session.scalars(select(CommissionReview.sale_id).where(
+        CommissionReview.status.in_(["under_review", "rejected"]))))
 
 
 @dataclass(frozen=True)

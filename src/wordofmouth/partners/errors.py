@@ -77,3 +77,9 @@ class NoOwnCard(InvalidInput):
 class BadImportFile(InvalidInput):
     code = "bad_import_file"
     message = N_("The file cannot be read as a table.")
+
+
+class NotUnderReview(DomainError):
+    code = "commission_not_under_review"
+    status = 409
+    message = N_("This commission is not waiting for a review.")

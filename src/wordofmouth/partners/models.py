@@ -179,3 +179,21 @@ class Payout(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor: Mapped[str] = mapped_column(String(120))
     override_reason: Mapped[str] = mapped_column(String(300), default="")
+
+
+class CommissionReview(Base):
+    """A commission held for the owner's review: the buyer looks like the partner themselves
+    (their phone, e-mail or own card, or an employee's) or shares a phone with other
+    customers of the partner. It does not mature while under review; approved, it matures
+    as usual; rejected, it is reversed."""
+
+    __tablename__ = "partner_commission_reviews"
+    __table_args__ = (Index("ix_partner_commission_reviews_status", "status", "partner_id"),)
+
+    sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    reason: Mapped[str] = mapped_column(String(40))  # partner_phone | employee_email | …
+    status: Mapped[str] = mapped_column(String(20), default="under_review")
+    flagged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by: Mapped[str] = mapped_column(String(120), default="")
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

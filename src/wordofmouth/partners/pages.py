@@ -18,7 +18,15 @@ from wordofmouth.catalog import service as catalog
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import InvalidInput
 from wordofmouth.i18n import gettext
-from wordofmouth.partners import codes, commission, importing, milestones, payouts, report
+from wordofmouth.partners import (
+    codes,
+    commission,
+    importing,
+    milestones,
+    payouts,
+    report,
+    self_referral,
+)
 from wordofmouth.partners import service as partners
 from wordofmouth.partners.models import PartnerKind
 from wordofmouth.settings import service as store_settings
@@ -31,6 +39,7 @@ from wordofmouth.web.templating import render
 router = APIRouter(include_in_schema=False)
 Manager = Annotated[Principal, Depends(page_permission("analysis"))]
 Linker = Annotated[Principal, Depends(page_permission("customers:write"))]
+Overrider = Annotated[Principal, Depends(page_permission("payout_override"))]
 
 
 def _partner_fields(form: forms.FormData) -> dict[str, object]:
@@ -104,7 +113,11 @@ def _detail(request: Request, db: Session, me: Principal, partner_id: int) -> Re
     partner = partners.get_partner(db, partner_id)
     terms, rates = commission.terms_of(db, partner_id)
     own = customers.get_customer(db, partner.customer_id) if partner.customer_id else None
-    return render(request, "partners/detail.html", me, partner=partner,
+    held = self_referral.under_review(db, partner_id)
+    return render(request, "partners/detail.html", me, partner=partner, held=held,
+                  held_commission=self_referral.commissions(db, held),
+                  held_buyers=self_referral.buyers(db, held),
+                  review_reasons=self_referral.REASONS,
                   employees=partners.employees(db, partner_id), terms=terms, rates=rates,
                   codes=codes.codes_of(db, partner_id), groups=catalog.group_tree(db),
                   kinds=[k.value for k in PartnerKind],
@@ -207,6 +220,19 @@ def pay_out(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
         may_override=me.can("payout_override"),
         override_reason=forms.text(form, "override_reason"))
     return redirect("/partners-balance", gettext("Paid {0} to the partner.").format(payout.amount))
+
+
+@router.post("/partners/{partner_id}/reviews/{sale_id}")
+def review_commission(partner_id: int, sale_id: int, db: DB, me: Overrider,
+                      form: Form) -> Response:
+    decision = forms.text(form, "decision")
+    if decision not in ("approve", "reject"):
+        raise InvalidInput(gettext("Approve or reject the commission."))
+    self_referral.decide(db, sale_id, approve=decision == "approve", actor=me.label,
+                         partner_id=partner_id)
+    return redirect(f"/partners/{partner_id}#under-review",
+                    gettext("Commission approved: it matures as usual.") if decision == "approve"
+                    else gettext("Commission rejected and reversed."))
 
 
 @router.post("/customers/{customer_id}/partner")

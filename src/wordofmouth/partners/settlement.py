@@ -23,7 +23,13 @@ from wordofmouth.money import ZERO
 from wordofmouth.partners import rules
 from wordofmouth.partners.commission import PAYABLE, PENDING, STEP
 from wordofmouth.partners.milestones import KIND as MILESTONE
-from wordofmouth.partners.models import Partner, PartnerEmployee, Payout, SaleAttribution
+from wordofmouth.partners.models import (
+    CommissionReview,
+    Partner,
+    PartnerEmployee,
+    Payout,
+    SaleAttribution,
+)
 from wordofmouth.partners.service import get_partner
 from wordofmouth.sales.models import Sale, SaleKind
 from wordofmouth.settings import service as store_settings
@@ -36,6 +42,7 @@ SOURCES = {
     "storefront": N_("Storefront orders and subscriptions"),
     "milestone": N_("Milestone rewards"),
     "reversal": N_("Reversals from returns and refunds"),
+    "rejected": N_("Rejected on review (self-referral)"),
     "adjustment": N_("Other adjustments"),
 }
 PAID = {
@@ -54,6 +61,7 @@ class Movement:
     employee: str
     base: Decimal  # the sale's net amount (accruals), else 0
     amount: Decimal
+    under_review: bool = False  # held: it does not mature until the owner approves it
 
 
 @dataclass(frozen=True)
@@ -86,6 +94,10 @@ class Statement:
         return sum((p.amount for p in self.payouts if kind is None or p.kind == kind), ZERO)
 
     @property
+    def under_review(self) -> Decimal:
+        return sum((m.amount for m in self.movements if m.under_review), ZERO)
+
+    @property
     def by_source(self) -> list[tuple[str, Decimal]]:
         return [(key, self.earned(key)) for key in SOURCES]
 
@@ -114,6 +126,8 @@ def _source(kind: str, reason: str | None, channel: str | None, sale_kind: str |
         return "milestone"
     if kind == f"{STEP}_reversal":
         return "reversal"
+    if kind == "commission_rejected":
+        return "rejected"
     if kind != STEP:
         return "adjustment"
     if channel == "storefront":
@@ -159,25 +173,27 @@ def statement(session: Session, partner_id: int, start: date, end: date, *,
         select(LedgerEntry.created_at, LedgerEntry.kind, LedgerEntry.amount,
                LedgerEntry.source_type, LedgerEntry.source_id, LedgerEntry.sale_id,
                SaleAttribution.reason, SaleAttribution.employee_id, Sale.channel, Sale.kind,
-               Sale.net_total, Customer.first_name, Customer.last_name)
+               Sale.net_total, Customer.first_name, Customer.last_name, CommissionReview.status)
         .join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
         .outerjoin(Sale, Sale.id == LedgerEntry.sale_id)
         .outerjoin(SaleAttribution, SaleAttribution.sale_id == LedgerEntry.sale_id)
         .outerjoin(Customer, Customer.id == Sale.customer_id)
+        .outerjoin(CommissionReview, CommissionReview.sale_id == LedgerEntry.sale_id)
         .where(LedgerAccount.owner_id == partner_id,
                LedgerAccount.kind.in_([PENDING, PAYABLE]),
                LedgerEntry.kind.not_in(["commission_matured", "payout"]),
                LedgerEntry.created_at >= lo, LedgerEntry.created_at < hi)
         .order_by(LedgerEntry.created_at, LedgerEntry.id))
     for (at, kind, amount, source_type, source_id, sale_id, reason, employee_id, channel,
-         sale_kind, net, first, last) in rows:
+         sale_kind, net, first, last, review) in rows:
         name = (rules.masked_name(first or "", last or "") if masked
                 else f"{first or ''} {last or ''}".strip())
         out.movements.append(Movement(
             at=at, source=_source(kind, reason, channel, sale_kind),
             document=_document(source_type, source_id, sale_id, sale_kind), customer=name,
             employee=staff.get(employee_id, "") if employee_id else "",
-            base=net if kind == STEP and net is not None else ZERO, amount=amount))
+            base=net if kind == STEP and net is not None else ZERO, amount=amount,
+            under_review=review == "under_review" and kind == STEP))
     for p in session.scalars(select(Payout).where(Payout.partner_id == partner_id,
                                                   Payout.at >= lo, Payout.at < hi)
                              .order_by(Payout.at, Payout.id)):

@@ -42,6 +42,8 @@ def story(s: Statement, styles: StyleSheet1, font: str, tz: ZoneInfo,
                 [_("Closing balance"), money(s.closing)],
                 [_("of which payable"), money(s.closing_payable)],
                 [_("of which pending (in the hold period)"), money(s.closing_pending)]]
+    if s.under_review:
+        summary.append([_("of which under review"), money(s.under_review)])
     paid = [[_("Date"), _("Payout"), _("Kind"), _("Amount")]]
     paid += [[i18n.day(local(p.at, tz).date()), p.number,
               _(PAID.get(p.kind, p.kind)), money(p.amount)] for p in s.payouts]

@@ -12,7 +12,7 @@ from wordofmouth.calendar import local
 from wordofmouth.catalog import service as catalog
 from wordofmouth.i18n import gettext
 from wordofmouth.ledger import service as ledger
-from wordofmouth.partners import codes, commission, milestones, rules
+from wordofmouth.partners import codes, commission, milestones, rules, self_referral
 from wordofmouth.partners import service as partners
 from wordofmouth.partners.errors import PartnerCodeNotUsable, PartnerInactive
 from wordofmouth.partners.models import CustomerLink, PartnerCode, SaleAttribution
@@ -103,12 +103,16 @@ class PartnerCommission:
                 local(since, tz).date(), local(sale.paid_at, tz).date(), terms.months):
             return
         row.commission = commission.accrue(session, sale, partner.id)
+        if row.commission > 0:
+            self_referral.hold_if_suspicious(session, sale, partner)
 
     def reverse(self, session: Session, sale: Sale, sale_return: SaleReturn,
                 returned_before: Decimal) -> None:
         row = session.get(SaleAttribution, sale.id)
         if row is None or row.partner_id is None or not row.commission:
             return
+        if self_referral.rejected(session, sale.id):
+            return  # rejected on review: nothing is left to take back
         accrued = ledger.sale_total(session, sale_id=sale.id, kinds=[commission.STEP],
                                     account_kind=commission.PENDING)
         amount = commission.reversal(session, sale, row.partner_id, accrued, sale_return.id,

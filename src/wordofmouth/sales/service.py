@@ -89,6 +89,14 @@ def has_paid_purchase(session: Session, customer_id: int, *, besides: int | None
 def find_sale(session: Session, sale_id: int) -> Sale | None:
     return session.get(Sale, sale_id)
 
+def customers_of(session: Session, sale_ids: list[int]) -> dict[int, int | None]:
+    """The customer of each sale, by sale id (one query)."""
+    if not sale_ids:
+        return {}
+    return {sid: cid for sid, cid in session.execute(
+        select(Sale.id, Sale.customer_id).where(Sale.id.in_(sale_ids)))}
+
+
 def get_sale(session: Session, sale_id: int, *, lock: bool = False) -> Sale:
     """A sale with its lines and payments; `lock` holds its row until the transaction ends.
 
