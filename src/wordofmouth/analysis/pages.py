@@ -1,13 +1,15 @@
-"""Analysis → Bonus movement (every movement, filtered) and its Refer a Friend view."""
+"""Analysis → Bonus movement (every movement, filtered), its Refer a Friend view, and the
+analysis of discount usage."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from wordofmouth.analysis import bonus
+from wordofmouth.analysis import bonus, discounts
 from wordofmouth.analysis.exports import dialect, download
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.errors import InvalidInput
@@ -48,6 +50,22 @@ def movements(request: Request, db: DB, me: Analyst, customer: str = "", date_fr
     return render(request, "analysis/bonus.html", me, rows=rows, kinds=bonus.kinds(db),
                   customer=customer, date_from=date_from, date_to=date_to, kind=kind,
                   source=source, page=page, page_size=PAGE)
+
+
+@router.get("/discounts")
+def discount_usage(request: Request, db: DB, me: Analyst, date_from: str = "",
+                   date_to: str = "", by: str = "kind", kind: str = "",
+                   fmt: str = "") -> Response:
+    start, end = forms.period(date_from, date_to, lambda end: end.replace(day=1),
+                              tz=store_settings.zone(db))
+    u = discounts.usage(db, start, end, by=by, kind=kind or None)
+    if _format(fmt):
+        return download(f"discount-usage-{u.by}-{start}-{end}", fmt, discounts.HEADER,
+                        discounts.cells(u), dialect=dialect(store_settings.get(db)))
+    peak = max([Decimal(1), *(r.discount for r in u.rows)])
+    return render(request, "analysis/discounts.html", me, u=u, peak=peak,
+                  dimensions=discounts.DIMENSIONS, kinds=discounts.KINDS, kind=kind,
+                  date_from=start.isoformat(), date_to=end.isoformat())
 
 
 @router.get("/friends")
