@@ -1,5 +1,5 @@
 """Analysis of discount usage (seed 000): who got which discount — by kind (card, club,
-friend code, partner code), cashier, customer, partner, product group or day — with the
+friend code, partner code, partner offer), cashier, customer, partner, product group or day — with the
 amounts, the number of lines and receipts, and the share of the period's revenue. A read
 model: one grouped query over the paid sales' lines, whatever the history."""
 
@@ -26,7 +26,8 @@ DIMENSIONS = {"kind": N_("Kind of discount"), "cashier": N_("Cashier"),
               "customer": N_("Customer"), "partner": N_("Partner"),
               "group": N_("Product group"), "day": N_("Day")}
 KINDS = {"card": N_("discount card"), "club": N_("club discount"),
-         "friend_code": N_("friend code"), "partner_code": N_("partner's promo code")}
+         "friend_code": N_("friend code"), "partner_code": N_("partner's promo code"),
+         "partner_offer": N_("partner's special offer")}
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ WORDS = {
     "bank": N_("bank transfer"), "bonus": N_("bonuses"),
     # where a line's discount came from
     "club": N_("club discount"), "friend_code": N_("friend code"),
-    "partner_code": N_("partner's promo code"),
+    "partner_code": N_("partner's promo code"), "partner_offer": N_("partner's special offer"),
     # friend codes, mailings
     "issued": N_("issued"), "held": N_("on an open sale"), "used": N_("used"),
     "queued": N_("queued"), "sending": N_("sending"), "sent": N_("sent"),

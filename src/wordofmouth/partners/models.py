@@ -197,3 +197,24 @@ class CommissionReview(Base):
     flagged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_by: Mapped[str] = mapped_column(String(120), default="")
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PartnerOffer(Base):
+    """A special offer for a partner's customers (seeds 000, 001: "create special offers for
+    the partner's customers, joint marketing campaigns"): a discount % for the customers
+    linked to the partner (or to one of its employees), on a product group, for dates. It
+    competes in the one-discount-per-line resolution like any other discount."""
+
+    __tablename__ = "partner_offers"
+    __table_args__ = (Index("ix_partner_offers_partner", "partner_id", "active"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("partner_employees.id"))
+    name: Mapped[str] = mapped_column(String(120))
+    discount_percent: Mapped[Decimal] = mapped_column(Percent)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("product_groups.id"))
+    valid_from_day: Mapped[int | None] = mapped_column(Integer)
+    valid_to_day: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from wordofmouth.analysis.exports import dialect, download
 from wordofmouth.auth.permissions import Principal
-from wordofmouth.calendar import day_of_date
+from wordofmouth.calendar import date_of, day_of_date
 from wordofmouth.catalog import service as catalog
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import InvalidInput
@@ -23,6 +23,7 @@ from wordofmouth.partners import (
     commission,
     importing,
     milestones,
+    offers,
     payouts,
     report,
     self_referral,
@@ -114,12 +115,15 @@ def _detail(request: Request, db: Session, me: Principal, partner_id: int) -> Re
     terms, rates = commission.terms_of(db, partner_id)
     own = customers.get_customer(db, partner.customer_id) if partner.customer_id else None
     held = self_referral.under_review(db, partner_id)
+    employees = partners.employees(db, partner_id)
     return render(request, "partners/detail.html", me, partner=partner, held=held,
                   held_commission=self_referral.commissions(db, held),
                   held_buyers=self_referral.buyers(db, held),
                   review_reasons=self_referral.REASONS,
-                  employees=partners.employees(db, partner_id), terms=terms, rates=rates,
+                  employees=employees, staff_names={e.id: e.name for e in employees},
+                  terms=terms, rates=rates,
                   codes=codes.codes_of(db, partner_id), groups=catalog.group_tree(db),
+                  offers=offers.offers_of(db, partner_id), date_of=date_of,
                   kinds=[k.value for k in PartnerKind],
                   balance=commission.balance(db, partner_id), own=own,
                   bonuses=payouts.bonuses(db, partner), payouts=payouts.payouts_of(db, partner_id),
@@ -196,6 +200,30 @@ def add_code(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
         valid_from_day=day_of_date(start) if start else None,
         valid_to_day=day_of_date(end) if end else None)
     return redirect(f"/partners/{partner_id}", gettext("Promo code {0} added.").format(pc.code))
+
+
+@router.post("/partners/{partner_id}/offers")
+def add_offer(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
+    start, end = forms.parse_date(forms.text(form, "valid_from")), forms.parse_date(
+        forms.text(form, "valid_to"))
+    offer = offers.create_offer(
+        db, partner_id, name=forms.text(form, "name"), actor=me.label,
+        discount_percent=forms.decimal(form, "discount_percent", "Discount"),
+        employee_id=forms.optional_int(form, "employee_id"),
+        group_id=forms.optional_int(form, "group_id"),
+        valid_from_day=day_of_date(start) if start else None,
+        valid_to_day=day_of_date(end) if end else None)
+    return redirect(f"/partners/{partner_id}#offers",
+                    gettext("Offer {0} added.").format(offer.name))
+
+
+@router.post("/partners/{partner_id}/offers/{offer_id}")
+def switch_offer(partner_id: int, offer_id: int, db: DB, me: Manager, form: Form) -> Response:
+    offer = offers.set_active(db, partner_id, offer_id, forms.checked(form, "active"),
+                              actor=me.label)
+    return redirect(f"/partners/{partner_id}#offers",
+                    (gettext("Offer {0} switched on.") if offer.active
+                     else gettext("Offer {0} switched off.")).format(offer.name))
 
 
 @router.get("/partners-balance")

@@ -12,7 +12,14 @@ from wordofmouth.calendar import local
 from wordofmouth.catalog import service as catalog
 from wordofmouth.i18n import gettext
 from wordofmouth.ledger import service as ledger
-from wordofmouth.partners import codes, commission, milestones, rules, self_referral
+from wordofmouth.partners import (
+    codes,
+    commission,
+    milestones,
+    offers,
+    rules,
+    self_referral,
+)
 from wordofmouth.partners import service as partners
 from wordofmouth.partners.errors import PartnerCodeNotUsable, PartnerInactive
 from wordofmouth.partners.models import CustomerLink, PartnerCode, SaleAttribution
@@ -130,5 +137,6 @@ class PartnerCommission:
 
 def install() -> None:
     EXTENSIONS.add_discount_provider(PartnerCodeDiscount())
+    EXTENSIONS.add_discount_provider(offers.PartnerOfferDiscount())
     EXTENSIONS.add_accrual_step(PartnerCommission())
     EXTENSIONS.add_code_handler(PartnerCodeHandler())

@@ -9,7 +9,7 @@ from decimal import Decimal
 from wordofmouth.money import ZERO, cumulative_part, percent_of, round_money
 
 # When two candidates offer the same percentage, the earlier source names the discount.
-SOURCE_ORDER = ("card", "club", "friend_code", "partner_code")
+SOURCE_ORDER = ("card", "club", "friend_code", "partner_code", "partner_offer")
 
 
 @dataclass(frozen=True)
