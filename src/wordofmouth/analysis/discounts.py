@@ -1,7 +1,7 @@
 """Analysis of discount usage (seed 000): who got which discount — by kind (card, club,
-friend code, partner code, partner offer), cashier, customer, partner, product group or day — with the
-amounts, the number of lines and receipts, and the share of the period's revenue. A read
-model: one grouped query over the paid sales' lines, whatever the history."""
+friend code, partner code, partner offer), cashier, customer, partner, product group or
+day — with the amounts, the number of lines and receipts, and the share of the period's
+revenue. A read model: one grouped query over the paid sales' lines."""
 
 from __future__ import annotations
 
