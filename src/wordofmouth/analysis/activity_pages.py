@@ -7,22 +7,27 @@ from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from wordofmouth.analysis import activity
 from wordofmouth.analysis.exports import dialect, stream_download
 from wordofmouth.auth.permissions import Principal
+from wordofmouth.club import service as club
 from wordofmouth.club.rules import ClubStatus
+from wordofmouth.customers import service as customers
 from wordofmouth.errors import InvalidInput
-from wordofmouth.i18n import gettext
+from wordofmouth.i18n import gettext, ngettext
 from wordofmouth.partners import service as partners
 from wordofmouth.settings import service as store_settings
 from wordofmouth.web import forms
-from wordofmouth.web.deps import DB, page_permission, streaming_session
+from wordofmouth.web.deps import DB, Form, page_permission, streaming_session
+from wordofmouth.web.office import redirect
 from wordofmouth.web.templating import render
 
 router = APIRouter(prefix="/analysis", include_in_schema=False)
@@ -70,6 +75,22 @@ def filter_from(params: Mapping[str, str], tz: ZoneInfo) -> activity.Filter:
 
 def query_of(params: Mapping[str, str]) -> str:
     return urlencode({k: params[k] for k in FIELDS if params.get(k)})
+
+
+MAX_SELECTED = 10_000
+
+
+def selection(db: Session, values: Mapping[str, str], chosen: list[str]) -> tuple[list[int], str]:
+    """The customers an action on the analysis concerns: those ticked, or (audience "all")
+    every customer matching the analysis filter in `q`; and how they were chosen."""
+    if values.get("audience") == "all":
+        f = filter_from(dict(parse_qsl(values.get("q", ""))), store_settings.zone(db))
+        names = {p.id: p.name for p in partners.partners(db)}
+        return list(activity.customer_ids(db, f)), "all matching: " + describe(f, names)
+    if not all(c.isdigit() for c in chosen) or len(chosen) > MAX_SELECTED:
+        raise InvalidInput(gettext("The selection is not a list of customers."))
+    ids = list(dict.fromkeys(int(c) for c in chosen))
+    return ids, f"{len(ids)} customer(s) selected in the activity analysis"
 
 
 def describe(f: activity.Filter, partner_names: Mapping[int, str]) -> str:
@@ -125,3 +146,42 @@ def activity_page(request: Request, db: DB, me: Analyst, page: int = 1,
                   page=page, page_size=PAGE, sort_link=sort_link,
                   partners=partners.partners(db), employees=partners.all_employees(db),
                   club_statuses=[s.value for s in ClubStatus])
+
+
+@router.get("/activity/act")
+def act_on_selection(request: Request, db: DB, me: Analyst) -> Response:
+    """Ask first: what the chosen customers are, then a personal discount or the club."""
+    params = request.query_params
+    ids, note = selection(db, dict(params), params.getlist("customer"))
+    return render(request, "analysis/act.html", me, ids=ids, note=note,
+                  club_on=club.settings(db).enabled)
+
+
+def _chosen(form: FormData) -> list[int]:
+    raw = [str(v) for v in form.getlist("customer")]
+    if not raw or not all(c.isdigit() for c in raw) or len(raw) > MAX_SELECTED:
+        raise InvalidInput(gettext("The selection is not a list of customers."))
+    return [int(c) for c in raw]
+
+
+@router.post("/activity/discount")
+def personal_discount(db: DB, me: Analyst, form: Form) -> Response:
+    changed, without = customers.set_personal_discount(
+        db, _chosen(form), forms.decimal(form, "discount_percent", "Discount"), actor=me.label)
+    message = ngettext("Personal discount set on {0} card.", "Personal discount set on {0} cards.",
+                       changed).format(changed)
+    if without:
+        message += " " + ngettext("{0} customer has no card.", "{0} customers have no card.",
+                                  without).format(without)
+    return redirect("/analysis/activity", message)
+
+
+@router.post("/activity/club")
+def club_invitation(db: DB, me: Analyst, form: Form) -> Response:
+    invited, already = club.invite(db, customer_ids=_chosen(form), actor=me.label)
+    message = ngettext("{0} customer invited into the club.",
+                       "{0} customers invited into the club.", invited).format(invited)
+    if already:
+        message += " " + ngettext("{0} was a member already.", "{0} were members already.",
+                                  already).format(already)
+    return redirect("/analysis/activity", message)

@@ -40,6 +40,7 @@ SENTENCES = {
     "mailing.opt_out": N_("{target} unsubscribed"),
     "customer.relink": N_("{actor} re-linked {target} to another partner"),
     "customer.note": N_("{actor} wrote a note on {target}"),
+    "customers.discount": N_("{actor} set a personal discount on customers' cards"),
     "partner.commission_held": N_("A commission of {target} was held for review"),
     "partner.commission_review": N_("{actor} decided on a held commission of {target}"),
 }

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -16,6 +16,7 @@ from wordofmouth.club import review, rules
 from wordofmouth.club.errors import ClubDisabled, NotACandidate, UnknownClubDecision
 from wordofmouth.club.models import ClubDecision, ClubMembership, ClubReview
 from wordofmouth.club.rules import DISCOUNTED, ClubSettings, ClubStatus
+from wordofmouth.customers import service as customers
 from wordofmouth.db import is_postgres, utcnow
 from wordofmouth.errors import InvalidInput
 from wordofmouth.i18n import gettext
@@ -146,6 +147,45 @@ def decide(session: Session, *, customer_ids: list[int], action: str, actor: str
                     .values(**values).execution_options(synchronize_session=False))
     session.expire_all()
     return len(ids)
+
+
+def invite(session: Session, *, customer_ids: list[int], actor: str) -> tuple[int, int]:
+    """Invite customers into the club at once (from the activity analysis): each becomes a
+    member with the current discount and a confirmation period from today, as if granted;
+    members already (and candidates to extend or exclude) stay as they are. Logged in the
+    club history as "invite". Returns (invited, already members)."""
+    if not settings(session).enabled:
+        raise ClubDisabled()
+    ids = sorted(set(customers.names(session, customer_ids)))  # existing customers only
+    if not ids:
+        raise InvalidInput(gettext("Choose at least one customer."))
+    if len(ids) > MAX_BATCH:
+        raise InvalidInput(gettext("Decide on at most {0} customers at once.").format(MAX_BATCH))
+    day, s, now = store_settings.today(session), settings(session), utcnow()
+    insert = (pg_insert if is_postgres(session) else sqlite_insert)(ClubMembership)
+    session.execute(insert.values([
+        {"customer_id": cid, "status": ClubStatus.REGULAR, "cycle_start_day": day,
+         "reached_amount": Decimal("0"), "discount_percent": Decimal("0"), "updated_at": now}
+        for cid in ids]).on_conflict_do_nothing(index_elements=["customer_id"]))
+    chosen = ClubMembership.customer_id.in_(ids)
+    lock = select(ClubMembership.customer_id, ClubMembership.status).where(chosen)
+    if is_postgres(session):
+        lock = lock.with_for_update()
+    current: dict[int, str] = {cid: status for cid, status in session.execute(lock)}
+    fresh = ClubMembership.status.in_([ClubStatus.REGULAR, ClubStatus.CANDIDATE_JOIN])
+    review.log_decisions(session, and_(chosen, fresh), day=day, actor=actor, action="invite",
+                         to_status=ClubStatus.MEMBER.value)
+    member = rules.decide(rules.Membership(status=ClubStatus.CANDIDATE_JOIN, cycle_start_day=0),
+                          "grant", day, s)
+    session.execute(update(ClubMembership).where(chosen, fresh).values(
+        status=ClubStatus.MEMBER, updated_at=now, period_start_day=member.period_start_day,
+        period_end_day=member.period_end_day, required_amount=member.required_amount,
+        reached_amount=member.reached_amount, discount_percent=member.discount_percent,
+        member_since_day=day, counts_from=now).execution_options(synchronize_session=False))
+    session.expire_all()
+    invited = sum(1 for status in current.values()
+                  if status in (ClubStatus.REGULAR, ClubStatus.CANDIDATE_JOIN))
+    return invited, len(ids) - invited
 
 
 def counts(session: Session) -> dict[str, int]:

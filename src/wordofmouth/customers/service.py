@@ -6,10 +6,11 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from wordofmouth import rows
+from wordofmouth.audit import service as audit
 from wordofmouth.customers import rules
 from wordofmouth.customers.errors import CardInactive, CardNotFound, CustomerNotFound
 from wordofmouth.customers.models import Customer, DiscountCard
@@ -134,6 +135,31 @@ def update_card(session: Session, card_id: int, *, discount_percent: Decimal,
         discount_percent, bonus_percent, active)
     session.flush()
     return card
+
+
+def set_personal_discount(session: Session, customer_ids: Iterable[int], percent: Decimal, *,
+                          actor: str) -> tuple[int, int]:
+    """A personal discount % on the main active card of each customer (seeds 000, 001:
+    "assign individual discounts"), in one UPDATE; audited once. Returns (cards changed,
+    customers without a card)."""
+    _check_percent(gettext("Discount"), percent)
+    if percent != percent.quantize(Decimal("0.01")):
+        raise InvalidInput(gettext("A discount has at most two decimals."))
+    ids = sorted(set(customer_ids))
+    if not ids:
+        raise InvalidInput(gettext("Choose at least one customer."))
+    with_card = set(session.scalars(select(DiscountCard.customer_id).where(
+        DiscountCard.customer_id.in_(ids), DiscountCard.is_main.is_(True),
+        DiscountCard.active.is_(True))))
+    session.execute(update(DiscountCard).where(
+        DiscountCard.customer_id.in_(ids), DiscountCard.is_main.is_(True),
+        DiscountCard.active.is_(True)).values(discount_percent=percent)
+        .execution_options(synchronize_session=False))
+    session.expire_all()
+    audit.record(session, actor=actor, action="customers.discount", target_type="customers",
+                 target_id=len(with_card), discount=str(percent),
+                 customers=ids[:1000], without_card=len(ids) - len(with_card))
+    return len(with_card), len(ids) - len(with_card)
 
 
 def get_card(session: Session, card_id: int) -> DiscountCard:

@@ -29,7 +29,7 @@ WORDS = {
     "candidate_extend": N_("to extend"), "candidate_exclude": N_("to exclude"),
     "regular": N_("regular customer"), "grant": N_("admitted to the club"),
     "decline": N_("declined"), "extend": N_("membership extended"),
-    "exclude": N_("excluded from the club"),
+    "exclude": N_("excluded from the club"), "invite": N_("invited into the club"),
     # contacts on a customer's record
     "note": N_("note"), "reward_paid": N_("partner reward paid"), "mailing": N_("mailing"),
     # ledger movements and their sources

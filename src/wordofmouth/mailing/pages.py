@@ -7,15 +7,13 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from typing import Annotated
-from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from wordofmouth import i18n
-from wordofmouth.analysis import activity
-from wordofmouth.analysis.activity_pages import describe, filter_from
+from wordofmouth.analysis.activity_pages import selection
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.club import service as club
 from wordofmouth.club.rules import ClubStatus
@@ -26,7 +24,6 @@ from wordofmouth.i18n import N_, gettext
 from wordofmouth.mailing import audience, rules, service
 from wordofmouth.mailing import settings as mail_settings
 from wordofmouth.mailing.models import MessageStatus
-from wordofmouth.partners import service as partners
 from wordofmouth.settings import service as store_settings
 from wordofmouth.web import forms
 from wordofmouth.web.deps import DB, Form, page_permission
@@ -36,7 +33,6 @@ from wordofmouth.web.templating import render
 router = APIRouter(include_in_schema=False)
 Sender = Annotated[Principal, Depends(page_permission("analysis"))]
 Owner = Annotated[Principal, Depends(page_permission("settings"))]
-MAX_SELECTED = 10_000
 # A club list's reminder (seed 002: "remind them to confirm their club membership"),
 # prefilled in the language the customers receive.
 REMINDERS = {
@@ -60,14 +56,7 @@ def _audience(db: DB, values: Mapping[str, str], chosen: list[str]) -> tuple[lis
             raise InvalidInput(gettext("Choose a club list."))
         return (club.candidates_ids(db, ClubStatus(status)),
                 "club list: " + status.replace("_", " "))
-    if values.get("audience") == "all":
-        f = filter_from(dict(parse_qsl(values.get("q", ""))), store_settings.zone(db))
-        names = {p.id: p.name for p in partners.partners(db)}
-        return list(activity.customer_ids(db, f)), "all matching: " + describe(f, names)
-    if not all(c.isdigit() for c in chosen) or len(chosen) > MAX_SELECTED:
-        raise InvalidInput(gettext("The selection is not a list of customers."))
-    ids = list(dict.fromkeys(int(c) for c in chosen))
-    return ids, f"{len(ids)} customer(s) selected in the activity analysis"
+    return selection(db, values, chosen)
 
 
 def _form_audience(db: DB, form: FormData) -> tuple[list[int], str]:
