@@ -35,6 +35,13 @@ def test_the_demo_store_has_every_role_a_catalog_tree_sales_and_returns(db: Sess
     assert len(earned) == 3 and sum(b.pending + b.payable for b in earned) > 0
     from wordofmouth.partners import invoices, payouts
 
+    from wordofmouth.customers.models import CustomerContact
+    from wordofmouth.partners.models import PartnerOffer
+
+    # the salon was paid: the customers whose reward it paid were told so on their cards
+    assert db.query(payouts.Payout).filter_by(kind="commission").count() == 1
+    assert db.query(CustomerContact).filter_by(kind="reward_paid").count() > 0
+    assert db.query(PartnerOffer).count() == 1
     expense = db.query(payouts.Payout).filter_by(kind="one_time").one()
     assert expense.invoice_id is not None
     assert invoices.profit(db, expense.invoice_id).expenses == expense.amount

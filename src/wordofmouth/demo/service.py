@@ -28,6 +28,7 @@ from wordofmouth.ledger.models import AccountKind
 from wordofmouth.money import ZERO
 from wordofmouth.partners import codes as partner_codes
 from wordofmouth.partners import commission, milestones, payouts
+from wordofmouth.partners import offers as partner_offers
 from wordofmouth.partners import service as partners
 from wordofmouth.sales import payments, returns, service
 from wordofmouth.sales.models import PaymentMethod, SaleKind
@@ -138,6 +139,7 @@ def seed_store(session: Session, *, customers_count: int = 200, days: int = 120,
             progress("sales", 1)
     session.flush()
     commission.mature(session)
+    _seed_salon_payout(session)
     _seed_invoice_with_expense(session, people, products)
     _seed_storefront_orders(session, products, start)
     _seed_club(session, first_day=first_day)
@@ -171,6 +173,11 @@ def _seed_partners(session: Session, people: list[Customer], rng: random.Random,
                          actor="demo")
     partner_codes.create_code(session, partner_id=blogger.id, code="SOFIIA10",
                               discount_percent=Decimal("10"))
+    today = store_settings.today(session)
+    partner_offers.create_offer(session, salon.id, name="Тиждень салону: догляд за шкірою",
+                                discount_percent=Decimal("15"), group_id=skin_care,
+                                valid_from_day=today - 7, valid_to_day=today + 30,
+                                actor="demo")
     milestones.set_milestone(session, gym.id, every=5, minimum=Decimal("500"),
                              amount=Decimal("300"), actor="demo")
     storefront_keys.add_key(session, blogger.id, "sofiia", actor="demo")
@@ -181,6 +188,16 @@ def _seed_partners(session: Session, people: list[Customer], rng: random.Random,
         link = partners.link_of(session, customer.id)
         if link is not None:  # brought before the sales that follow, over the past months
             link.linked_at = since - timedelta(days=rng.randint(1, 240))
+
+
+def _seed_salon_payout(session: Session) -> None:
+    """The salon was paid half of what is payable by bank transfer: the customers whose
+    reward it paid have a contact saying so on their card."""
+    salon = next(p for p in partners.partners(session) if p.name == "Салон «Лілія»")
+    payable = commission.balance(session, salon.id).payable
+    half = (payable / 2).quantize(Decimal("1"), ROUND_DOWN)
+    if half > 0:
+        payouts.pay_out(session, salon.id, amount=half, method="bank_transfer", actor="owner")
 
 
 def _blogger_card(session: Session, referrer: Customer) -> None:
