@@ -33,9 +33,8 @@ def test_the_demo_store_has_every_role_a_catalog_tree_sales_and_returns(db: Sess
 
     earned = [commission.balance(db, p.id) for p in partners.partners(db)]
     assert len(earned) == 3 and sum(b.pending + b.payable for b in earned) > 0
-    from wordofmouth.partners import invoices, payouts
-
     from wordofmouth.customers.models import CustomerContact
+    from wordofmouth.partners import invoices, payouts
     from wordofmouth.partners.models import PartnerOffer
 
     # the salon was paid: the customers whose reward it paid were told so on their cards

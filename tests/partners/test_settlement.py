@@ -3,16 +3,14 @@ opening and closing balance — reconciling with the balance with intermediaries
 
 import csv
 import io
-import re
 from datetime import timedelta
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from tests.factories import UserFactory
 from tests.partners.helpers import salon_day
-from tests.web.pages import login
+from tests.web.pages import login, partner_login
 from wordofmouth.calendar import today_date
 from wordofmouth.demo import service as demo
 from wordofmouth.partners import commission, payouts, settlement
@@ -78,13 +76,6 @@ def test_the_same_figures_on_the_page_in_the_portal_and_in_the_export(
     pdf = client.get(f"/partners/{salon}/statement?fmt=pdf")
     assert pdf.content[:5] == b"%PDF-"
 
-    client.cookies.clear()
-    UserFactory.create(login="lily", role="partner", password="partner-pass-1",
-                       partner_id=salon)
-    page = client.get("/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert token is not None
-    client.post("/login", data={"login": "lily", "password": "partner-pass-1",
-                                "csrf_token": token.group(1)})
+    partner_login(client, salon)
     mine = client.get("/portal/statement")
     assert mine.status_code == 200 and 'id="st-closing">205.00<' in mine.text

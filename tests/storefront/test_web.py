@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from tests.conftest import make_token
-from tests.factories import GroupFactory, UserFactory
+from tests.factories import GroupFactory
 from tests.storefront.helpers import keyed
-from tests.web.pages import login
+from tests.web.pages import login, partner_login
 from wordofmouth.db import utcnow
 from wordofmouth.storefront import orders, tokens
 from wordofmouth.storefront.models import PartnerKey, StorefrontOrder
@@ -104,32 +104,13 @@ def test_the_reward_statement_for_the_owner_and_in_the_portal(client: TestClient
         ("Storefront orders and subscriptions", "10.00")] * 2
     pdf = client.get(f"/partners/{carter.id}/statement?fmt=pdf")
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content[:5] == b"%PDF-"
-    client.cookies.clear()
-    UserFactory.create(login="carter", role="partner", password="partner-pass-1",
-                       partner_id=carter.id)
-    login_page = client.get("/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', login_page.text)
-    assert token is not None
-    client.post("/login", data={"login": "carter", "password": "partner-pass-1",
-                                "csrf_token": token.group(1)})
+    partner_login(client, carter.id)
     mine = client.get("/portal/statement")
     assert mine.status_code == 200 and 'id="st-orders">2<' in mine.text
     assert "/r/carter81" in client.get("/portal/links").text
     other_key = db.query(PartnerKey).filter_by(partner_id=other.id).one()
     assert client.get(f"/portal/keys/{other_key.id}/qr-short.png").status_code == 404
     assert client.get(f"/partners/{other.id}/statement").status_code == 403
-
-
-def partner_login(client: TestClient, partner_id: int) -> None:
-    client.cookies.clear()
-    UserFactory.create(login=f"p{partner_id}", role="partner", password="partner-pass-1",
-                partner_id=partner_id)
-    page = client.get("/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert token is not None
-    r = client.post("/login", data={"login": f"p{partner_id}", "password": "partner-pass-1",
-                                    "csrf_token": token.group(1)}, follow_redirects=False)
-    assert r.status_code == 303
 
 
 def test_a_partner_never_sees_an_accounts_e_mail(client: TestClient, db: Session) -> None:
