@@ -45,6 +45,17 @@ def buy(db: Session, card: DiscountCard, amount: str, day: int) -> Sale:
                                                             sale.net_total)], paid_at=at(day))
 
 
+def granted(db: Session, grant_day: int) -> DiscountCard:
+    """A customer who bought 5 000.00 on BASE + 1, became a candidate in that day's review
+    and was granted membership on `grant_day` (the club switched on)."""
+    switch_on(db)
+    card = member_card()
+    buy(db, card, "5000.00", BASE + 1)
+    club.run_review(db, day=BASE + 1)
+    club.decide(db, customer_ids=[card.customer_id], action="grant", actor="o", day=grant_day)
+    return card
+
+
 def give_back(db: Session, sale: Sale, day: int) -> None:
     returns.return_items(db, sale.id, [returns.ReturnItem(sale.lines[0].id, D("1"))],
                          actor="test", at=at(day))

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.club.helpers import BASE, buy, give_back, member_card, switch_on
+from tests.club.helpers import BASE, buy, give_back, granted, member_card, switch_on
 from tests.sales.helpers import product, sell
 from wordofmouth.club import service as club
 from wordofmouth.club.errors import ClubDisabled, NotACandidate
@@ -93,11 +93,7 @@ def test_the_largest_discount_wins_between_card_and_club(db: Session) -> None:
 
 
 def test_members_who_fall_short_keep_the_discount_until_excluded(db: Session) -> None:
-    switch_on(db)
-    card = member_card()
-    buy(db, card, "5000.00", BASE + 1)
-    club.run_review(db, day=BASE + 1)
-    club.decide(db, customer_ids=[card.customer_id], action="grant", actor="o", day=BASE + 2)
+    card = granted(db, BASE + 2)
     buy(db, card, "1000.00", BASE + 30)
     club.run_review(db, day=BASE + 62)  # the confirmation period was BASE+2 … BASE+61
     assert status(db, card.customer_id) == S.CANDIDATE_EXCLUDE
@@ -109,11 +105,7 @@ def test_members_who_fall_short_keep_the_discount_until_excluded(db: Session) ->
 
 
 def test_what_counted_toward_joining_never_counts_toward_confirming(db: Session) -> None:
-    switch_on(db)
-    card = member_card()
-    buy(db, card, "5000.00", BASE + 1)
-    club.run_review(db, day=BASE + 1)
-    club.decide(db, customer_ids=[card.customer_id], action="grant", actor="o", day=BASE + 1)
+    card = granted(db, BASE + 1)
     buy(db, card, "1900.00", BASE + 10)  # 7 % club discount: 1 767.00
     club.run_review(db, day=BASE + 61)  # the confirmation period was BASE+1 … BASE+60
     m = club.membership(db, card.customer_id)
