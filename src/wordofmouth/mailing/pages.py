@@ -21,6 +21,7 @@ from wordofmouth.config import get_settings
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import DomainError, InvalidInput
 from wordofmouth.i18n import N_, gettext
+from wordofmouth.i18n.words import word
 from wordofmouth.mailing import audience, rules, service
 from wordofmouth.mailing import settings as mail_settings
 from wordofmouth.mailing.models import MessageStatus
@@ -55,7 +56,7 @@ def _audience(db: DB, values: Mapping[str, str], chosen: list[str]) -> tuple[lis
         if status not in REMINDERS:
             raise InvalidInput(gettext("Choose a club list."))
         return (club.candidates_ids(db, ClubStatus(status)),
-                "club list: " + status.replace("_", " "))
+                gettext("the club list “{0}”").format(word(status)))
     return selection(db, values, chosen)
 
 
