@@ -86,11 +86,14 @@ def selection(db: Session, values: Mapping[str, str], chosen: list[str]) -> tupl
     if values.get("audience") == "all":
         f = filter_from(dict(parse_qsl(values.get("q", ""))), store_settings.zone(db))
         names = {p.id: p.name for p in partners.partners(db)}
-        return list(activity.customer_ids(db, f)), "all matching: " + describe(f, names)
+        return list(activity.customer_ids(db, f)), gettext("all matching: {0}").format(
+            describe(f, names))
     if not all(c.isdigit() for c in chosen) or len(chosen) > MAX_SELECTED:
         raise InvalidInput(gettext("The selection is not a list of customers."))
     ids = list(dict.fromkeys(int(c) for c in chosen))
-    return ids, f"{len(ids)} customer(s) selected in the activity analysis"
+    return ids, ngettext("{0} customer selected in the activity analysis",
+                         "{0} customers selected in the activity analysis",
+                         len(ids)).format(len(ids))
 
 
 def describe(f: activity.Filter, partner_names: Mapping[int, str]) -> str:
