@@ -96,8 +96,8 @@ def accrue(session: Session, sale: Sale, partner_id: int) -> Decimal:
     by_line = line_rates(session, sale, partner_id)
     amount = rules.commission_of((ln.net, by_line[ln.id]) for ln in sale.lines
                                  if ln.id in by_line)
-    for line_id, rate in by_line.items():
-        session.merge(CommissionLine(sale_line_id=line_id, sale_id=sale.id, rate=rate))
+    session.add_all(CommissionLine(sale_line_id=line_id, sale_id=sale.id, rate=rate)
+                    for line_id, rate in by_line.items())
     ledger.accrue_for_sale(session, step=STEP, account_kind=PENDING, owner_id=partner_id,
                            sale_id=sale.id, amount=amount, at=sale.paid_at,
                            memo=f"commission on {sale.number}")
