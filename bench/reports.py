@@ -18,8 +18,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import UTC, date, datetime, timedelta
-from datetime import time as dtime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, text
 
 from bench.common import prepare_database
+from wordofmouth.calendar import DEFAULT_ZONE, bounds, today_date, zone
 from wordofmouth.db import UTCDateTime
 from wordofmouth.demo import bulk
 
@@ -74,9 +74,11 @@ Figures = dict[str, list[Any]]  # "partner_id/employee_id" (employee "" = partne
 
 
 def period(end: date) -> tuple[date, date, datetime, datetime]:
+    """A year to `end`, with the instants the report uses: the store's local midnights (the
+    bulk store keeps the default time zone)."""
     start = end - timedelta(days=365)
-    return (start, end, datetime.combine(start, dtime.min, tzinfo=UTC),
-            datetime.combine(end + timedelta(days=1), dtime.min, tzinfo=UTC))
+    lo, hi = bounds(start, end, zone(DEFAULT_ZONE))
+    return start, end, lo, hi
 
 
 def reference(conn: Connection, lo: datetime, hi: datetime) -> Figures:
@@ -166,7 +168,7 @@ def main() -> None:
     parser.add_argument("--partners", type=int, default=200)
     args = parser.parse_args()
     url = prepare_database("wom_bench_reports")
-    end = datetime.now(UTC).date()
+    end = today_date(zone(DEFAULT_ZONE))
     first = (args.customers // 10, args.lines // 10)
     t = time.perf_counter()
     bulk.generate(customers=first[0], lines=first[1], partners=args.partners)

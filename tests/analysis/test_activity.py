@@ -9,13 +9,14 @@ from sqlalchemy.orm import Session
 from tests.analysis.helpers import store
 from wordofmouth.analysis import activity
 from wordofmouth.analysis.activity import Filter
+from wordofmouth.calendar import DEFAULT_ZONE, today_date, zone
 from wordofmouth.errors import InvalidInput
 
 D = Decimal
 
 
 def last(days: int) -> tuple[date, date]:
-    today = datetime.now(UTC).date()
+    today = today_date(zone(DEFAULT_ZONE))  # the store's day (the tests keep the default zone)
     return today - timedelta(days=days), today
 
 

@@ -5,7 +5,7 @@ in Chromium, against a running server whose own worker sends the mailing."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -16,6 +16,7 @@ from tests.browser.conftest import log_in, seeding, settled, staff
 from tests.factories import CardFactory, CustomerFactory
 from tests.mailing.conftest import SmtpSink, free_port, use_smtp
 from tests.partners.helpers import partner
+from wordofmouth.calendar import DEFAULT_ZONE, today_date, zone
 from wordofmouth.partners import service as partners
 
 pytestmark = pytest.mark.browser
@@ -56,7 +57,7 @@ def test_dormant_customers_of_a_partner_get_an_email(server: str, browser,  # ty
     page = browser.new_page()
     log_in(page, server, "olena", "owner-password-1")
     page.goto(f"{server}/analysis/activity")
-    today = datetime.now(UTC).date()
+    today = today_date(zone(DEFAULT_ZONE))  # the store's day
     page.fill("input[name=date_from]", (today - timedelta(days=90)).isoformat())
     page.select_option("select[name=partner]", label="Stylist Anna")
     page.fill("input[name=dormant_since]", (today - timedelta(days=30)).isoformat())

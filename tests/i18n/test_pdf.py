@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 from tests.factories import CardFactory
 from tests.friends.helpers import campaign
 from tests.web.pages import login
+from wordofmouth.calendar import today_date
 from wordofmouth.friends.models import FriendCode
 from wordofmouth.partners import service as partners
 from wordofmouth.settings import service as store_settings
@@ -51,7 +51,7 @@ def test_the_reward_statement_prints_a_cyrillic_partner_and_hryvnia_amounts(
     partner = partners.create_partner(db, name="Клініка Коваль", kind="specialist", actor="t")
     keys.add_key(db, partner.id, "kovalclinic", actor="t")
     login(client, "owner")
-    today = datetime.now(UTC).date().isoformat()
+    today = today_date(store_settings.zone(db)).isoformat()
     r = client.get(f"/partners/{partner.id}/statement?fmt=pdf&date_from={today}",
                    headers={"Accept-Language": "uk"})
     text = _text(r.content)

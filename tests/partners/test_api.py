@@ -1,7 +1,7 @@
 """Partner API: a storefront or an accounting system manages partners, links customers,
 reads balances, records payouts and reads the referrer report."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 from tests.conftest import make_token
 from tests.factories import CardFactory, GroupFactory
 from tests.sales.helpers import product, sell
+from wordofmouth.calendar import today_date
 from wordofmouth.db import utcnow
 from wordofmouth.partners import commission
 from wordofmouth.partners.models import Payout
+from wordofmouth.settings import service as store_settings
 
 D = Decimal
 
@@ -64,7 +66,7 @@ def test_set_up_a_partner_link_a_customer_and_pay_the_commission(
                     json=body | {"override_reason": "advance"})
     assert (r.status_code, r.json()["error"]) == (403, "payout_override_forbidden")
 
-    today = datetime.now(UTC).date().isoformat()
+    today = today_date(store_settings.zone(db)).isoformat()
     rows = client.get(f"/api/partners-report?date_from={today}&date_to={today}",
                       headers=h).json()
     assert [(r["partner"], r["employee"], r["customers_attracted"], r["revenue"])

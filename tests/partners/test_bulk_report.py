@@ -4,13 +4,13 @@ referrer report gives the same figures as the benchmark's hand-written SQL."""
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from bench.reports import figures_of_report, period, reference
+from wordofmouth.calendar import DEFAULT_ZONE, today_date, zone
 from wordofmouth.ledger import service as ledger
 from wordofmouth.partners import report
 from wordofmouth.partners.models import CustomerLink, SaleAttribution
@@ -24,7 +24,7 @@ def test_bulk_partners_and_the_report_agree_with_hand_written_sql(committed_url:
         subprocess.run([str(wom), "demo", "--bulk", "--customers", "300", "--lines", "1500",
                         *extra], env=env, check=True, capture_output=True)
     engine = create_engine(committed_url)
-    start, end, lo, hi = period(datetime.now(UTC).date())
+    start, end, lo, hi = period(today_date(zone(DEFAULT_ZONE)))
     with Session(engine) as s:
         assert ledger.verify(s) == []
         linked = s.scalar(select(func.count()).select_from(CustomerLink))
