@@ -156,21 +156,25 @@ def act_on_selection(request: Request, db: DB, me: Analyst) -> Response:
     """Ask first: what the chosen customers are, then a personal discount or the club."""
     params = request.query_params
     ids, note = selection(db, dict(params), params.getlist("customer"))
-    return render(request, "analysis/act.html", me, ids=ids, note=note,
-                  club_on=club.settings(db).enabled)
+    audience = "all" if params.get("audience") == "all" else "selected"
+    return render(request, "analysis/act.html", me, ids=ids, note=note, audience=audience,
+                  q=params.get("q", ""), club_on=club.settings(db).enabled)
 
 
-def _chosen(form: FormData) -> list[int]:
-    raw = [str(v) for v in form.getlist("customer")]
-    if not raw or not all(c.isdigit() for c in raw) or len(raw) > MAX_SELECTED:
-        raise InvalidInput(gettext("The selection is not a list of customers."))
-    return [int(c) for c in raw]
+def _chosen(db: Session, form: FormData) -> list[int]:
+    """The customers the form acts on: those ticked, or all matching its filter (read
+    again when the action is taken), at most MAX_SELECTED."""
+    ids, _note = selection(db, {k: str(v) for k, v in form.items()},
+                           [str(v) for v in form.getlist("customer")])
+    if not ids or len(ids) > MAX_SELECTED:
+        raise InvalidInput(gettext("Choose 1 to {0} customers.").format(MAX_SELECTED))
+    return ids
 
 
 @router.post("/activity/discount")
 def personal_discount(db: DB, me: Analyst, form: Form) -> Response:
     changed, without = customers.set_personal_discount(
-        db, _chosen(form), forms.decimal(form, "discount_percent", "Discount"), actor=me.label)
+        db, _chosen(db, form), forms.decimal(form, "discount_percent", "Discount"), actor=me.label)
     message = ngettext("Personal discount set on {0} card.", "Personal discount set on {0} cards.",
                        changed).format(changed)
     if without:
@@ -181,7 +185,7 @@ def personal_discount(db: DB, me: Analyst, form: Form) -> Response:
 
 @router.post("/activity/club")
 def club_invitation(db: DB, me: Analyst, form: Form) -> Response:
-    invited, already = club.invite(db, customer_ids=_chosen(form), actor=me.label)
+    invited, already = club.invite(db, customer_ids=_chosen(db, form), actor=me.label)
     message = ngettext("{0} customer invited into the club.",
                        "{0} customers invited into the club.", invited).format(invited)
     if already:

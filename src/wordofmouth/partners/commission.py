@@ -135,8 +135,9 @@ def mature(session: Session, *, now: datetime | None = None) -> int:
     tz = store_settings.zone(session)
     held = date_of(day_of(now, tz) - store_settings.get(session).hold_days)
     cutoff = end_of(held, tz)
-    on_hold = held_sales(session)
-    rows = [r for r in operations.due_to_mature(session, cutoff) if r[1] not in on_hold]
+    due = operations.due_to_mature(session, cutoff)
+    on_hold = held_sales(session, [sale_id for _p, sale_id, _net in due])
+    rows = [r for r in due if r[1] not in on_hold]
     for partner_id, sale_id, net in rows:
         operations.mature_commission(session, partner_id=partner_id, sale_id=sale_id,
                                      amount=net, at=now)
@@ -144,10 +145,13 @@ def mature(session: Session, *, now: datetime | None = None) -> int:
     return len(rows)
 
 
-def held_sales(session: Session) -> set[int]:
-    """Sales whose commission must not mature: held for review, or rejected on it
+def held_sales(session: Session, sale_ids: list[int]) -> set[int]:
+    """Which of the sales must not mature: held for review, or rejected on it
     (partners.self_referral)."""
+    if not sale_ids:
+        return set()
     return set(session.scalars(select(CommissionReview.sale_id).where(
+        CommissionReview.sale_id.in_(sale_ids),
         CommissionReview.status.in_(["under_review", "rejected"]))))
 
 

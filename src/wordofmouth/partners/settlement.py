@@ -31,7 +31,7 @@ from wordofmouth.partners.models import (
     SaleAttribution,
 )
 from wordofmouth.partners.service import get_partner
-from wordofmouth.sales.models import Sale, SaleKind
+from wordofmouth.sales.models import Sale, SaleKind, sale_number
 from wordofmouth.settings import service as store_settings
 
 # Where a movement of the partner's balance comes from, in the statement's order.
@@ -143,7 +143,7 @@ def _document(source_type: str, source_id: int, sale_id: int | None,
         return f"RET-{source_id:06d}"
     if sale_id is None:
         return ""
-    return f"{'INV' if sale_kind == SaleKind.INVOICE else 'R'}-{sale_id:06d}"
+    return sale_number(sale_kind or SaleKind.RECEIPT, sale_id)
 
 
 def _balance(session: Session, partner_id: int, before: datetime) -> dict[str, Decimal]:

@@ -37,6 +37,11 @@ class PaymentMethod(StrEnum):
     BONUS = "bonus"
 
 
+def sale_number(kind: str, sale_id: int) -> str:
+    """What people call a sale: R-000123 for a receipt, INV-000045 for an invoice."""
+    return f"{'INV' if kind == SaleKind.INVOICE else 'R'}-{sale_id:06d}"
+
+
 class Sale(Base):
     __tablename__ = "sales"
     __table_args__ = (
@@ -81,7 +86,7 @@ class Sale(Base):
 
     @property
     def number(self) -> str:
-        return f"{'INV' if self.kind == SaleKind.INVOICE else 'R'}-{self.id:06d}"
+        return sale_number(self.kind, self.id)
 
     @property
     def due(self) -> Decimal:
