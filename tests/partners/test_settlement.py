@@ -27,7 +27,7 @@ def test_every_source_of_the_partners_money_in_one_statement(db: Session) -> Non
     assert dict(s.by_source) == {
         "linked_customer": D("100.00"), "partner_code": D("50.00"), "invoice": D("200.00"),
         "storefront": D("0.00"), "milestone": D("25.00"), "reversal": D("-50.00"),
-        "rejected": D("0.00"), "adjustment": D("0.00")}
+        "rejected": D("0.00"), "set_off_refund": D("0.00"), "adjustment": D("0.00")}
     assert (s.opening, s.earned(), s.paid_from_balance, s.closing) == (
         D("0.00"), D("325.00"), D("120.00"), D("205.00"))
     assert s.reconciles

@@ -14,7 +14,10 @@ from wordofmouth.web.openapi import COMMON, answers_of, api_routes, statuses
 # Codes a route answers without raising them (so the reader cannot see them), and why.
 ANSWERED_BY_HAND = {
     # the refused payment is rolled back, the new prices are kept and committed, then 409
-    "POST /api/sales/{sale_id}/payments": {"sale_repriced"},
+    # a set-off is taken by the partners' payment handler, an extension the reader cannot
+    # follow: a receipt refuses it, an invoice its partner pays takes at most what is payable
+    "POST /api/sales/{sale_id}/payments": {"sale_repriced", "set_off_not_allowed"},
+    "POST /api/invoices/{sale_id}/pay": {"payout_above_payable", "set_off_not_allowed"},
 }
 
 

@@ -12,6 +12,7 @@ WORDS = {
     "returned": N_("returned"), "voided": N_("voided"), "receipt": N_("receipt"),
     "invoice": N_("invoice"), "cash": N_("cash"), "card": N_("card"),
     "bank": N_("bank transfer"), "bonus": N_("bonuses"),
+    "setoff": N_("set-off against the partner's commission"),
     # where a line's discount came from
     "club": N_("club discount"), "friend_code": N_("friend code"),
     "partner_code": N_("partner's promo code"), "partner_offer": N_("partner's special offer"),
@@ -38,6 +39,7 @@ WORDS = {
     "purchase_bonus": N_("bonus for a purchase"), "manual_bonus": N_("bonus by hand"),
     "commission": N_("commission"), "commission_matured": N_("commission payable"),
     "payout": N_("payout"), "one_time": N_("one-time payment"),
+    "setoff_refund": N_("set-off given back"),
     "milestone_reward": N_("milestone reward"), "sale": N_("sale"), "return": N_("return"),
     "void": N_("void"), "payment": N_("payment"), "maturity": N_("hold passed"),
     "card_bonus": N_("bonus for a purchase"),

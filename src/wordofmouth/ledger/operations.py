@@ -103,6 +103,25 @@ def pay_out_commission(session: Session, *, partner_id: int, payout_id: int, amo
     ), require_funds=not override)
 
 
+SET_OFF_REFUND = "setoff_refund"
+
+
+def give_back_set_off(session: Session, *, partner_id: int, sale_id: int, source_type: str,
+                      source_id: int, amount: Decimal,
+                      at: datetime | None = None) -> LedgerEntry | None:
+    """Commission set off against an invoice comes back to payable when the invoice is
+    returned (source "return") or voided unpaid (source "payment", the set-off payment): the
+    partner paid for goods they no longer take, so it no longer counts as paid to them."""
+    key = f"{source_type}:{source_id}:{SET_OFF_REFUND}"
+    post(session, Posting(
+        account_kind=PAID, owner_id=partner_id, amount=-amount, kind=SET_OFF_REFUND,
+        source_type=source_type, source_id=source_id, source_key=f"{key}:paid",
+        sale_id=sale_id), at=at)
+    return post(session, Posting(
+        account_kind=PAYABLE, owner_id=partner_id, amount=amount, kind=SET_OFF_REFUND,
+        source_type=source_type, source_id=source_id, source_key=key, sale_id=sale_id), at=at)
+
+
 def record_paid(session: Session, *, partner_id: int, payout_id: int, amount: Decimal,
                 kind: str) -> LedgerEntry | None:
     """Money handed to a partner, whatever it paid (commission, a one-time payment, cashed

@@ -54,6 +54,12 @@ class PayoutAbovePayable(DomainError):
     message = N_("The payout is more than the partner's payable balance.")
 
 
+class SetOffNotAllowed(InvalidInput):
+    code = "set_off_not_allowed"
+    message = N_("Only an invoice that its intermediary pays can be paid by setting off "
+               "commission.")
+
+
 class PayoutOverrideForbidden(Forbidden):
     code = "payout_override_forbidden"
     message = N_("Only an owner can pay more than is payable.")

@@ -1,5 +1,6 @@
 """Invoice profit: net revenue (after returns) − cost of goods kept − linked expenses (the
-one-time payments to partners linked to the invoice)."""
+one-time payments to partners linked to the invoice; commission set off against it is a
+payment of the invoice, not an expense)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,8 @@ def profits(session: Session, sale_ids: Iterable[int]) -> dict[int, Profit]:
             .where(SaleLine.sale_id.in_(ids))):
         cost[sale_id] = cost.get(sale_id, ZERO) + (qty - returned) * unit_cost
     expenses = dict(session.execute(select(Payout.invoice_id, func.sum(Payout.amount))
-                                    .where(Payout.invoice_id.in_(ids))
+                                    .where(Payout.invoice_id.in_(ids),
+                                           Payout.kind == "one_time")
                                     .group_by(Payout.invoice_id)).all())
     return {i: Profit(revenue.get(i, ZERO), round_money(cost.get(i, ZERO)),
                       expenses.get(i) or ZERO) for i in ids if i in revenue}

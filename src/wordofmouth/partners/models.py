@@ -134,6 +134,9 @@ class SaleAttribution(Base):
     reason: Mapped[str] = mapped_column(String(30))
     code: Mapped[str] = mapped_column(String(32), default="")
     commission: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    # An invoice through an intermediary that the intermediary pays (not the customer): it
+    # may be paid by setting off the partner's payable commission.
+    partner_pays: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class CommissionLine(Base):

@@ -30,6 +30,7 @@ from wordofmouth.sales import service as sales
 from wordofmouth.sales.models import SaleKind, SaleStatus
 
 METHODS = {"cash": "cash", "bank_transfer": "bank transfer"}
+SET_OFF = "setoff"  # commission set off against an invoice the partner pays
 
 
 def _payout(session: Session, partner_id: int, *, amount: Decimal, method: str, kind: str,
@@ -38,7 +39,7 @@ def _payout(session: Session, partner_id: int, *, amount: Decimal, method: str, 
     get_partner(session, partner_id)
     if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
         raise InvalidInput(gettext("A payout is a positive amount with at most two decimals."))
-    if method not in METHODS:
+    if method not in METHODS and not (method == SET_OFF and invoice_id is not None):
         raise InvalidInput(gettext("Pay out in cash or by bank transfer."))
     payout = Payout(partner_id=partner_id, amount=amount, method=method, kind=kind,
                     actor=actor, invoice_id=invoice_id, note=note.strip()[:300],
@@ -74,6 +75,27 @@ def pay_out(session: Session, partner_id: int, *, amount: Decimal, method: str, 
     except InsufficientBonus as exc:
         raise PayoutAbovePayable(
             gettext("Only {0} is payable; an owner can pay more with a reason.")
+            .format(ledger.balance(session, PAYABLE, partner_id))) from exc
+    _paid(session, payout)
+    reward_contacts.leave_contacts(session, payout)
+    return payout
+
+
+def set_off(session: Session, partner_id: int, *, invoice_id: int, invoice_number: str,
+            amount: Decimal, actor: str) -> Payout:
+    """Pay part of an invoice the partner owes with their payable commission: a commission
+    payout by set-off, linked to the invoice. Never more than is payable (one conditional
+    update), and no override: an owner who wants to give more credit pays it out first."""
+    try:
+        with session.begin_nested():
+            payout = _payout(session, partner_id, amount=amount, method=SET_OFF,
+                             kind="commission", actor=actor, invoice_id=invoice_id,
+                             note=invoice_number)
+            operations.pay_out_commission(session, partner_id=partner_id, payout_id=payout.id,
+                                          amount=amount, override=False)
+    except InsufficientBonus as exc:
+        raise PayoutAbovePayable(
+            gettext("Only {0} of the partner's commission is payable: set off at most that.")
             .format(ledger.balance(session, PAYABLE, partner_id))) from exc
     _paid(session, payout)
     reward_contacts.leave_contacts(session, payout)
@@ -157,5 +179,6 @@ def payouts_of(session: Session, partner_id: int, *, limit: int = 100) -> list[P
 
 
 def expenses_of(session: Session, invoice_id: int) -> list[Payout]:
-    return list(session.scalars(select(Payout).where(Payout.invoice_id == invoice_id)
+    return list(session.scalars(select(Payout).where(Payout.invoice_id == invoice_id,
+                                                     Payout.kind == "one_time")
                                 .order_by(Payout.id)))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from wordofmouth import i18n
 from wordofmouth.customers import contacts
 from wordofmouth.ledger.models import LedgerAccount, LedgerEntry
+from wordofmouth.ledger.operations import SET_OFF_REFUND
 from wordofmouth.money import ZERO
 from wordofmouth.partners.commission import PAYABLE
 from wordofmouth.partners.models import Partner, Payout
@@ -31,11 +32,17 @@ def paid_per_customer(session: Session, payout: Payout) -> dict[int, Decimal]:
         select(func.sum(LedgerEntry.amount)).where(
             LedgerEntry.account_id == account, LedgerEntry.kind == "payout",
             LedgerEntry.source_type == "payout", LedgerEntry.source_id < payout.id)) or ZERO)
+    # a set-off given back (its invoice returned or voided) is paid again by a later payout
+    paid_before -= session.scalar(
+        select(func.sum(LedgerEntry.amount)).where(
+            LedgerEntry.account_id == account, LedgerEntry.kind == SET_OFF_REFUND,
+            LedgerEntry.created_at <= payout.at)) or ZERO
     credits = session.execute(
         select(LedgerEntry.sale_id, Sale.customer_id, func.sum(LedgerEntry.amount),
                func.min(LedgerEntry.id).label("first"))
         .join(Sale, Sale.id == LedgerEntry.sale_id)
-        .where(LedgerEntry.account_id == account, LedgerEntry.sale_id.is_not(None))
+        .where(LedgerEntry.account_id == account, LedgerEntry.sale_id.is_not(None),
+               LedgerEntry.kind != SET_OFF_REFUND)
         .group_by(LedgerEntry.sale_id, Sale.customer_id)
         .order_by("first"))
     lo, hi = paid_before, paid_before + payout.amount

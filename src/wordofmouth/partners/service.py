@@ -160,9 +160,11 @@ def link(session: Session, customer_id: int, partner_id: int, *, employee_id: in
 
 
 def set_intermediary(session: Session, sale_id: int, partner_id: int, *,
-                     employee_id: int | None = None) -> None:
+                     employee_id: int | None = None, partner_pays: bool = False) -> None:
     """An invoice "to the customer through an intermediary": that partner earns the
-    commission of this invoice when it is paid, whoever the customer is linked to."""
+    commission of this invoice when it is paid, whoever the customer is linked to.
+    `partner_pays`: the intermediary pays for the goods, not the customer (and may pay by
+    setting off their payable commission)."""
     sale = sales.get_sale(session, sale_id)
     sales.require_open(sale)
     partner = get_partner(session, partner_id)
@@ -170,6 +172,7 @@ def set_intermediary(session: Session, sale_id: int, partner_id: int, *,
         raise PartnerInactive(gettext("{0} is not active.").format(partner.name))
     row = session.get(SaleAttribution, sale.id) or SaleAttribution(sale_id=sale.id)
     row.partner_id, row.reason = partner.id, "invoice_intermediary"
+    row.partner_pays = partner_pays
     row.employee_id = employee_of(session, partner.id, employee_id)
     session.add(row)
     session.flush()

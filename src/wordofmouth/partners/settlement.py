@@ -19,6 +19,7 @@ from wordofmouth.calendar import bounds
 from wordofmouth.customers.models import Customer
 from wordofmouth.i18n import N_, gettext
 from wordofmouth.ledger.models import LedgerAccount, LedgerEntry
+from wordofmouth.ledger.operations import SET_OFF_REFUND
 from wordofmouth.money import ZERO
 from wordofmouth.partners import rules
 from wordofmouth.partners.commission import PAYABLE, PENDING, STEP
@@ -30,6 +31,7 @@ from wordofmouth.partners.models import (
     Payout,
     SaleAttribution,
 )
+from wordofmouth.partners.payouts import SET_OFF
 from wordofmouth.partners.service import get_partner
 from wordofmouth.sales.models import Sale, SaleKind, sale_number
 from wordofmouth.settings import service as store_settings
@@ -43,13 +45,18 @@ SOURCES = {
     "milestone": N_("Milestone rewards"),
     "reversal": N_("Reversals from returns and refunds"),
     "rejected": N_("Rejected on review (self-referral)"),
+    "set_off_refund": N_("Set-off given back (invoices returned or voided)"),
     "adjustment": N_("Other adjustments"),
 }
 PAID = {
     "commission": N_("Commission paid out"),
+    "set_off": N_("Commission set off against invoices"),
     "one_time": N_("One-time payments"),
     "bonus_cash_out": N_("Bonuses cashed out"),
 }
+
+
+FROM_BALANCE = {"commission", "set_off"}
 
 
 @dataclass(frozen=True)
@@ -103,9 +110,10 @@ class Statement:
 
     @property
     def paid_from_balance(self) -> Decimal:
-        """Commission payouts leave the balance; one-time payments and cashed-out bonuses
-        are paid besides it (a one-time payment is earned and paid at once)."""
-        return self.paid("commission")
+        """Commission payouts and set-offs leave the balance; one-time payments and
+        cashed-out bonuses are paid besides it (a one-time payment is earned and paid at
+        once)."""
+        return sum((p.amount for p in self.payouts if p.kind in FROM_BALANCE), ZERO)
 
     @property
     def reconciles(self) -> bool:
@@ -128,6 +136,8 @@ def _source(kind: str, reason: str | None, channel: str | None, sale_kind: str |
         return "reversal"
     if kind == "commission_rejected":
         return "rejected"
+    if kind == SET_OFF_REFUND:
+        return "set_off_refund"
     if kind != STEP:
         return "adjustment"
     if channel == "storefront":
@@ -197,7 +207,8 @@ def statement(session: Session, partner_id: int, start: date, end: date, *,
     for p in session.scalars(select(Payout).where(Payout.partner_id == partner_id,
                                                   Payout.at >= lo, Payout.at < hi)
                              .order_by(Payout.at, Payout.id)):
-        out.payouts.append(Paid(at=p.at, kind=p.kind, number=f"#{p.id}", method=p.method,
+        kind = "set_off" if p.method == SET_OFF else p.kind
+        out.payouts.append(Paid(at=p.at, kind=kind, number=f"#{p.id}", method=p.method,
                                 amount=p.amount, note=p.note))
     return out
 
@@ -212,5 +223,5 @@ def cells(s: Statement) -> Iterator[list[object]]:
         yield [m.at, gettext(SOURCES[m.source]), m.document, m.customer, m.employee, m.base,
                m.amount]
     for p in s.payouts:
-        outflow = -p.amount if p.kind == "commission" else p.amount
+        outflow = -p.amount if p.kind in FROM_BALANCE else p.amount
         yield [p.at, gettext(PAID.get(p.kind, p.kind)), p.number, "", "", ZERO, outflow]

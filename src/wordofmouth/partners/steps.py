@@ -19,6 +19,7 @@ from wordofmouth.partners import (
     offers,
     rules,
     self_referral,
+    set_off,
 )
 from wordofmouth.partners import service as partners
 from wordofmouth.partners.errors import PartnerCodeNotUsable, PartnerInactive
@@ -140,3 +141,4 @@ def install() -> None:
     EXTENSIONS.add_discount_provider(offers.PartnerOfferDiscount())
     EXTENSIONS.add_accrual_step(PartnerCommission())
     EXTENSIONS.add_code_handler(PartnerCodeHandler())
+    set_off.install()

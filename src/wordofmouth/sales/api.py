@@ -6,8 +6,9 @@ from sqlalchemy.orm import Session
 from starlette.responses import JSONResponse, Response
 
 from wordofmouth.auth.permissions import Principal
-from wordofmouth.errors import Forbidden
+from wordofmouth.errors import Forbidden, InvalidInput
 from wordofmouth.i18n import gettext
+from wordofmouth.partners import service as partners
 from wordofmouth.sales import payments, returns, service
 from wordofmouth.sales.errors import SaleRepriced
 from wordofmouth.sales.models import PaymentMethod, SaleKind
@@ -96,7 +97,7 @@ def get_sale(sale_id: int, db: DB, _: Reader) -> SaleOut:
 @answers(
     "amount_out_of_bounds", "bonus_needs_customer", "bonus_share_exceeded", "empty_sale",
     "idempotency_key_reused", "insufficient_bonus", "payment_exceeds_due", "sale_already_paid",
-    "sale_not_found", "sale_not_open", "sale_repriced"
+    "sale_not_found", "sale_not_open", "sale_repriced", "set_off_not_allowed"
 )
 def add_payments(sale_id: int, body: PaymentsIn, request: Request, db: DB,
                  principal: Writer) -> Response:
@@ -136,21 +137,33 @@ def create_return(sale_id: int, body: ReturnIn, request: Request, db: DB,
 
 
 @router.post("/invoices", response_model=SaleOut, status_code=201)
-@answers(*CREATING)
+@answers(*CREATING, "employee_not_found", "employee_of_another_partner", "partner_inactive",
+         "partner_not_found", "sale_not_found")
 def issue_invoice(body: InvoiceIn, request: Request, db: DB, principal: Writer) -> Response:
     """Issue an invoice now; it is paid later with /invoices/{id}/pay."""
     draft = service.SaleDraft(lines=_lines(body.lines), customer_id=body.customer_id,
                               kind=SaleKind.INVOICE, due_date=body.due_date, note=body.note,
                               created_at=_document_date(principal, body.document_date))
-    return idempotent(request, db, principal, body,
-                      lambda: _create(db, principal, draft, []), 201)
+
+    def issue() -> SaleOut:
+        if body.paid_by == "intermediary" and body.intermediary_id is None:
+            raise InvalidInput(gettext("Name the intermediary who pays the invoice."))
+        out = _create(db, principal, draft, [])
+        if body.intermediary_id is not None:
+            partners.set_intermediary(db, out.id, body.intermediary_id,
+                                      employee_id=body.intermediary_employee_id,
+                                      partner_pays=body.paid_by == "intermediary")
+        return out
+
+    return idempotent(request, db, principal, body, issue, 201)
 
 
 @router.post("/invoices/{sale_id}/pay", response_model=SaleOut)
 @answers(
     "amount_out_of_bounds", "bonus_needs_customer", "bonus_share_exceeded", "empty_sale",
     "idempotency_key_reused", "insufficient_bonus", "invoice_not_found", "payment_exceeds_due",
-    "sale_already_paid", "sale_not_found", "sale_not_open", "sale_repriced"
+    "payout_above_payable", "sale_already_paid", "sale_not_found", "sale_not_open",
+    "sale_repriced", "set_off_not_allowed"
 )
 def pay_invoice(sale_id: int, body: PaymentsIn, request: Request, db: DB,
                 principal: Writer) -> Response:

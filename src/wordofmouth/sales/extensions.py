@@ -4,18 +4,21 @@
 - Accrual steps run, in order, when a sale becomes paid, and reverse on a return
   (in reverse order); each may also release what it held when an open sale is voided.
 - Code handlers take scanned codes that are neither products nor cards (promo codes).
+- Payment handlers take the payment methods another capability settles (a set-off of a
+  partner's commission) and give the money back on a return or a void.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from wordofmouth.sales.models import Sale, SaleReturn
+    from wordofmouth.sales.models import Payment, Sale, SaleReturn
     from wordofmouth.sales.rules import DiscountCandidate
 
 
@@ -46,11 +49,26 @@ class CodeHandler(Protocol):
         ...
 
 
+class PaymentHandler(Protocol):
+    method: str
+
+    def take(self, session: Session, sale: Sale, payment: Payment) -> None:
+        """Settle the payment (flushed, so it has its id) or refuse it with a DomainError."""
+        ...
+
+    def give_back(self, session: Session, sale: Sale, amount: Decimal, *, source_type: str,
+                  source_id: int, at: datetime | None = None) -> None:
+        """Return `amount` of what this method paid: a return (source "return") or a void
+        (source "payment")."""
+        ...
+
+
 @dataclass
 class Extensions:
     discount_providers: list[DiscountProvider] = field(default_factory=list)
     accrual_steps: list[AccrualStep] = field(default_factory=list)
     code_handlers: dict[str, CodeHandler] = field(default_factory=dict)
+    payment_handlers: dict[str, PaymentHandler] = field(default_factory=dict)
 
     def add_discount_provider(self, provider: DiscountProvider) -> None:
         if all(p.name != provider.name for p in self.discount_providers):
@@ -62,6 +80,9 @@ class Extensions:
 
     def add_code_handler(self, handler: CodeHandler) -> None:
         self.code_handlers[handler.kind] = handler
+
+    def add_payment_handler(self, handler: PaymentHandler) -> None:
+        self.payment_handlers[handler.method] = handler
 
 
 EXTENSIONS = Extensions()

@@ -35,6 +35,7 @@ class PaymentMethod(StrEnum):
     CARD = "card"
     BANK = "bank"
     BONUS = "bonus"
+    SETOFF = "setoff"  # an invoice the intermediary pays, against their due commission
 
 
 def sale_number(kind: str, sale_id: int) -> str:
@@ -145,6 +146,7 @@ class SaleReturn(Base):
     refund_card: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     refund_bank: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     refund_bonus: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    refund_setoff: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
 
     sale: Mapped[Sale] = relationship(back_populates="returns")
     lines: Mapped[list[ReturnLine]] = relationship(cascade="all, delete-orphan")

@@ -13,7 +13,7 @@ from wordofmouth.customers import service as customers
 from wordofmouth.errors import InvalidInput
 from wordofmouth.i18n import gettext
 from wordofmouth.partners import invoices as invoices_profit
-from wordofmouth.partners import payouts
+from wordofmouth.partners import payouts, set_off
 from wordofmouth.partners import service as partners
 from wordofmouth.sales import payments, returns, service
 from wordofmouth.sales.models import PaymentMethod, SaleKind
@@ -50,8 +50,10 @@ def receipt(sale_id: int, request: Request, db: DB, me: Reader) -> Response:
     customer = customers.get_customer(db, sale.customer_id) if sale.customer_id else None
     invoice = sale.kind == SaleKind.INVOICE and me.can("analysis")
     intermediaries = partners.partners(db) if invoice else []
+    parties = set_off.parties(db, sale)
+    methods = [m for m in PaymentMethod if m != PaymentMethod.SETOFF or parties.partner_pays]
     return render(request, "sales/receipt.html", me, sale=sale, customer=customer,
-                  returnable=returns.returnable(sale), methods=list(PaymentMethod),
+                  returnable=returns.returnable(sale), methods=methods, parties=parties,
                   profit=invoices_profit.profit(db, sale.id) if invoice else None,
                   expenses=payouts.expenses_of(db, sale.id) if invoice else [],
                   partners=intermediaries,
@@ -121,7 +123,10 @@ def issue_invoice(db: DB, me: Writer, form: Form) -> Response:
     sale = service.create_sale(db, draft, actor=me.label, channel="office")
     intermediary = forms.optional_int(form, "intermediary_id")
     if intermediary is not None:
-        partners.set_intermediary(db, sale.id, intermediary)
+        partners.set_intermediary(db, sale.id, intermediary,
+                                  partner_pays=forms.text(form, "payer") == "intermediary")
+    elif forms.text(form, "payer") == "intermediary":
+        raise InvalidInput(gettext("Choose the intermediary who pays the invoice."))
     return redirect(f"/sales/{sale.id}", gettext("Invoice {0} issued for {1}.")
                                          .format(sale.number, sale.net_total))
 
@@ -133,5 +138,5 @@ def pay_invoice(sale_id: int, db: DB, me: Writer, form: Form) -> Response:
         raise InvalidInput(gettext("Unknown payment method '{0}'.").format(method))
     sale = payments.pay_invoice(db, sale_id, [payments.PaymentDraft(
         PaymentMethod(method), forms.money(form, "amount", "Amount"))])
-    return redirect(f"/sales/{sale_id}", f"{sale.number}: {sale.due} still due."
-                    if sale.due else f"{sale.number} is paid.")
+    return redirect(f"/sales/{sale_id}", gettext("{0}: {1} still due.").format(
+        sale.number, sale.due) if sale.due else gettext("{0} is paid.").format(sale.number))

@@ -42,8 +42,9 @@ from wordofmouth.sales.service import counts_at, get_sale, recompute, require_op
 from wordofmouth.settings import service as store_settings
 
 # Bonuses first (they have a cap), then card and bank, cash last (cash may give change).
-_ORDER = {PaymentMethod.BONUS: 0, PaymentMethod.CARD: 1, PaymentMethod.BANK: 2,
-          PaymentMethod.CASH: 3}
+_ORDER = {PaymentMethod.BONUS: 0, PaymentMethod.SETOFF: 1, PaymentMethod.CARD: 1,
+          PaymentMethod.BANK: 2, PaymentMethod.CASH: 3}
+_OWN = {PaymentMethod.CASH, PaymentMethod.CARD, PaymentMethod.BANK, PaymentMethod.BONUS}
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,9 @@ def _apply(session: Session, sale: Sale, draft: PaymentDraft, share: Decimal,
         raise PaymentExceedsDue(gettext("{0} has nothing left to pay.").format(sale.number))
     if draft.method == PaymentMethod.BONUS:
         _check_bonus_limit(session, sale, applied, share)
+    handler = EXTENSIONS.payment_handlers.get(draft.method)
+    if draft.method not in _OWN and handler is None:
+        raise InvalidInput(gettext("Payment by {0} is not taken here.").format(draft.method))
     payment = Payment(method=draft.method, amount=applied, tendered=draft.amount, created_at=at)
     sale.payments.append(payment)
     if draft.method == PaymentMethod.BONUS:
@@ -121,6 +125,9 @@ def _apply(session: Session, sale: Sale, draft: PaymentDraft, share: Decimal,
         # bonus at once: the balance read by the limit check is only for the message.
         operations.spend_bonus(session, customer_id=sale.customer_id, payment_id=payment.id,
                                sale_id=sale.id, amount=payment.amount, at=at)
+    elif handler is not None:
+        session.flush()
+        handler.take(session, sale, payment)
     sale.paid_total += applied
 
 
@@ -155,12 +162,17 @@ def complete(session: Session, sale: Sale, *, paid_at: datetime | None = None) -
 
 
 def refund_payments_of_void(session: Session, sale: Sale) -> None:
-    """A voided sale gives back bonuses already spent on it."""
+    """A voided sale gives back bonuses already spent on it (and what another capability's
+    payment method took)."""
     for payment in sale.payments:
+        handler = EXTENSIONS.payment_handlers.get(payment.method)
         if payment.method == PaymentMethod.BONUS and sale.customer_id is not None:
             operations.refund_bonus_of_void(session, customer_id=sale.customer_id,
                                             sale_id=sale.id, payment_id=payment.id,
                                             amount=payment.amount)
+        elif handler is not None:
+            handler.give_back(session, sale, payment.amount, source_type="payment",
+                              source_id=payment.id)
 
 
 def void_sale(session: Session, sale_id: int, *, actor: str) -> Sale:

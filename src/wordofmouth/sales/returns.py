@@ -81,8 +81,12 @@ def return_items(session: Session, sale_id: int, items: list[ReturnItem], *, act
     ret.net_amount = returned_now
     ret.refund_cash, ret.refund_card = refund["cash"], refund["card"]
     ret.refund_bank, ret.refund_bonus = refund["bank"], refund["bonus"]
+    ret.refund_setoff = refund["setoff"]
     session.add(ret)
     session.flush()
+    if ret.refund_setoff:
+        EXTENSIONS.payment_handlers[PaymentMethod.SETOFF].give_back(
+            session, sale, ret.refund_setoff, source_type="return", source_id=ret.id, at=at)
     if ret.refund_bonus and sale.customer_id is not None:
         operations.refund_bonus_of_return(session, customer_id=sale.customer_id,
                                           return_id=ret.id, sale_id=sale.id,

@@ -27,7 +27,9 @@ class LineIn(Strict):
 
 
 class PaymentIn(Strict):
-    method: Literal["cash", "card", "bank", "bonus"]
+    method: Literal["cash", "card", "bank", "bonus", "setoff"] = Field(
+        description="setoff: an invoice its intermediary pays, against their payable "
+                    "commission")
     amount: PositiveMoney
 
 
@@ -48,6 +50,13 @@ class InvoiceIn(Strict):
     due_date: date | None = None
     note: str = Field(default="", max_length=300)
     document_date: datetime | None = None
+    intermediary_id: int | None = Field(
+        default=None, description="To the customer through this partner, who earns its "
+                                  "commission")
+    intermediary_employee_id: int | None = None
+    paid_by: Literal["customer", "intermediary"] = Field(
+        default="customer", description="intermediary: the partner pays for the goods and "
+                                        "may pay by setting off their commission")
 
 
 class PaymentsIn(Strict):
@@ -129,6 +138,7 @@ class ReturnOut(Out):
     refund_card: Decimal
     refund_bank: Decimal
     refund_bonus: Decimal
+    refund_setoff: Decimal
     lines: list[ReturnLineOut]
 
     @classmethod
