@@ -58,48 +58,47 @@ def _paid(session: Session, payout: Payout) -> None:
                  override=payout.override_reason)
 
 
-def pay_out(session: Session, partner_id: int, *, amount: Decimal, method: str, actor: str,
-            may_override: bool = False, override_reason: str = "") -> Payout:
-    """Pay commission. It cannot exceed what is payable — one conditional update, so two
-    payouts at once cannot both take the same money — unless an owner overrides it with a
-    reason (`may_override`: the payout_override permission, decided by the caller)."""
+def _commission(session: Session, partner_id: int, *, amount: Decimal, method: str,
+                actor: str, refused: str, override_reason: str = "",
+                invoice_id: int | None = None, note: str = "") -> Payout:
+    """A commission payout: out of payable in one conditional update (so two at once cannot
+    both take the same money) unless overridden; `refused` says how much is payable."""
     override = bool(override_reason.strip())
-    if override and not may_override:
-        raise PayoutOverrideForbidden()
     try:
         with session.begin_nested():  # a refused payout leaves no row behind
             payout = _payout(session, partner_id, amount=amount, method=method,
-                             kind="commission", actor=actor, override_reason=override_reason)
+                             kind="commission", actor=actor, override_reason=override_reason,
+                             invoice_id=invoice_id, note=note)
             operations.pay_out_commission(session, partner_id=partner_id, payout_id=payout.id,
                                           amount=amount, override=override)
     except InsufficientBonus as exc:
-        raise PayoutAbovePayable(
-            gettext("Only {0} is payable; an owner can pay more with a reason.")
-            .format(ledger.balance(session, PAYABLE, partner_id))) from exc
+        raise PayoutAbovePayable(refused.format(
+            ledger.balance(session, PAYABLE, partner_id))) from exc
     _paid(session, payout)
     reward_contacts.leave_contacts(session, payout)
     return payout
+
+
+def pay_out(session: Session, partner_id: int, *, amount: Decimal, method: str, actor: str,
+            may_override: bool = False, override_reason: str = "") -> Payout:
+    """Pay commission. It cannot exceed what is payable unless an owner overrides it with a
+    reason (`may_override`: the payout_override permission, decided by the caller)."""
+    if override_reason.strip() and not may_override:
+        raise PayoutOverrideForbidden()
+    return _commission(session, partner_id, amount=amount, method=method, actor=actor,
+                       override_reason=override_reason, refused=gettext(
+                           "Only {0} is payable; an owner can pay more with a reason."))
 
 
 def set_off(session: Session, partner_id: int, *, invoice_id: int, invoice_number: str,
             amount: Decimal, actor: str) -> Payout:
     """Pay part of an invoice the partner owes with their payable commission: a commission
-    payout by set-off, linked to the invoice. Never more than is payable (one conditional
-    update), and no override: an owner who wants to give more credit pays it out first."""
-    try:
-        with session.begin_nested():
-            payout = _payout(session, partner_id, amount=amount, method=SET_OFF,
-                             kind="commission", actor=actor, invoice_id=invoice_id,
-                             note=invoice_number)
-            operations.pay_out_commission(session, partner_id=partner_id, payout_id=payout.id,
-                                          amount=amount, override=False)
-    except InsufficientBonus as exc:
-        raise PayoutAbovePayable(
-            gettext("Only {0} of the partner's commission is payable: set off at most that.")
-            .format(ledger.balance(session, PAYABLE, partner_id))) from exc
-    _paid(session, payout)
-    reward_contacts.leave_contacts(session, payout)
-    return payout
+    payout by set-off, linked to the invoice. Never more than is payable, and no override:
+    an owner who wants to give more credit pays it out first."""
+    return _commission(session, partner_id, amount=amount, method=SET_OFF, actor=actor,
+                       invoice_id=invoice_id, note=invoice_number, refused=gettext(
+                           "Only {0} of the partner's commission is payable: set off at "
+                           "most that."))
 
 
 def pay_one_time(session: Session, partner_id: int, *, invoice_id: int, amount: Decimal,
