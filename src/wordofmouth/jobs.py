@@ -1,7 +1,8 @@
 """The server's background jobs. At start-up and then every few minutes: the daily club
 review if today has not been reviewed (several workers may try; the review's claim on the
 day lets one do it), and the maturing of partner commission whose hold has passed (each
-sale matures once: its movements' source keys are unique)."""
+sale matures once: its movements' source keys are unique), and the monthly statements of
+the partners who asked for them (one letter per partner per month)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import logging
 import threading
 
 from wordofmouth import db as database
+from wordofmouth.calendar import today_date
 from wordofmouth.club import service
 from wordofmouth.errors import DomainError
 from wordofmouth.partners import commission
@@ -43,6 +45,19 @@ def mature_commission() -> None:
         log.exception("commission maturing failed")
 
 
+def send_statements_if_due() -> None:
+    from wordofmouth.storefront import statement_mail
+
+    try:
+        with database.transaction() as session:
+            start, end = statement_mail.month_before(today_date(store_settings.zone(session)))
+        _mailing, added = statement_mail.queue_month(start, end, actor="scheduler")
+        if added:
+            log.info("statements of %s to %s queued for %s partners", start, end, added)
+    except Exception:  # the server keeps serving; the next check tries again
+        log.exception("queueing the monthly statements failed")
+
+
 class Scheduler:
     def __init__(self) -> None:
         self._stop = threading.Event()
@@ -59,4 +74,5 @@ class Scheduler:
         while not self._stop.is_set():
             review_if_due()
             mature_commission()
+            send_statements_if_due()
             self._stop.wait(CHECK_EVERY_SECONDS)

@@ -162,7 +162,8 @@ def _seed_partners(session: Session, people: list[Customer], rng: random.Random,
                                   password=password, actor="demo", partner_id=salon.id)
     auth.set_language(session, salon_user.id, "uk")
     blogger = partners.create_partner(session, actor="demo", name="Блогерка Софія",
-                                      kind="blogger", email="sofiia@example.com")
+                                      kind="blogger", email="sofiia@example.com",
+                                      statement_by_email=True)
     gym = partners.create_partner(session, actor="demo", name="Спортклуб «Олімп»",
                                   kind="company")
     commission.set_terms(session, salon.id, default_rate=Decimal("5"), months=None,

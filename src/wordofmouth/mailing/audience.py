@@ -108,11 +108,13 @@ def _values(ids: Sequence[int], found: dict[int, Customer],
 
 def messages(session: Session, mailing_id: int, *, status: str | None = None,
              limit: int = 100, offset: int = 0) -> list[tuple[Message, str]]:
-    """A mailing's messages with their customers' names, for its page."""
-    stmt = (select(Message, Customer.first_name + " " + Customer.last_name)
-            .join(Customer, Customer.id == Message.customer_id)
+    """A mailing's messages with the names of whom they go to (a customer or a partner),
+    for its page."""
+    stmt = (select(Message, Customer.first_name + " " + Customer.last_name, Partner.name)
+            .outerjoin(Customer, Customer.id == Message.customer_id)
+            .outerjoin(Partner, Partner.id == Message.partner_id)
             .where(Message.mailing_id == mailing_id).order_by(Message.id)
             .limit(limit).offset(offset))
     if status:
         stmt = stmt.where(Message.status == status)
-    return [(m, name) for m, name in session.execute(stmt)]
+    return [(m, customer or partner or "") for m, customer, partner in session.execute(stmt)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wordofmouth.db import Base, UTCDateTime, utcnow
@@ -43,15 +43,20 @@ class Mailing(Base):
 
 
 class Message(Base):
+    """One letter of a mailing: to a customer (with the unsubscribe link), or to a partner
+    (their monthly statement, with its PDF attached)."""
+
     __tablename__ = "mailing_messages"
     __table_args__ = (
         UniqueConstraint("mailing_id", "customer_id"),
+        UniqueConstraint("mailing_id", "partner_id"),
         Index("ix_mailing_messages_due", "status", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     mailing_id: Mapped[int] = mapped_column(ForeignKey("mailings.id"))
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
     channel: Mapped[str] = mapped_column(String(12))  # the channel it goes (or went) by
     address: Mapped[str] = mapped_column(String(254), default="")  # e-mail or E.164 phone
     fallback_address: Mapped[str] = mapped_column(String(32), default="")  # SMS after Viber
@@ -65,6 +70,8 @@ class Message(Base):
     answer: Mapped[str] = mapped_column(String(500), default="")  # the provider's, or why
     provider_id: Mapped[str] = mapped_column(String(120), default="")
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attachment_name: Mapped[str] = mapped_column(String(160), default="")
+    attachment: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)  # a PDF
 
 
 class OptOut(Base):

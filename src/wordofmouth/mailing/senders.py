@@ -27,6 +27,13 @@ POLICY = email.policy.SMTP.clone(max_line_length=998)
 
 
 @dataclass(frozen=True)
+class Attachment:
+    filename: str
+    data: bytes
+    mime: str = "application/pdf"
+
+
+@dataclass(frozen=True)
 class Outgoing:
     id: int
     channel: str
@@ -34,6 +41,7 @@ class Outgoing:
     subject: str
     body: str
     headers: dict[str, str] = field(default_factory=dict)
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,10 @@ class LogSender:
     def send(self, message: Outgoing) -> Result:
         line = json.dumps({"id": message.id, "channel": message.channel, "to": message.address,
                            "subject": message.subject, "body": message.body,
-                           "headers": message.headers}, ensure_ascii=False)
+                           "headers": message.headers,
+                           "attachments": [{"filename": a.filename, "bytes": len(a.data)}
+                                           for a in message.attachments]},
+                          ensure_ascii=False)
         with self._lock, self.path.open("a", encoding="utf-8") as out:
             out.write(line + "\n")
         return Result.sent(f"written to {self.path.name}", f"log-{message.id}")
@@ -112,6 +123,10 @@ class SmtpSender:
         for name, value in message.headers.items():
             mail[name] = value
         mail.set_content(message.body)
+        for a in message.attachments:
+            maintype, subtype = a.mime.split("/", 1)
+            mail.add_attachment(a.data, maintype=maintype, subtype=subtype,
+                                filename=a.filename)
         return mail
 
     def send(self, message: Outgoing) -> Result:

@@ -4,6 +4,7 @@ failed messages, preview and test-send a template, and the unsubscribe link."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -117,6 +118,64 @@ def create(session: Session, *, channel: str, subject: str, body: str,
     audit.record(session, actor=actor, action="mailing.create", target_type="mailing",
                  target_id=mailing.id, channel=channel, customers=len(ids))
     return mailing
+
+
+@dataclass(frozen=True)
+class Letter:
+    """An e-mail to a partner (not a customer: no consent, no unsubscribe link — the partner
+    setting that asked for it stops it), maybe with a file attached."""
+
+    partner_id: int
+    address: str
+    subject: str
+    body: str
+    attachment_name: str = ""
+    attachment: bytes | None = None
+
+
+def letters_mailing(session: Session, *, name: str, subject: str, audience_note: str,
+                    actor: str, client_key: str) -> Mailing:
+    """The e-mail mailing known by `client_key`, created if there is none yet, and locked
+    (FOR UPDATE) so that letters are added to it by one transaction at a time."""
+    found = session.scalar(select(Mailing).where(Mailing.client_key == client_key)
+                           .with_for_update())
+    if found is not None:
+        return found
+    mailing = Mailing(name=name[:160], channel=Channel.EMAIL, subject=subject[:200], body="",
+                      audience=audience_note[:500], created_by=actor, client_key=client_key)
+    session.add(mailing)
+    session.flush()
+    audit.record(session, actor=actor, action="mailing.create", target_type="mailing",
+                 target_id=mailing.id, channel=Channel.EMAIL, partners=True)
+    return mailing
+
+
+def partners_in(session: Session, mailing_id: int) -> set[int]:
+    return {p for p in session.scalars(select(Message.partner_id).where(
+        Message.mailing_id == mailing_id)) if p is not None}
+
+
+def add_letters(session: Session, mailing: Mailing, letters: Iterable[Letter]) -> int:
+    """Queue one message per letter whose partner the mailing has no message for yet (or
+    skip it with the reason: no valid e-mail address). Returns how many were added."""
+    have = partners_in(session, mailing.id)
+    added = 0
+    for letter in letters:
+        if letter.partner_id in have:
+            continue
+        address = rules.email_address(letter.address)
+        session.add(Message(
+            mailing_id=mailing.id, partner_id=letter.partner_id, channel=Channel.EMAIL,
+            address=address or letter.address[:254], subject=letter.subject[:200],
+            body=letter.body, attachment_name=letter.attachment_name[:160],
+            attachment=letter.attachment,
+            status=MessageStatus.QUEUED if address else MessageStatus.SKIPPED,
+            answer="" if address else "no valid e-mail address", attempts=0,
+            next_attempt_at=utcnow()))
+        have.add(letter.partner_id)
+        added += 1
+    session.flush()
+    return added
 
 
 def get(session: Session, mailing_id: int) -> Mailing:

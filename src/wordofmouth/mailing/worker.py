@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import or_, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from wordofmouth import db as database
 from wordofmouth.config import get_settings
@@ -75,7 +75,8 @@ def claim(session: Session, *, batch: int, now: datetime) -> list[Message]:
         .returning(Message.id).execution_options(synchronize_session=False))]
     if not ids:
         return []
-    return list(session.scalars(select(Message).where(Message.id.in_(ids)).order_by(Message.id)))
+    return list(session.scalars(select(Message).where(Message.id.in_(ids))
+                                .options(undefer(Message.attachment)).order_by(Message.id)))
 
 
 def _renew(make: MakeSession, message: Message) -> bool:
@@ -147,13 +148,16 @@ class Worker:
         assert self.settings is not None
         self.limits.wait(channel, getattr(self.settings, f"{channel}_per_second"))
         headers = {}
-        if channel == "email":
+        if channel == "email" and message.customer_id is not None:  # a partner's letter
             url = unsubscribe_url(self.settings.public_url, message.customer_id, "email",
-                                  message.mailing_id)
+                                  message.mailing_id)  # is stopped by the partner setting
             headers = {"List-Unsubscribe": f"<{url}>",
                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+        attachments = ((senders.Attachment(message.attachment_name, message.attachment),)
+                       if message.attachment and channel == "email" else ())
         return self._sender(channel).send(senders.Outgoing(
-            message.id, channel, address, message.subject, message.body, headers))
+            message.id, channel, address, message.subject, message.body, headers,
+            attachments))
 
     def deliver(self, message: Message) -> None:
         if not _renew(self.make, message):

@@ -33,6 +33,8 @@ class Partner(Base):
     contacts: Mapped[str] = mapped_column(Text, default="")
     payment_details: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The statement of each month e-mailed to the partner early in the next (with its PDF).
+    statement_by_email: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The partner's own customer card, when the partner is rewarded in bonuses (Refer a
     # Friend): those bonuses can be cashed out as a payout.

@@ -48,7 +48,8 @@ def _partner_fields(form: forms.FormData) -> dict[str, object]:
             "phone": forms.text(form, "phone"), "email": forms.text(form, "email"),
             "contacts": forms.text(form, "contacts"),
             "payment_details": forms.text(form, "payment_details"),
-            "active": forms.checked(form, "active")}
+            "active": forms.checked(form, "active"),
+            "statement_by_email": forms.checked(form, "statement_by_email")}
 
 
 @router.get("/partners")

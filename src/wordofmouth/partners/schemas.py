@@ -14,6 +14,8 @@ from wordofmouth.schemas import MoneyIn, Out, PercentIn, PositiveMoney, Strict
 
 Kind = Literal["blogger", "specialist", "media", "company", "store", "other"]
 assert set(Kind.__args__) == {k.value for k in PartnerKind}  # type: ignore[attr-defined]
+STATEMENT_BY_EMAIL = ("E-mail the partner each month's reward statement (PDF) early in the "
+                      "next month; needs an e-mail address")
 
 
 class PartnerIn(Strict):
@@ -24,6 +26,7 @@ class PartnerIn(Strict):
     contacts: str = Field(default="", max_length=2000)
     payment_details: str = Field(default="", max_length=2000)
     active: bool = True
+    statement_by_email: bool = Field(default=False, description=STATEMENT_BY_EMAIL)
 
 
 class PartnerPatch(Strict):
@@ -34,6 +37,7 @@ class PartnerPatch(Strict):
     contacts: str | None = Field(default=None, max_length=2000)
     payment_details: str | None = Field(default=None, max_length=2000)
     active: bool | None = None
+    statement_by_email: bool | None = Field(default=None, description=STATEMENT_BY_EMAIL)
 
 
 class PartnerOut(Out):
@@ -45,6 +49,7 @@ class PartnerOut(Out):
     contacts: str
     payment_details: str
     active: bool
+    statement_by_email: bool
     customer_id: int | None = Field(description="The partner's own customer card holder")
 
 

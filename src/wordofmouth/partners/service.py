@@ -29,7 +29,8 @@ from wordofmouth.partners.models import (
 )
 from wordofmouth.sales import service as sales
 
-PARTNER_FIELDS = ("name", "kind", "phone", "email", "contacts", "payment_details", "active")
+PARTNER_FIELDS = ("name", "kind", "phone", "email", "contacts", "payment_details", "active",
+                  "statement_by_email")
 
 
 def _check(values: dict[str, object]) -> None:
@@ -38,6 +39,9 @@ def _check(values: dict[str, object]) -> None:
     if values.get("kind", PartnerKind.OTHER) not in {k.value for k in PartnerKind}:
         raise InvalidInput(gettext("Kind is one of {0}.")
                            .format(', '.join(k.value for k in PartnerKind)))
+    if values.get("statement_by_email") and not str(values.get("email", "")).strip():
+        raise InvalidInput(gettext("To e-mail the statement every month, give the partner an "
+                                   "e-mail address."))
 
 
 def create_partner(session: Session, *, actor: str, **values: object) -> Partner:
@@ -59,6 +63,12 @@ def update_partner(session: Session, partner_id: int, *, actor: str,
         setattr(partner, key, merged[key])
     session.flush()
     return partner
+
+
+def statement_subscribers(session: Session) -> list[Partner]:
+    """Active partners who asked for their statement by e-mail every month."""
+    return list(session.scalars(select(Partner).where(
+        Partner.active.is_(True), Partner.statement_by_email.is_(True)).order_by(Partner.id)))
 
 
 def find_partner(session: Session, partner_id: int) -> Partner | None:

@@ -4,6 +4,7 @@ storefront settings."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -18,7 +19,7 @@ from wordofmouth.partners import settlement
 from wordofmouth.partners.portal import Me
 from wordofmouth.partners.service import get_partner
 from wordofmouth.settings import service as store_settings
-from wordofmouth.storefront import keys, statement
+from wordofmouth.storefront import keys, statement, statement_mail
 from wordofmouth.storefront import settings as storefront_settings
 from wordofmouth.web import forms
 from wordofmouth.web.deps import DB, Form, page_permission
@@ -64,7 +65,8 @@ def _statement(request: Request, db: Session, me: Principal, partner_id: int,
     peak = max([1, *(n for _label, n in s.funnel)])
     return render(request, "storefront/statement.html", me, st=s, settled=settled,
                   sources=settlement.SOURCES, paid_kinds=settlement.PAID, peak=peak, base=base,
-                  date_from=start.isoformat(), date_to=end.isoformat())
+                  date_from=start.isoformat(), date_to=end.isoformat(),
+                  client_key=secrets.token_urlsafe(18))
 
 
 @router.post("/partners/{partner_id}/keys")
@@ -86,6 +88,20 @@ def partner_statement(partner_id: int, request: Request, db: DB, me: Manager,
                       date_from: str = "", date_to: str = "", fmt: str = "") -> Response:
     return _statement(request, db, me, partner_id, date_from, date_to, fmt,
                       f"/partners/{partner_id}/statement")
+
+
+@router.post("/partners/{partner_id}/statement/email")
+def email_statement(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
+    """E-mail the partner the statement of the period on screen, through the outbox."""
+    start, end = forms.period(forms.text(form, "date_from"), forms.text(form, "date_to"),
+                              lambda end: end.replace(day=1), tz=store_settings.zone(db))
+    key = forms.text(form, "client_key") or secrets.token_urlsafe(18)
+    sent = statement_mail.send_now(db, partner_id, start, end, actor=me.label,
+                                   client_key=f"statement:{key}")
+    partner = get_partner(db, partner_id)
+    return redirect(f"/partners/{partner_id}/statement?date_from={start}&date_to={end}",
+                    gettext("The statement is queued for {0} ({1}): mailing #{2}.")
+                    .format(partner.name, partner.email, sent.id))
 
 
 @router.get("/portal/links")
