@@ -63,10 +63,14 @@ def test_a_friend_buys_with_a_code_and_the_referrer_gets_the_bonus(server: str, 
         till.keyboard.press("Enter")
     expect(till.locator("#pos-message")).to_contain_text(f"Friend code {friend_code}")
     expect(till.locator("#pos-total")).to_have_text("540.00")
+    # the discount is named in words: whose code it is
+    expect(till.locator("#pos-lines [data-reason]")).to_have_text("Friend code of Oksana L.")
     settled(till)
     till.fill("#pay-cash", "540")
     till.press("#pay-cash", "Enter")
     till.wait_for_selector("#pos-done")
+    expect(till.locator("#pos-message")).to_contain_text(
+        "Oksana L. got 75.00 bonuses for recommending a friend.")
 
     owner.goto(f"{server}/customers/{shop['referrer']}")
     expect(owner.locator("#bonus-balance")).to_have_text("75.00")

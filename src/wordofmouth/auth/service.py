@@ -207,6 +207,20 @@ def token_principal(session: Session, raw: str) -> Principal | None:
                      scopes=frozenset(token.scopes))
 
 
+def name_of(session: Session, label: str) -> str:
+    """What people read for an actor recorded by login: the user's name (a token, the
+    scheduler or a login no longer there reads as recorded)."""
+    name = session.scalar(select(User.name).where(User.login == label))
+    return name or label
+
+
+def names_of(session: Session, labels: set[str]) -> dict[str, str]:
+    """`name_of` for many at once (one query)."""
+    found = {login: name for login, name in session.execute(
+        select(User.login, User.name).where(User.login.in_(labels)))}
+    return {label: found.get(label) or label for label in labels}
+
+
 def users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.role, User.login)))
 

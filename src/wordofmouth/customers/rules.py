@@ -91,3 +91,9 @@ def query_patterns(query: str) -> list[str]:
     if _PHONE_LIKE.match(q) and len(digits) >= 3:
         return [f"%{digits}%"]
     return [f"%{word.translate(_LIKE_SPECIALS)}%" for word in fold(q).split()]
+
+
+def masked_name(first: str, last: str) -> str:
+    """First name and last initial: what a partner may see of a customer, and how a friend
+    code's owner is named at the till (PRODUCT.md)."""
+    return f"{first} {last[:1]}.".strip() if last else first

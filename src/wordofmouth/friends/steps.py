@@ -7,8 +7,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from wordofmouth import i18n
 from wordofmouth.catalog import service as catalog
+from wordofmouth.customers import service as customers
+from wordofmouth.customers.rules import masked_name
 from wordofmouth.friends import service
+from wordofmouth.i18n import gettext
 from wordofmouth.ledger import service as ledger
 from wordofmouth.ledger.models import AccountKind
 from wordofmouth.money import ZERO
@@ -31,8 +35,10 @@ class FriendDiscount:
         fit = service.fit_for_sale(session, sale) if sale.presented_codes else None
         if fit is None:
             return {}
+        referrer = customers.find_customer(session, fit.code.referrer_id)
         offer = DiscountCandidate("friend_code", fit.campaign.friend_discount_percent,
-                                  fit.code.code)
+                                  masked_name(referrer.first_name, referrer.last_name)
+                                  if referrer else fit.code.code)
         return {line_no: [offer] for line_no in fit.qualifying}
 
 
@@ -86,7 +92,21 @@ class FriendCodeHandler:
         return service.attach(session, sale, code)
 
 
+def referrer_credited(session: Session, sale: Sale) -> str | None:
+    """Tell the cashier the referrer's bonus was credited with this payment."""
+    fit = service.used_by(session, sale)
+    if fit is None:
+        return None
+    amount = ledger.sale_total(session, sale_id=sale.id, kinds=[STEP])
+    referrer = customers.find_customer(session, fit.referrer_id)
+    if not amount or referrer is None:
+        return None
+    return gettext("{0} got {1} bonuses for recommending a friend.").format(
+        masked_name(referrer.first_name, referrer.last_name), i18n.money(amount))
+
+
 def install() -> None:
+    EXTENSIONS.add_till_note(STEP, referrer_credited)
     EXTENSIONS.add_discount_provider(FriendDiscount())
     EXTENSIONS.add_accrual_step(FriendBonus())
     EXTENSIONS.add_code_handler(FriendCodeHandler())

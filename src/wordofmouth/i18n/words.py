@@ -4,7 +4,9 @@ so a page never shows 'partially_returned' or 'friend_code'."""
 
 from __future__ import annotations
 
-from wordofmouth.i18n import N_, gettext
+from decimal import Decimal
+
+from wordofmouth.i18n import N_, gettext, number
 
 WORDS = {
     # sales
@@ -56,3 +58,24 @@ def word(value: object) -> str:
     text = str(value.value if hasattr(value, "value") else value)
     found = WORDS.get(text)
     return gettext(found) if found else text.replace("_", " ")
+
+
+REASONS = {
+    "card": N_("Card {percent}"), "club": N_("Club {percent}"),
+    "friend_code": N_("Friend code of {reference}"),
+    "partner_code": N_("Partner code {reference}"),
+    "partner_offer": N_("Offer «{reference}»"),
+}
+
+
+def discount_reason(source: str, percent: Decimal, reference: str = "") -> str:
+    """Why a line has its discount, in the reader's words: "Friend code of Rita K.",
+    "Club 5 %", "Partner code GLOW10" (a line priced before references were kept names
+    its kind)."""
+    template = REASONS.get(source)
+    if not source:
+        return ""
+    if template is None or ("{reference}" in template and not reference):
+        return word(source)
+    return gettext(template).format(percent=f"{number(percent.normalize())} %",
+                                    reference=reference)

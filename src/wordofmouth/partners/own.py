@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wordofmouth.customers.models import Customer
+from wordofmouth.customers.rules import masked_name
 from wordofmouth.errors import NotFound
 from wordofmouth.i18n import gettext
 from wordofmouth.money import ZERO
-from wordofmouth.partners import codes, commission, payouts, rules
+from wordofmouth.partners import codes, commission, payouts
 from wordofmouth.partners import service as partners
 from wordofmouth.partners.models import (
     CustomerLink,
@@ -58,7 +59,7 @@ def customers_of(session: Session, partner_id: int, *, limit: int = 100, offset:
         .order_by(Customer.id.desc()).limit(limit).offset(offset))
     if customer_id is not None:
         stmt = stmt.where(Customer.id == customer_id)
-    return [OwnCustomer(cid, rules.masked_name(first, last), n, revenue)
+    return [OwnCustomer(cid, masked_name(first, last), n, revenue)
             for cid, first, last, n, revenue in session.execute(stmt).all()]
 
 

@@ -88,8 +88,3 @@ def milestones(count_before: int, count_after: int, every: int) -> int:
     if every <= 0:
         return 0
     return count_after // every - count_before // every
-
-
-def masked_name(first: str, last: str) -> str:
-    """First name and last initial: what a partner may see of a customer (PRODUCT.md)."""
-    return f"{first} {last[:1]}.".strip() if last else first

@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 
 from wordofmouth.calendar import bounds
 from wordofmouth.customers.models import Customer
+from wordofmouth.customers.rules import masked_name
 from wordofmouth.i18n import N_, gettext
 from wordofmouth.ledger.models import LedgerAccount, LedgerEntry
 from wordofmouth.ledger.operations import SET_OFF_REFUND
 from wordofmouth.money import ZERO
-from wordofmouth.partners import rules
 from wordofmouth.partners.commission import PAYABLE, PENDING, STEP
 from wordofmouth.partners.milestones import KIND as MILESTONE
 from wordofmouth.partners.models import (
@@ -196,7 +196,7 @@ def statement(session: Session, partner_id: int, start: date, end: date, *,
         .order_by(LedgerEntry.created_at, LedgerEntry.id))
     for (at, kind, amount, source_type, source_id, sale_id, reason, employee_id, channel,
          sale_kind, net, first, last, review) in rows:
-        name = (rules.masked_name(first or "", last or "") if masked
+        name = (masked_name(first or "", last or "") if masked
                 else f"{first or ''} {last or ''}".strip())
         out.movements.append(Movement(
             at=at, source=_source(kind, reason, channel, sale_kind),

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -63,12 +64,18 @@ class PaymentHandler(Protocol):
         ...
 
 
+# What the cashier is told after a sale is paid, besides the change ("Rita K. got 25.00
+# bonuses for recommending a friend."); None when there is nothing to tell.
+TillNote = Callable[["Session", "Sale"], "str | None"]
+
+
 @dataclass
 class Extensions:
     discount_providers: list[DiscountProvider] = field(default_factory=list)
     accrual_steps: list[AccrualStep] = field(default_factory=list)
     code_handlers: dict[str, CodeHandler] = field(default_factory=dict)
     payment_handlers: dict[str, PaymentHandler] = field(default_factory=dict)
+    till_notes: dict[str, TillNote] = field(default_factory=dict)
 
     def add_discount_provider(self, provider: DiscountProvider) -> None:
         if all(p.name != provider.name for p in self.discount_providers):
@@ -83,6 +90,13 @@ class Extensions:
 
     def add_payment_handler(self, handler: PaymentHandler) -> None:
         self.payment_handlers[handler.method] = handler
+
+    def add_till_note(self, name: str, note: TillNote) -> None:
+        self.till_notes[name] = note
+
+    def notes_after_payment(self, session: Session, sale: Sale) -> list[str]:
+        return [text for note in self.till_notes.values()
+                if (text := note(session, sale)) is not None]
 
 
 EXTENSIONS = Extensions()

@@ -112,6 +112,9 @@ class SaleLine(Base):
     gross: Mapped[Decimal] = mapped_column(Money)
     discount_percent: Mapped[Decimal] = mapped_column(Percent, default=Decimal("0"))
     discount_source: Mapped[str] = mapped_column(String(30), default="")
+    # what names the discount to a person: the friend code's referrer, the promo code, the
+    # offer's name (empty for a card or the club)
+    discount_reference: Mapped[str] = mapped_column(String(120), default="")
     discount_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     net: Mapped[Decimal] = mapped_column(Money)
     returned_qty: Mapped[Decimal] = mapped_column(Quantity, default=Decimal("0"))

@@ -8,15 +8,18 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
+from wordofmouth.auth import service as auth
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import InvalidInput
 from wordofmouth.i18n import gettext
+from wordofmouth.ledger import service as ledger
 from wordofmouth.partners import invoices as invoices_profit
 from wordofmouth.partners import payouts, set_off
 from wordofmouth.partners import service as partners
 from wordofmouth.sales import payments, returns, service
 from wordofmouth.sales.models import PaymentMethod, SaleKind
+from wordofmouth.settings import service as store_settings
 from wordofmouth.web import forms
 from wordofmouth.web.deps import DB, Form, page_permission
 from wordofmouth.web.office import redirect
@@ -52,7 +55,13 @@ def receipt(sale_id: int, request: Request, db: DB, me: Reader) -> Response:
     intermediaries = partners.partners(db) if invoice else []
     parties = set_off.parties(db, sale)
     methods = [m for m in PaymentMethod if m != PaymentMethod.SETOFF or parties.partner_pays]
+    bonuses = None
+    if customer is not None:
+        bonuses = (ledger.sale_total(db, sale_id=sale.id, kinds=["card_bonus"]),
+                   customers.bonus_balance(db, customer.id))
     return render(request, "sales/receipt.html", me, sale=sale, customer=customer,
+                  store=store_settings.get(db), cashier=auth.name_of(db, sale.created_by),
+                  bonuses=bonuses,
                   returnable=returns.returnable(sale), methods=methods, parties=parties,
                   profit=invoices_profit.profit(db, sale.id) if invoice else None,
                   expenses=payouts.expenses_of(db, sale.id) if invoice else [],

@@ -11,12 +11,14 @@ from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from wordofmouth import i18n
+from wordofmouth.auth import service as auth
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import DomainError, InvalidInput
 from wordofmouth.i18n import gettext
 from wordofmouth.sales import payments, service
 from wordofmouth.sales.errors import SaleRepriced
+from wordofmouth.sales.extensions import EXTENSIONS
 from wordofmouth.sales.models import PaymentMethod, Sale, SaleStatus
 from wordofmouth.settings import service as store_settings
 from wordofmouth.throttle import code_lookup
@@ -37,10 +39,19 @@ def _screen(request: Request, db: Session, me: Principal, sale: Sale | None, *,
         balance = customers.bonus_balance(db, customer.id)
         bonus_limit, _spendable = payments.bonus_limit(db, sale)
     partial = bool(request.headers.get("hx-request"))
-    return render(request, "sales/pos_cart.html" if partial else "sales/pos.html", me,
-                  status_code=status_code, sale=sale, customer=customer, balance=balance,
-                  bonus_limit=bonus_limit, message=message, error=error,
-                  settings=store_settings.get(db))
+    # a cashier resumes their own open receipts; a manager sees every till's
+    waiting = [s for s in service.open_receipts(
+        db, created_by=None if me.can("analysis") else me.label)
+        if sale is None or s.id != sale.id]
+    response = render(request, "sales/pos_cart.html" if partial else "sales/pos.html", me,
+                      status_code=status_code, sale=sale, customer=customer,
+                      balance=balance, bonus_limit=bonus_limit, message=message,
+                      error=error, settings=store_settings.get(db), waiting=waiting,
+                      cashiers=auth.names_of(db, {s.created_by for s in waiting}))
+    if partial:  # the address follows the sale, so a reload comes back to it
+        response.headers["HX-Push-Url"] = (f"/pos?sale={sale.id}" if sale is not None
+                                           and sale.status != SaleStatus.VOIDED else "/pos")
+    return response
 
 
 def _act(request: Request, db: Session, me: Principal, sale_id: int | None,
@@ -90,7 +101,7 @@ def set_qty(sale_id: int, request: Request, db: DB, me: Cashier, form: Form) -> 
         sale = service.get_sale(db, sale_id, lock=True)
         qty = forms.decimal(form, "qty", "Quantity")
         service.set_line_qty(db, sale, forms.integer(form, "line_no", "Line"), qty)
-        return sale, "Line removed." if qty == 0 else "Quantity changed."
+        return sale, gettext("Line removed.") if qty == 0 else gettext("Quantity changed.")
 
     return _act(request, db, me, sale_id, action)
 
@@ -106,9 +117,9 @@ def pay(sale_id: int, request: Request, db: DB, me: Cashier, form: Form) -> Resp
         sale = payments.pay(db, sale_id, drafts)
         if sale.status == SaleStatus.PAID:
             change = sum((p.tendered - p.amount for p in sale.payments), Decimal("0"))
-            if change:
-                return sale, gettext("Paid. Change: {0}.").format(i18n.money(change))
-            return sale, gettext("Paid.")
+            said = (gettext("Paid. Change: {0}.").format(i18n.money(change)) if change
+                    else gettext("Paid."))
+            return sale, " ".join([said, *EXTENSIONS.notes_after_payment(db, sale)])
         return sale, gettext("{0} still due.").format(i18n.money(sale.due))
 
     return _act(request, db, me, sale_id, action)
@@ -117,7 +128,7 @@ def pay(sale_id: int, request: Request, db: DB, me: Cashier, form: Form) -> Resp
 @router.post("/{sale_id}/void")
 def void(sale_id: int, request: Request, db: DB, me: Cashier, _: Form) -> Response:
     def action() -> tuple[Sale, str]:
-        return payments.void_sale(db, sale_id, actor=me.label), "Sale voided."
+        return payments.void_sale(db, sale_id, actor=me.label), gettext("Sale voided.")
 
     return _act(request, db, me, sale_id, action)
 

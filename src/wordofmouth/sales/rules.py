@@ -16,7 +16,7 @@ SOURCE_ORDER = ("card", "club", "friend_code", "partner_code", "partner_offer")
 class DiscountCandidate:
     source: str
     percent: Decimal
-    reference: str = ""
+    reference: str = ""  # what names it to a person: a referrer, a promo code, an offer
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class LinePrice:
     discount_source: str
     discount_amount: Decimal
     net: Decimal
+    discount_reference: str = ""
 
 
 def resolve_discount(candidates: Iterable[DiscountCandidate]) -> DiscountCandidate | None:
@@ -51,7 +52,8 @@ def price_line(unit_price: Decimal, qty: Decimal, discount: DiscountCandidate | 
     if discount is None:
         return LinePrice(gross, ZERO, "", ZERO, gross)
     amount = percent_of(gross, discount.percent)
-    return LinePrice(gross, discount.percent, discount.source, amount, gross - amount)
+    return LinePrice(gross, discount.percent, discount.source, amount, gross - amount,
+                     discount.reference[:120])
 
 
 def bonus_payment_limit(net_total: Decimal, share_percent: Decimal, bonus_paid: Decimal,

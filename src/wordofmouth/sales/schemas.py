@@ -83,6 +83,8 @@ class LineOut(Out):
     gross: Decimal
     discount_percent: Decimal
     discount_source: str
+    discount_reference: str = Field(description="What names the discount: the friend code's "
+                                                "owner, the partner code, the offer")
     discount_amount: Decimal
     net: Decimal
     returned_qty: Decimal

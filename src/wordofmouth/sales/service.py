@@ -119,6 +119,17 @@ def require_open(sale: Sale) -> None:
         raise SaleNotOpen(gettext("{0} is {1}.").format(sale.number, sale.status.replace('_', ' ')))
 
 
+def open_receipts(session: Session, *, created_by: str | None = None,
+                  limit: int = 20) -> list[Sale]:
+    """The till's receipts still open, newest first (`created_by`: one cashier's only) —
+    to resume after a reload or on another screen."""
+    stmt = select(Sale).where(Sale.status == SaleStatus.OPEN, Sale.kind == SaleKind.RECEIPT,
+                              Sale.channel == "pos")
+    if created_by is not None:
+        stmt = stmt.where(Sale.created_by == created_by)
+    return list(session.scalars(stmt.order_by(Sale.created_at.desc()).limit(limit)))
+
+
 def open_sale(session: Session, *, actor: str, channel: str = "pos",
               kind: SaleKind = SaleKind.RECEIPT, customer_id: int | None = None,
               card_number: str | None = None, created_at: datetime | None = None,
@@ -221,6 +232,7 @@ def _append_line(sale: Sale, product: Product, qty: Decimal,
                     group_id=product.group_id, name=product.name, qty=qty, unit_price=price,
                     unit_cost=product.cost_price, gross=ZERO, net=ZERO,
                     discount_percent=ZERO, discount_amount=ZERO, discount_source="",
+                    discount_reference="",
                     returned_qty=ZERO)
     sale.lines.append(line)
     return line
@@ -277,6 +289,7 @@ def recompute(session: Session, sale: Sale) -> None:
                                  rules.resolve_discount(offers.get(line.line_no, [])))
         line.gross, line.net = price.gross, price.net
         line.discount_percent, line.discount_source = price.discount_percent, price.discount_source
+        line.discount_reference = price.discount_reference
         line.discount_amount = price.discount_amount
         gross += price.gross
         discount += price.discount_amount
@@ -315,7 +328,7 @@ def scan(session: Session, sale: Sale, code: str) -> str:
         card = customers.get_card(session, found.target_id)
         attach_card(session, sale, customers.card_by_number(session, card.number))
         customer = customers.get_customer(session, card.customer_id)
-        return f"Card {card.number}: {customer.full_name}"
+        return gettext("Card {0}: {1}").format(card.number, customer.full_name)
     if found is not None and found.kind in EXTENSIONS.code_handlers:
         return EXTENSIONS.code_handlers[found.kind].apply(session, sale, found.target_id, code)
     product = catalog.find_product(session, code)

@@ -28,6 +28,7 @@ CURRENCIES = ("UAH", "EUR", "USD", "PLN", "GBP", "CZK", "MDL")
 @dataclass(frozen=True)
 class StoreSettings:
     store_name: str = "wordofmouth demo store"
+    store_address: str = ""  # printed on receipts under the store's name
     currency: str = "UAH"
     bonus_share_percent: Decimal = Decimal("50")
     default_bonus_percent: Decimal = Decimal("0")
@@ -146,6 +147,8 @@ def validate(settings: StoreSettings) -> None:
         raise InvalidInput(gettext("Country must be a two-letter code such as UA."))
     if not settings.store_name.strip():
         raise InvalidInput(gettext("Store name cannot be empty."))
+    if len(settings.store_address) > 200:
+        raise InvalidInput(gettext("The address on receipts is at most 200 characters."))
 
 
 def update(session: Session, *, actor: str, **changes: Any) -> StoreSettings:

@@ -161,7 +161,7 @@ def save_settings(request: Request, db: DB, me: Owner, form: Form) -> Response:
             "default_bonus_percent": Decimal(str(form.get("default_bonus_percent", ""))),
             "hold_days": int(str(form.get("hold_days", ""))),
         }
-        for name in ("time_zone", "country", "language", "csv_separator"):
+        for name in ("store_address", "time_zone", "country", "language", "csv_separator"):
             if name in form:
                 changes[name] = str(form.get(name, "")).strip()
     except (InvalidOperation, ValueError) as exc:

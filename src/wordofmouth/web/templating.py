@@ -18,7 +18,7 @@ from starlette.responses import Response
 from wordofmouth import i18n
 from wordofmouth.auth.permissions import ROLE_NAMES, Principal
 from wordofmouth.calendar import DEFAULT_ZONE, date_of, zone
-from wordofmouth.i18n.words import word
+from wordofmouth.i18n.words import discount_reason, word
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 templates = Jinja2Templates(env=Environment(
@@ -54,6 +54,8 @@ templates.env.filters["day"] = _day
 templates.env.filters["qty"] = _qty
 templates.env.filters["pct"] = _pct
 templates.env.filters["word"] = word
+templates.env.filters["reason"] = lambda line: discount_reason(
+    line.discount_source, line.discount_percent, line.discount_reference)
 templates.env.filters["currency"] = i18n.currency
 templates.env.globals["languages"] = i18n.NAMES
 templates.env.globals["role_names"] = ROLE_NAMES

@@ -30,6 +30,24 @@ document.addEventListener("htmx:afterSettle", () => {
   if (scan && document.activeElement !== scan) scan.focus();
 });
 
+// Receipt paper (58 mm, 80 mm, A4): the receipt is laid out and printed for the paper chosen;
+// the till remembers it.
+function choosePaper(paper) {
+  const receipt = document.getElementById("receipt");
+  if (!receipt || !paper) return;
+  receipt.dataset.paper = paper;
+  document.querySelectorAll("[data-paper]").forEach((b) => {
+    if (b.tagName === "BUTTON") b.setAttribute("aria-pressed", String(b.dataset.paper === paper));
+  });
+}
+document.addEventListener("DOMContentLoaded", () => choosePaper(localStorage.getItem("wom-paper") || "80"));
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-paper]");
+  if (!button) return;
+  localStorage.setItem("wom-paper", button.dataset.paper);
+  choosePaper(button.dataset.paper);
+});
+
 // Print buttons (inline handlers are forbidden by the content security policy).
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
@@ -41,4 +59,51 @@ document.addEventListener("change", (event) => {
   if (!all) return;
   document.querySelectorAll(`input[type=checkbox][name="${all.dataset.checkAll}"]`)
     .forEach((box) => { box.checked = all.checked; });
+});
+
+// The till's keys (shown on screen): F2 pay, F3 cash, F4 card, F6 bonuses, F7 exact amount,
+// F8 void, F9 new sale, Esc back to the scan field.
+function money(value) {
+  const n = Number(String(value || "0").replace(",", ".").replace(/\s/g, ""));
+  return Number.isFinite(n) ? n : 0;
+}
+function exactAmount() {
+  const form = document.getElementById("pay-form");
+  const cash = document.getElementById("pay-cash");
+  if (!form || !cash) return;
+  const other = ["pay-card", "pay-bonus"].map((id) => document.getElementById(id))
+    .reduce((sum, field) => sum + (field ? money(field.value) : 0), 0);
+  cash.value = Math.max(0, money(form.dataset.due) - other).toFixed(2);
+  cash.focus();
+}
+document.addEventListener("click", (event) => {
+  if (event.target.closest("#pay-exact")) exactAmount();
+});
+function focusField(id) {
+  const field = document.getElementById(id);
+  if (field) { field.focus(); field.select(); }
+}
+const TILL_KEYS = {
+  F2: () => document.getElementById("pay")?.click(),
+  F3: () => focusField("pay-cash"),
+  F4: () => focusField("pay-card"),
+  F6: () => focusField("pay-bonus"),
+  F7: exactAmount,
+  F8: () => document.getElementById("void")?.click(),
+  F9: () => { if (document.getElementById("pos-state")) window.location.assign("/pos"); },
+  Escape: () => document.getElementById("scan")?.focus(),
+};
+document.addEventListener("keydown", (event) => {
+  const act = document.getElementById("pos-state") ? TILL_KEYS[event.key] : null;
+  if (!act) return;
+  event.preventDefault();
+  act();
+});
+
+// Forms that ask first (payouts, overrides, bulk decisions, voids) when posted without HTMX.
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-confirm]");
+  if (form && !form.hasAttribute("hx-post") && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+  }
 });

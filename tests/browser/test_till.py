@@ -1,0 +1,106 @@
+"""A cashier's day at the till in Chromium: an open sale survives a reload and is resumed
+from the list of open receipts, the keys pay it with the exact amount, a void asks first,
+and the receipt carries the store, the cashier, the bonuses and prints for the paper chosen."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import log_in, seeding, settled
+from tests.factories import UserFactory
+from tests.sales.helpers import card, give_bonus, product
+from wordofmouth.settings import service as store_settings
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def shop(committed_url: str, server: str) -> dict[str, str]:
+    with seeding(committed_url) as s:
+        UserFactory.create(login="marta", name="Marta Shevchenko", role="cashier",
+                           password="till-password-1")
+        store_settings.update(s, actor="owner", store_name="Beauty Corner",
+                              store_address="Kyiv, Khreshchatyk 22")
+        olena = card(bonus="5")
+        olena.customer.first_name, olena.customer.last_name = "Olena", "Koval"
+        give_bonus(s, olena.customer_id, "40.00")
+        return {"card": olena.number, "cream": product("420.00").barcode or "",
+                "soap": product("80.00").barcode or ""}
+
+
+def _scan(page, *codes: str) -> None:  # type: ignore[no-untyped-def]
+    for code in codes:
+        page.type("#scan", code, delay=5)
+        page.keyboard.press("Enter")
+
+
+def test_a_sale_survives_a_reload_and_is_paid_with_the_keys(  # type: ignore[no-untyped-def]
+        server: str, browser, shop: dict[str, str]) -> None:
+    page = browser.new_page()
+    log_in(page, server, "marta", "till-password-1")
+    page.goto(f"{server}/pos")
+    _scan(page, shop["card"], shop["cream"])
+    expect(page.locator("#pos-lines tr[data-line]")).to_have_count(1)
+    settled(page)
+    expect(page).to_have_url(re.compile(r"/pos\?sale=\d+$"))  # the till keeps its sale
+    page.reload()
+    expect(page.locator("#pos-lines tr[data-line]")).to_have_count(1)
+    expect(page.locator("#pos-customer")).to_contain_text("Olena Koval")
+
+    # F9 starts a new sale; the first one waits among the open receipts and is resumed
+    page.keyboard.press("F9")
+    page.wait_for_url(re.compile(r"/pos$"))
+    waiting = page.locator("#pos-open")
+    expect(waiting).to_contain_text("420.00")
+    expect(waiting).to_contain_text("Marta Shevchenko")
+    waiting.get_by_role("link").first.click()
+    expect(page.locator("#pos-customer")).to_contain_text("Olena Koval")
+    _scan(page, shop["soap"])
+    expect(page.locator("#pos-total")).to_have_text("500.00")
+    settled(page)
+
+    # the keys are on screen; F6 bonuses, F7 the exact amount in cash, F2 pays
+    expect(page.locator("#pos-keys")).to_contain_text("F7")
+    page.keyboard.press("F6")
+    page.keyboard.type("40")
+    page.keyboard.press("F7")
+    expect(page.locator("#pay-cash")).to_have_value("460.00")
+    page.keyboard.press("F2")
+    expect(page.locator("#pos-done")).to_be_visible()
+    expect(page.locator("#pos-message")).to_have_text("Paid.")
+
+    with page.expect_popup() as popup:
+        page.get_by_role("link", name="Print receipt").click()
+    receipt = popup.value
+    expect(receipt.locator("#receipt-store")).to_contain_text("Beauty Corner")
+    expect(receipt.locator("#receipt-store")).to_contain_text("Kyiv, Khreshchatyk 22")
+    expect(receipt.locator("#receipt-cashier")).to_have_text("Cashier: Marta Shevchenko")
+    expect(receipt.locator("#sale-total")).to_have_text("500.00")
+    # 5 % of 500.00 earned; 40.00 spent, so the balance is 25.00
+    expect(receipt.locator("#bonus-earned")).to_have_text("25.00")
+    expect(receipt.locator("#bonus-balance")).to_have_text("25.00")
+    receipt.get_by_role("button", name="58 mm").click()
+    expect(receipt.locator("#receipt")).to_have_attribute("data-paper", "58")
+    width = receipt.locator("#receipt").evaluate("e => e.getBoundingClientRect().width")
+    assert width < 200, width  # 48 mm of print area
+    receipt.pdf()  # prints (Chromium's print path) without an error
+
+
+def test_voiding_asks_first(  # type: ignore[no-untyped-def]
+        server: str, browser, shop: dict[str, str]) -> None:
+    page = browser.new_page()
+    log_in(page, server, "marta", "till-password-1")
+    page.goto(f"{server}/pos")
+    _scan(page, shop["soap"])
+    expect(page.locator("#pos-lines tr[data-line]")).to_have_count(1)
+    settled(page)
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.keyboard.press("F8")
+    expect(page.locator("#pos-lines tr[data-line]")).to_have_count(1)  # kept
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.keyboard.press("F8")
+    expect(page.locator("#pos-message")).to_have_text("Sale voided.")
+    expect(page).to_have_url(re.compile(r"/pos$"))
