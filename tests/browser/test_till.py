@@ -8,10 +8,15 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 
 from tests.browser.conftest import log_in, seeding, settled
 from tests.factories import UserFactory
+from tests.partners.helpers import partner
 from tests.sales.helpers import card, give_bonus, product
+from wordofmouth.customers import service as customers
+from wordofmouth.partners import service as partners
 from wordofmouth.settings import service as store_settings
 
 pytestmark = pytest.mark.browser
@@ -27,8 +32,10 @@ def shop(committed_url: str, server: str) -> dict[str, str]:
         olena = card(bonus="5")
         olena.customer.first_name, olena.customer.last_name = "Olena", "Koval"
         give_bonus(s, olena.customer_id, "40.00")
+        salon = partner(s, "Salon Lily")
+        partners.add_employee(s, salon.id, name="Iryna")
         return {"card": olena.number, "cream": product("420.00").barcode or "",
-                "soap": product("80.00").barcode or ""}
+                "soap": product("80.00").barcode or "", "url": committed_url}
 
 
 def _scan(page, *codes: str) -> None:  # type: ignore[no-untyped-def]
@@ -104,3 +111,41 @@ def test_voiding_asks_first(  # type: ignore[no-untyped-def]
     page.keyboard.press("F8")
     expect(page.locator("#pos-message")).to_have_text("Sale voided.")
     expect(page).to_have_url(re.compile(r"/pos$"))
+
+
+def test_the_cashier_finds_a_customer_or_registers_one_sent_by_a_partner(  # type: ignore[no-untyped-def]
+        server: str, browser, shop: dict[str, str]) -> None:
+    page = browser.new_page()
+    log_in(page, server, "marta", "till-password-1")
+    page.goto(f"{server}/pos")
+    _scan(page, shop["soap"], "koval")
+    matches = page.locator("#pos-matches")
+    expect(matches).to_contain_text("Olena Koval")
+    settled(page)
+    matches.get_by_role("button", name="Put on the sale").click()
+    expect(page.locator("#pos-customer")).to_contain_text("Olena Koval")
+    expect(page.locator("#pos-lines tr[data-line]")).to_have_count(1)  # the soap stays
+    page.keyboard.press("F9")
+    page.wait_for_url(re.compile(r"/pos$"))
+
+    _scan(page, shop["soap"], "Daryna Melnyk")
+    expect(page.locator("#pos-error")).to_contain_text("Register the customer?")
+    settled(page)
+    form = page.locator("#pos-register")
+    expect(form.locator("input[name=first_name]")).to_have_value("Daryna")
+    expect(form.locator("input[name=last_name]")).to_have_value("Melnyk")
+    form.locator("input[name=phone]").fill("067 123 45 67")
+    form.locator("select[name=referrer]").select_option(label="Salon Lily — Iryna")
+    form.get_by_role("button", name="Register and put on the sale").click()
+    expect(page.locator("#pos-message")).to_contain_text("Daryna Melnyk registered with card")
+    expect(page.locator("#pos-message")).to_contain_text("Linked to Salon Lily.")
+    expect(page.locator("#pos-customer")).to_contain_text("Daryna Melnyk")
+    expect(page.locator("#pos-lines tr[data-line]")).to_have_count(1)
+    engine = create_engine(shop["url"])
+    with Session(engine) as s:
+        [daryna] = customers.search(s, query="Melnyk")
+        link = partners.link_of(s, daryna.id)
+        assert link is not None and daryna.phone == "+380671234567"
+        assert partners.get_partner(s, link.partner_id).name == "Salon Lily"
+        assert link.employee_id is not None
+    engine.dispose()

@@ -99,6 +99,20 @@ def add_employee(session: Session, partner_id: int, *, name: str, phone: str = "
     return employee
 
 
+def referrer_choice(session: Session, raw: str) -> tuple[int, int | None]:
+    """The partner (and employee) of a "who sent them" choice: "p:ID" a partner, "e:ID" one
+    of a partner's employees."""
+    kind, _, number = raw.partition(":")
+    if kind not in ("p", "e") or not number.isdigit():
+        raise InvalidInput(gettext("Choose who sent the customer from the list."))
+    if kind == "p":
+        return get_partner(session, int(number)).id, None
+    employee = session.get(PartnerEmployee, int(number))
+    if employee is None:
+        raise EmployeeNotFound(gettext("Employee {0} does not exist.").format(number))
+    return employee.partner_id, employee.id
+
+
 def employees(session: Session, partner_id: int) -> list[PartnerEmployee]:
     return list(session.scalars(select(PartnerEmployee)
                                 .where(PartnerEmployee.partner_id == partner_id)

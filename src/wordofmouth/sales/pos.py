@@ -16,8 +16,9 @@ from wordofmouth.auth.permissions import Principal
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import DomainError, InvalidInput
 from wordofmouth.i18n import gettext
+from wordofmouth.partners import service as partners
 from wordofmouth.sales import payments, service
-from wordofmouth.sales.errors import SaleRepriced
+from wordofmouth.sales.errors import SaleRepriced, UnknownCode
 from wordofmouth.sales.extensions import EXTENSIONS
 from wordofmouth.sales.models import PaymentMethod, Sale, SaleStatus
 from wordofmouth.settings import service as store_settings
@@ -32,7 +33,9 @@ Cashier = Annotated[Principal, Depends(page_permission("pos"))]
 
 
 def _screen(request: Request, db: Session, me: Principal, sale: Sale | None, *,
-            message: str = "", error: str = "", status_code: int = 200) -> Response:
+            message: str = "", error: str = "", status_code: int = 200,
+            **found: object) -> Response:
+    """The till as it stands; `found`: what a customer look-up found (matches, query)."""
     customer = balance = bonus_limit = None
     if sale is not None and sale.customer_id is not None:
         customer = customers.get_customer(db, sale.customer_id)
@@ -47,7 +50,9 @@ def _screen(request: Request, db: Session, me: Principal, sale: Sale | None, *,
                       status_code=status_code, sale=sale, customer=customer,
                       balance=balance, bonus_limit=bonus_limit, message=message,
                       error=error, settings=store_settings.get(db), waiting=waiting,
-                      cashiers=auth.names_of(db, {s.created_by for s in waiting}))
+                      cashiers=auth.names_of(db, {s.created_by for s in waiting}),
+                      partners=partners.partners(db, active_only=True),
+                      employees=partners.all_employees(db), **found)
     if partial:  # the address follows the sale, so a reload comes back to it
         response.headers["HX-Push-Url"] = (f"/pos?sale={sale.id}" if sale is not None
                                            and sale.status != SaleStatus.VOIDED else "/pos")
@@ -55,12 +60,17 @@ def _screen(request: Request, db: Session, me: Principal, sale: Sale | None, *,
 
 
 def _act(request: Request, db: Session, me: Principal, sale_id: int | None,
-         action: Callable[[], tuple[Sale, str]]) -> Response:
-    """Run one till action; a refused action rolls back and shows why, in place."""
+         action: Callable[[], tuple[Sale, str]],
+         fallback: Callable[[DomainError], Response | None] | None = None) -> Response:
+    """Run one till action; a refused action rolls back and shows why, in place (or what
+    `fallback` makes of it)."""
     try:
         sale, message = action()
     except DomainError as exc:
         db.rollback()
+        shown = fallback(exc) if fallback is not None else None
+        if shown is not None:
+            return shown
         if isinstance(exc, SaleRepriced) and sale_id:  # show the price it will take now
             current: Sale | None = service.reprice(db, sale_id)
         else:
@@ -90,9 +100,24 @@ def scan(request: Request, db: DB, me: Cashier, form: Form) -> Response:
         if sale.status != SaleStatus.OPEN:  # the last receipt is done: start a new one
             sale = service.open_sale(db, actor=me.label, channel="pos")
         with code_lookup(me.key):
-            return sale, service.scan(db, sale, forms.text(form, "code"))
+            return sale, service.scan(db, sale, code)
 
-    return _act(request, db, me, sale_id, action)
+    def look_up(exc: DomainError) -> Response | None:
+        """Not a product, a card or a code: a customer's phone or name, maybe."""
+        digits = sum(ch.isdigit() for ch in code)
+        looks_like_a_person = (len(code.strip()) >= 3 and digits == 0) or 9 <= digits <= 12
+        if not isinstance(exc, UnknownCode) or not looks_like_a_person:
+            return None  # a barcode or a code mistyped: the scan's own answer
+        matches = customers.search(db, query=code, limit=8)
+        current = service.get_sale(db, sale_id) if sale_id else None
+        if matches:
+            return _screen(request, db, me, current, matches=matches, prefill=_prefill(code),
+                           message=gettext("Customers matching '{0}':").format(code))
+        return _screen(request, db, me, current, prefill=_prefill(code), error=gettext(
+            "Nothing and nobody matches '{0}'. Register the customer?").format(code))
+
+    code = forms.text(form, "code")
+    return _act(request, db, me, sale_id, action, look_up)
 
 
 @router.post("/{sale_id}/qty")
@@ -141,3 +166,64 @@ def find_receipt(db: DB, me: Cashier, form: Form) -> Response:
         raise InvalidInput(gettext("'{0}' is not a receipt number.").format(raw))
     sale = service.get_sale(db, int(raw))
     return RedirectResponse(f"/sales/{sale.id}#return-form", status_code=303)
+
+
+def _prefill(query: str) -> dict[str, str]:
+    """The registration form filled from what the cashier typed: a phone, or names."""
+    q = query.strip()
+    if any(ch.isdigit() for ch in q):
+        return {"phone": q}
+    first, _, last = q.partition(" ")
+    return {"first_name": first, "last_name": last.strip()}
+
+
+def _sale_for(db: Session, me: Principal, sale_id: int | None) -> Sale:
+    sale = service.get_sale(db, sale_id, lock=True) if sale_id else None
+    if sale is None or sale.status != SaleStatus.OPEN:
+        sale = service.open_sale(db, actor=me.label, channel="pos")
+    return sale
+
+
+@router.post("/customer")
+def attach_customer(request: Request, db: DB, me: Cashier, form: Form) -> Response:
+    """Put a customer the look-up found on the sale (with their main card)."""
+    sale_id = forms.optional_int(form, "sale_id")
+
+    def action() -> tuple[Sale, str]:
+        sale = _sale_for(db, me, sale_id)
+        customer = customers.get_customer(db, forms.integer(form, "customer_id", "Customer"))
+        service.attach_customer(db, sale, customer.id)
+        return sale, customer.full_name
+
+    return _act(request, db, me, sale_id, action)
+
+
+@router.post("/register")
+def register(request: Request, db: DB, me: Cashier, form: Form) -> Response:
+    """A new customer at the till: their card (scanned or numbered by the store), the
+    partner who sent them (seed 000: "create a customer card, issue a discount card, and link
+    the customer to the referrer"), on the sale at once."""
+    sale_id = forms.optional_int(form, "sale_id")
+
+    def action() -> tuple[Sale, str]:
+        sale = _sale_for(db, me, sale_id)
+        customer = customers.create_customer(
+            db, first_name=forms.text(form, "first_name"),
+            last_name=forms.text(form, "last_name"), phone=forms.text(form, "phone") or None,
+            consent_sms=forms.checked(form, "consent"),
+            consent_email=forms.checked(form, "consent"))
+        card = customers.issue_card(db, customer.id,
+                                    number=forms.text(form, "card_number") or None)
+        said = gettext("{0} registered with card {1}.").format(customer.full_name,
+                                                               card.number)
+        referrer = forms.text(form, "referrer")  # "p:ID" a partner, "e:ID" their employee
+        if referrer:
+            partner_id, employee_id = partners.referrer_choice(db, referrer)
+            partners.link(db, customer.id, partner_id, employee_id=employee_id,
+                          source="manual", actor=me.label)
+            said += " " + gettext("Linked to {0}.").format(
+                partners.get_partner(db, partner_id).name)
+        service.attach_card(db, sale, card)
+        return sale, said
+
+    return _act(request, db, me, sale_id, action)

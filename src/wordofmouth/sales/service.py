@@ -277,6 +277,19 @@ def attach_card(session: Session, sale: Sale, card: DiscountCard) -> None:
     recompute(session, sale)
 
 
+def attach_customer(session: Session, sale: Sale, customer_id: int) -> None:
+    """Put a customer found at the till on an open sale: with their main card if they have
+    one (its discount applies), else the customer alone."""
+    customer = customers.get_customer(session, customer_id)
+    card = customer.main_card
+    if card is not None:
+        attach_card(session, sale, card)
+        return
+    require_open(sale)
+    sale.card, sale.customer_id = None, customer.id
+    recompute(session, sale)
+
+
 def recompute(session: Session, sale: Sale) -> None:
     """Price every line with the one discount that wins for it, and total the sale."""
     offers: dict[int, list[rules.DiscountCandidate]] = {}
