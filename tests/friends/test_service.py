@@ -10,7 +10,7 @@ from tests.factories import CardFactory, GroupFactory, ProductFactory
 from tests.friends.helpers import campaign, codes, new_friend
 from tests.sales.helpers import bonus, product, sell
 from wordofmouth.calendar import DEFAULT_ZONE, today, zone
-from wordofmouth.customers.models import DiscountCard
+from wordofmouth.customers.models import Customer, DiscountCard
 from wordofmouth.friends import errors
 from wordofmouth.friends import service as friends
 from wordofmouth.friends.models import CodeStatus, FriendReferral
@@ -205,15 +205,38 @@ def test_a_spent_bonus_goes_negative_on_return_and_the_next_accrual_repays_it(
     assert bonus(db, referrer) == D("0.00")
 
 
-def test_no_customer_no_discount_until_the_card_is_scanned(db: Session) -> None:
+def test_a_friend_with_no_card_gets_the_discount_and_becomes_a_referred_customer(
+        db: Session) -> None:
+    c = campaign(db)
+    referrer, (code,) = codes(db, c)
+    sale = open_with(db, None, (product("50.00"), "1"))
+    said = service.scan(db, sale, code.code)
+    assert "The friend becomes a customer when the sale is paid." in said
+    assert sale.net_total == D("45.00")  # the discount on the first purchase, no card yet
+    pay(db, sale)
+    [referral] = db.scalars(select(FriendReferral))
+    assert referral.friend_id == sale.customer_id and referral.referrer_id == referrer
+    friend = db.get(Customer, sale.customer_id)
+    owner = db.get(Customer, referrer)
+    assert friend is not None and owner is not None
+    # named after who sent them (in the store's language) until someone says more
+    assert friend.first_name == f"Друг від {owner.first_name} {owner.last_name[:1]}."
+    assert bonus(db, referrer) == D("50.00")
+    assert friends.find(db, code.code).status == CodeStatus.USED
+
+
+def test_a_friend_who_shows_a_card_later_is_that_customer(db: Session) -> None:
     c = campaign(db)
     _, (code,) = codes(db, c)
     sale = open_with(db, None, (product("50.00"), "1"))
-    assert "once the friend's card is scanned" in service.scan(db, sale, code.code)
-    assert sale.net_total == D("50.00")
-    service.scan(db, sale, new_friend())
+    service.scan(db, sale, code.code)
+    card = new_friend()
+    service.scan(db, sale, card)
     assert sale.net_total == D("45.00")
-    assert db.scalar(select(func.count()).select_from(FriendReferral)) == 0
+    pay(db, sale)
+    [referral] = db.scalars(select(FriendReferral))
+    assert referral.friend_id == sale.customer_id
+    assert db.scalar(select(func.count()).select_from(Customer)) == 2  # referrer and friend
 
 
 def test_a_friend_with_two_open_sales_gets_the_discount_once(

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from wordofmouth import rows
+from wordofmouth import i18n, rows
 from wordofmouth.calendar import date_of
 from wordofmouth.catalog import service as catalog
 from wordofmouth.customers import service as customers
+from wordofmouth.customers.rules import masked_name
 from wordofmouth.errors import InvalidInput
 from wordofmouth.friends import errors, repository, rules
 from wordofmouth.friends.models import CodeStatus, FriendCampaign, FriendCode, FriendReferral
@@ -251,11 +252,53 @@ def attach(session: Session, sale: Sale, code: str) -> str:
 
     sales.recompute(session, sale)
     pct = f"{fit.campaign.friend_discount_percent.normalize():f} %"
-    if sale.customer_id is None:
-        return f"Friend code {fc.code} held: {pct} off once the friend's card is scanned."
     if not sale.lines:
-        return f"Friend code {fc.code} held: {pct} off the campaign's goods."
-    return f"Friend code {fc.code}: {pct} off {len(fit.qualifying)} line(s)."
+        said = gettext("Friend code {0} held: {1} off the campaign's goods.").format(
+            fc.code, pct)
+    else:
+        said = gettext("Friend code {0}: {1} off {2} line(s).").format(
+            fc.code, pct, len(fit.qualifying))
+    if sale.customer_id is None:
+        said += " " + gettext("The friend becomes a customer when the sale is paid.")
+    return said
+
+
+def describe(session: Session, sale: Sale | None, code: str) -> str:
+    """What the cashier confirms before a friend code applies: its discount, whose it is and
+    what the referrer gets (PRODUCT.md: "the cashier confirms a code's use before it
+    applies"). A code that cannot apply is refused here already, with its reason."""
+    fc = find(session, code)
+    basket = basket_of(session, sale) if sale is not None else Basket(
+        customer_id=None, day=store_settings.today(session), lines=[], sale_id=None)
+    fit = check(session, fc, basket, basket_rules=False,
+                holding_sale=sale.id if sale is not None else None)
+    referrer = customers.get_customer(session, fc.referrer_id)
+    t = terms(fit.campaign)
+    reward = (gettext("{0} bonuses").format(i18n.money(t.bonus_amount))
+              if t.bonus_rule == BonusRule.FIXED
+              else gettext("{0} of the friend's purchase").format(
+                  f"{t.bonus_percent.normalize():f} %"))
+    return gettext("Friend code {code} of {referrer} ({campaign}): {discount} off the "
+                   "campaign's goods; {referrer} gets {reward} when the sale is paid. "
+                   "Use it?").format(
+        code=fc.code, referrer=masked_name(referrer.first_name, referrer.last_name),
+        campaign=fit.campaign.name, reward=reward,
+        discount=f"{fit.campaign.friend_discount_percent.normalize():f} %")
+
+
+def register_friend(session: Session, sale: Sale, fit: Fit) -> int:
+    """A friend who bought with a code and no card becomes a customer at payment, named
+    after who sent them until the cashier or the friend says more; a card can be issued then
+    or later (PRODUCT.md). Returns the new customer's id."""
+    referrer = customers.get_customer(session, fit.code.referrer_id)
+    with i18n.use(store_settings.get(session).language):
+        name = gettext("Friend of {0}").format(
+            masked_name(referrer.first_name, referrer.last_name))
+    friend = customers.create_customer(session, first_name=name,
+                                       note=gettext("Came with friend code {0}.")
+                                       .format(fit.code.code))
+    sale.customer_id = friend.id
+    return friend.id
 
 
 def held_by(session: Session, sale: Sale) -> FriendCode | None:
@@ -277,7 +320,7 @@ codes_of = repository.codes_of
 def fit_for_sale(session: Session, sale: Sale) -> Fit | None:
     """The held code's fit for this sale as it stands, or None if it no longer applies."""
     fc = held_by(session, sale)
-    if fc is None or sale.customer_id is None:
+    if fc is None:  # a friend with no card yet still gets the discount (PRODUCT.md)
         return None
     try:
         return check(session, fc, basket_of(session, sale), holding_sale=sale.id)

@@ -55,6 +55,8 @@ class FriendBonus:
         if fit is None:
             service.release(session, sale)
             return
+        if sale.customer_id is None:
+            service.register_friend(session, sale, fit)
         bonus = service.use(session, sale, fit)
         ledger.accrue_for_sale(
             session, step=STEP, account_kind=AccountKind.CUSTOMER_BONUS,
@@ -90,6 +92,10 @@ class FriendCodeHandler:
 
     def apply(self, session: Session, sale: Sale, target_id: int, code: str) -> str:
         return service.attach(session, sale, code)
+
+    def describe(self, session: Session, sale: Sale | None, target_id: int,
+                 code: str) -> str | None:
+        return service.describe(session, sale, code)
 
 
 def referrer_credited(session: Session, sale: Sale) -> str | None:

@@ -57,9 +57,14 @@ class PartnerCodeHandler:
             sale.presented_codes = [*sale.presented_codes, pc.code]
 
         sales.recompute(session, sale)
-        offer = (f": {pc.discount_percent.normalize():f} % off"
-                 if pc.discount_percent else "")
-        return f"Promo code {pc.code} of {partner.name}{offer}."
+        if pc.discount_percent:
+            return gettext("Promo code {0} of {1}: {2} off.").format(
+                pc.code, partner.name, f"{pc.discount_percent.normalize():f} %")
+        return gettext("Promo code {0} of {1}.").format(pc.code, partner.name)
+
+    def describe(self, session: Session, sale: Sale | None, target_id: int,
+                 code: str) -> str | None:
+        return None  # applies at once: the partner's own promotion
 
 
 class PartnerCodeDiscount:

@@ -49,6 +49,13 @@ class CodeHandler(Protocol):
         """Attach the code to the open sale; returns a message for the cashier."""
         ...
 
+    def describe(self, session: Session, sale: Sale | None, target_id: int,
+                 code: str) -> str | None:
+        """What the cashier confirms before the code applies at the till (its discount,
+        whose it is), or None when it applies at once. Refuses a code that cannot apply
+        with its DomainError."""
+        ...
+
 
 class PaymentHandler(Protocol):
     method: str

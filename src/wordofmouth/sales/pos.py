@@ -117,6 +117,20 @@ def scan(request: Request, db: DB, me: Cashier, form: Form) -> Response:
             "Nothing and nobody matches '{0}'. Register the customer?").format(code))
 
     code = forms.text(form, "code")
+    if not forms.checked(form, "confirm"):  # a friend code is confirmed before it applies
+        current = service.get_sale(db, sale_id) if sale_id else None
+        try:
+            with code_lookup(me.key):
+                asked = service.confirmation(
+                    db, current if current and current.status == SaleStatus.OPEN else None,
+                    code)
+        except DomainError as exc:
+            db.rollback()
+            return _screen(request, db, me, service.get_sale(db, sale_id) if sale_id else None,
+                           error=exc.detail,
+                           status_code=200 if request.headers.get("hx-request") else exc.status)
+        if asked is not None:
+            return _screen(request, db, me, current, confirm={"code": code, "text": asked})
     return _act(request, db, me, sale_id, action, look_up)
 
 

@@ -353,6 +353,18 @@ def scan(session: Session, sale: Sale, code: str) -> str:
 
 
 
+def confirmation(session: Session, sale: Sale | None, code: str) -> str | None:
+    """What the cashier confirms before a scanned code applies (a friend code: its discount
+    and whose it is), or None for anything that applies at once. A code that cannot apply
+    is refused with its reason."""
+    code = code.strip()
+    found = scancodes.resolve(session, code) or scancodes.resolve(session, code.upper())
+    handler = EXTENSIONS.code_handlers.get(found.kind) if found is not None else None
+    if found is None or handler is None:
+        return None
+    return handler.describe(session, sale, found.target_id, code)
+
+
 def list_sales(session: Session, *, status: str | None = None, kind: str | None = None,
                customer_id: int | None = None, date_from: date | None = None,
                date_to: date | None = None, limit: int = 50, offset: int = 0) -> list[Sale]:

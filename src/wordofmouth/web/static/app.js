@@ -26,7 +26,8 @@ document.addEventListener("keydown", (event) => {
 
 // After each update, give the keyboard back to the scan field.
 document.addEventListener("htmx:afterSettle", () => {
-  const scan = document.querySelector("[data-autofocus]");
+  const scan = document.querySelector("[data-autofocus-first]")
+    || document.querySelector("[data-autofocus]");
   if (scan && document.activeElement !== scan) scan.focus();
 });
 
