@@ -5,6 +5,7 @@ and the receipt carries the store, the cashier, the bonuses and prints for the p
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
@@ -16,6 +17,7 @@ from tests.factories import UserFactory
 from tests.partners.helpers import partner
 from tests.sales.helpers import card, give_bonus, product
 from wordofmouth.customers import service as customers
+from wordofmouth.partners import payouts
 from wordofmouth.partners import service as partners
 from wordofmouth.settings import service as store_settings
 
@@ -34,8 +36,13 @@ def shop(committed_url: str, server: str) -> dict[str, str]:
         give_bonus(s, olena.customer_id, "40.00")
         salon = partner(s, "Salon Lily")
         partners.add_employee(s, salon.id, name="Iryna")
-        return {"card": olena.number, "cream": product("420.00").barcode or "",
-                "soap": product("80.00").barcode or "", "url": committed_url}
+        UserFactory.create(login="oksana", name="Oksana Bondar", role="manager",
+                           password="manager-password-1")
+        sofiia = card()  # the blogger's own card: her referral bonuses
+        partner(s, "Blogger Sofiia").customer_id = sofiia.customer_id
+        give_bonus(s, sofiia.customer_id, "120.00")
+        return {"card": olena.number, "sofiia": sofiia.number, "url": committed_url,
+                "cream": product("420.00").barcode or "", "soap": product("80.00").barcode or ""}
 
 
 def _scan(page, *codes: str) -> None:  # type: ignore[no-untyped-def]
@@ -148,4 +155,29 @@ def test_the_cashier_finds_a_customer_or_registers_one_sent_by_a_partner(  # typ
         assert link is not None and daryna.phone == "+380671234567"
         assert partners.get_partner(s, link.partner_id).name == "Salon Lily"
         assert link.employee_id is not None
+    engine.dispose()
+
+
+def test_a_manager_cashes_out_a_referrers_bonuses_at_the_till(  # type: ignore[no-untyped-def]
+        server: str, browser, shop: dict[str, str]) -> None:
+    page = browser.new_page()
+    log_in(page, server, "oksana", "manager-password-1")
+    page.goto(f"{server}/pos")
+    _scan(page, shop["sofiia"])
+    box = page.locator("#pos-cash-out")
+    expect(box).to_contain_text("Blogger Sofiia")
+    expect(box).to_contain_text("120.00")
+    settled(page)
+    box.locator("input[name=amount]").fill("100.00")
+    page.once("dialog", lambda dialog: dialog.accept())  # money out of the till: asked first
+    box.get_by_role("button", name="Cash out bonuses").click()
+    expect(page.locator("#pos-message")).to_contain_text(
+        "Hand 100.00 in cash to Blogger Sofiia: their bonuses cashed out")
+    expect(page.locator("#pos-bonus-balance")).to_have_text("20.00")
+    engine = create_engine(shop["url"])
+    with Session(engine) as s:
+        [sofiia] = [p for p in partners.partners(s) if p.name == "Blogger Sofiia"]
+        [payout] = payouts.payouts_of(s, sofiia.id)
+        assert (payout.kind, payout.method, payout.amount) == ("bonus_cash_out", "cash",
+                                                               Decimal("100.00"))
     engine.dispose()

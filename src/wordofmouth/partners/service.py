@@ -71,6 +71,13 @@ def statement_subscribers(session: Session) -> list[Partner]:
         Partner.active.is_(True), Partner.statement_by_email.is_(True)).order_by(Partner.id)))
 
 
+def own_partner(session: Session, customer_id: int) -> Partner | None:
+    """The partner whose own customer card this customer holds (their bonuses can be cashed
+    out), if any."""
+    return session.scalar(select(Partner).where(Partner.customer_id == customer_id,
+                                                Partner.active.is_(True)).limit(1))
+
+
 def find_partner(session: Session, partner_id: int) -> Partner | None:
     return session.get(Partner, partner_id)
 

@@ -16,6 +16,7 @@ from wordofmouth.auth.permissions import Principal
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import DomainError, InvalidInput
 from wordofmouth.i18n import gettext
+from wordofmouth.partners import payouts
 from wordofmouth.partners import service as partners
 from wordofmouth.sales import payments, service
 from wordofmouth.sales.errors import SaleRepriced, UnknownCode
@@ -30,17 +31,19 @@ from wordofmouth.web.templating import render
 
 router = APIRouter(prefix="/pos", include_in_schema=False)
 Cashier = Annotated[Principal, Depends(page_permission("pos"))]
+Manager = Annotated[Principal, Depends(page_permission("analysis"))]  # pays money out
 
 
 def _screen(request: Request, db: Session, me: Principal, sale: Sale | None, *,
             message: str = "", error: str = "", status_code: int = 200,
             **found: object) -> Response:
     """The till as it stands; `found`: what a customer look-up found (matches, query)."""
-    customer = balance = bonus_limit = None
+    customer = balance = bonus_limit = own = None
     if sale is not None and sale.customer_id is not None:
         customer = customers.get_customer(db, sale.customer_id)
         balance = customers.bonus_balance(db, customer.id)
         bonus_limit, _spendable = payments.bonus_limit(db, sale)
+        own = partners.own_partner(db, customer.id)  # a referrer: may cash out bonuses
     partial = bool(request.headers.get("hx-request"))
     # a cashier resumes their own open receipts; a manager sees every till's
     waiting = [s for s in service.open_receipts(
@@ -50,6 +53,7 @@ def _screen(request: Request, db: Session, me: Principal, sale: Sale | None, *,
                       status_code=status_code, sale=sale, customer=customer,
                       balance=balance, bonus_limit=bonus_limit, message=message,
                       error=error, settings=store_settings.get(db), waiting=waiting,
+                      own_partner=own,
                       cashiers=auth.names_of(db, {s.created_by for s in waiting}),
                       partners=partners.partners(db, active_only=True),
                       employees=partners.all_employees(db), **found)
@@ -239,5 +243,25 @@ def register(request: Request, db: DB, me: Cashier, form: Form) -> Response:
                 partners.get_partner(db, partner_id).name)
         service.attach_card(db, sale, card)
         return sale, said
+
+    return _act(request, db, me, sale_id, action)
+
+
+@router.post("/cash-out")
+def cash_out(request: Request, db: DB, me: Manager, form: Form) -> Response:
+    """Cash out a referrer's bonuses at the till (seed 000: "Sales mode → Customer → select
+    the referrer → Additional actions → Cash out bonuses"): the payout it is on the partner
+    page, in cash from the till."""
+    sale_id = forms.integer(form, "sale_id", "Sale")
+
+    def action() -> tuple[Sale, str]:
+        sale = service.get_sale(db, sale_id)  # the screen it was asked from, as it is
+        payout = payouts.cash_out_bonuses(
+            db, forms.integer(form, "partner_id", "Partner"),
+            amount=forms.money(form, "amount", "Amount"), method="cash", actor=me.label)
+        partner = partners.get_partner(db, payout.partner_id)
+        return sale, gettext("Hand {0} in cash to {1}: their bonuses cashed out (payout "
+                             "#{2}).").format(i18n.money(payout.amount), partner.name,
+                                              payout.id)
 
     return _act(request, db, me, sale_id, action)
