@@ -70,5 +70,5 @@ def test_a_customer_earns_the_club_discount(server: str, browser, shop) -> None:
         till.type("#scan", code, delay=5)
         till.keyboard.press("Enter")
     expect(till.locator("#pos-lines tr[data-line]")).to_have_count(1)
-    expect(till.locator("#pos-lines")).to_contain_text("7 % club")
+    expect(till.locator("#pos-lines")).to_contain_text("Club 7 %")
     expect(till.locator("#pos-total")).to_have_text("827.70")  # 890.00 − 7 %

@@ -73,6 +73,7 @@ def test_a_partner_earns_commission_on_a_linked_customer(server: str, browser,  
     expect(owner.locator("[role=status]")).to_contain_text("1 sale(s) matured")
     row = owner.locator("tr", has_text="Salon Lily")
     row.locator("input[name=amount]").fill("40.00")
+    owner.once("dialog", lambda dialog: dialog.accept())
     row.locator("button[type=submit]").click()
     expect(owner.locator("[role=status]")).to_contain_text("Paid 40.00")
 

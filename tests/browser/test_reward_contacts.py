@@ -41,8 +41,17 @@ def test_a_payout_leaves_a_contact_on_the_customer_card(  # type: ignore[no-unty
     page.goto(f"{server}/partners-balance")
     row = page.locator("tr", has_text="Салон «Лілія»")
     expect(row.locator("input[name=amount]")).to_have_value("350.00")
-    row.get_by_role("button", name="Pay").click()
+    asked: list[str] = []
+
+    def answer(dialog) -> None:  # type: ignore[no-untyped-def]
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", answer)
+    row.get_by_role("button", name="Pay").click()  # money out: asked first
     expect(page.locator("[role=status]")).to_contain_text("350.00")
+    assert asked == ["Pay Салон «Лілія» 350.00? A payout is not undone; a correction is a "
+                     "new entry."]
     page.goto(f"{server}/customers/{olena}")
     history = page.locator("#contact-history")
     expect(history.locator("tr[data-kind=reward_paid]")).to_contain_text(

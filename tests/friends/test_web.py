@@ -12,6 +12,8 @@ from tests.factories import CardFactory
 from tests.friends.helpers import campaign, codes, new_friend
 from tests.sales.helpers import product
 from tests.web.pages import login
+from wordofmouth.customers.models import Customer
+from wordofmouth.friends import service as friends
 from wordofmouth.friends.models import CodeStatus, FriendCode
 
 D = Decimal
@@ -79,6 +81,25 @@ def test_a_cashier_issues_codes_and_downloads_the_labels(client: TestClient,
     assert text.count("знижки на першу покупку") == 3  # labels speak the store's language
     single = client.get(f"/friends/labels/{issued[0].batch}.pdf?layout=single")
     assert single.content.count(b"/Type /Page\n") + single.content.count(b"/Type /Page ") >= 3
+
+
+def test_a_manager_reads_the_campaigns_and_the_codes_page_names_the_customer(
+        client: TestClient, db: Session) -> None:
+    c = campaign(db, name="Bring a friend")
+    owner = CardFactory.create()
+    owner_customer = db.get(Customer, owner.customer_id)
+    assert owner_customer is not None
+    issued = friends.issue_codes(db, customer_id=owner.customer_id, campaign_id=c.id,
+                                 count=2, actor="test")
+    login(client, "manager")
+    page = client.get("/friends")
+    assert page.status_code == 200 and "Bring a friend" in page.text
+    assert 'id="new-campaign"' not in page.text  # the owner runs campaigns
+    batch = client.get(f"/friends/batch/{issued[0].batch}")
+    assert f"Friend codes of {owner_customer.full_name}" in batch.text
+    assert 'data-copy="codes-text"' in batch.text
+    login(client, "cashier")
+    assert client.get("/friends").status_code == 403
 
 
 def test_the_owner_creates_a_campaign_and_bad_input_is_explained(client: TestClient) -> None:

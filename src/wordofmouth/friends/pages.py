@@ -11,6 +11,7 @@ from wordofmouth import i18n
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.calendar import date_of, day_of_date
 from wordofmouth.catalog import service as catalog
+from wordofmouth.customers import service as customers
 from wordofmouth.errors import InvalidInput
 from wordofmouth.friends import labels, rules, service
 from wordofmouth.friends.errors import CodeBatchNotFound
@@ -25,6 +26,7 @@ from wordofmouth.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 Owner = Annotated[Principal, Depends(page_permission("settings"))]
+Manager = Annotated[Principal, Depends(page_permission("analysis"))]
 Issuer = Annotated[Principal, Depends(page_permission("customers:write"))]
 Reader = Annotated[Principal, Depends(page_permission("customers:read"))]
 
@@ -57,7 +59,9 @@ def _campaign_fields(form: forms.FormData) -> dict[str, object]:
 
 
 @router.get("/friends")
-def campaigns(request: Request, db: DB, me: Owner) -> Response:
+def campaigns(request: Request, db: DB, me: Manager) -> Response:
+    """The campaigns: the owner runs them; a manager reads them (codes are issued from a
+    customer's card by anyone who serves customers)."""
     return render(request, "friends/campaigns.html", me, campaigns=service.campaigns(db),
                   groups=catalog.group_tree(db), rules=[r.value for r in BonusRule],
                   date_of=date_of, last_day=lambda c: rules.last_valid_day(service.terms(c)))
@@ -102,7 +106,8 @@ def batch_page(batch: str, request: Request, db: DB, me: Reader) -> Response:
     if not issued:
         raise CodeBatchNotFound()
     return render(request, "friends/batch.html", me, codes=issued, batch=batch,
-                  labels=_labels(db, batch))
+                  labels=_labels(db, batch),
+                  owner=customers.get_customer(db, issued[0].referrer_id))
 
 
 @router.get("/friends/labels/{batch}.pdf")

@@ -102,9 +102,29 @@ document.addEventListener("keydown", (event) => {
 });
 
 // Forms that ask first (payouts, overrides, bulk decisions, voids) when posted without HTMX.
+// "{amount}" in the question reads the form's amount as typed.
 document.addEventListener("submit", (event) => {
-  const form = event.target.closest("form[data-confirm]");
-  if (form && !form.hasAttribute("hx-post") && !window.confirm(form.dataset.confirm)) {
-    event.preventDefault();
+  const form = event.target.closest("form");
+  const asker = event.submitter && event.submitter.dataset.confirm ? event.submitter
+    : (form && form.dataset.confirm ? form : null);
+  if (!asker || form.hasAttribute("hx-post")) return;
+  const amount = form.querySelector("input[name=amount]");
+  const question = asker.dataset.confirm.replace("{amount}", amount ? amount.value : "");
+  if (!window.confirm(question)) event.preventDefault();
+});
+
+// "Copy" buttons copy the text of the field they name, and say so.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) return;
+  const field = document.getElementById(button.dataset.copy);
+  if (!field) return;
+  try {
+    await navigator.clipboard.writeText(field.value || field.textContent);
+  } catch {
+    field.select();
+    document.execCommand("copy");
   }
+  const done = document.getElementById(`${button.id}-done`);
+  if (done) done.hidden = false;
 });
