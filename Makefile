@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint messages bench-checkout bench-club bench-codes bench-reports bench-analysis bench-mailing bench-clicks crash soak fuzz install clean
+.PHONY: demo demo-reset test lint messages bench-checkout bench-club bench-codes bench-reports bench-analysis bench-mailing bench-clicks crash soak fuzz install clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,11 @@ $(STAMP): requirements.lock pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
+	$(BIN)/wom serve --demo
+
+# Start the demo store over: a new SQLite database, the venv kept.
+demo-reset: $(STAMP)
+	rm -f wordofmouth.db wordofmouth.db-wal wordofmouth.db-shm outbox.log
 	$(BIN)/wom serve --demo
 
 test: $(STAMP)

@@ -33,9 +33,35 @@ app.add_typer(i18n_cli.app, name="messages")
 console = Console()
 
 
-def _fail(message: str) -> None:
-    console.print(f"[red]{message}[/red]")
-    raise typer.Exit(1)
+def _fail(message: str, code: int = 2) -> None:
+    """One clear line, no traceback; exit 2 for what the command was given."""
+    console.print(f"[red]{message}[/red]", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def main() -> None:
+    """The `wom` entry point: a database that cannot be reached or a URL that cannot be
+    read is one line and exit 2, whatever the command."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+    try:
+        app()
+    except (ArgumentError, NoSuchModuleError) as exc:
+        console.print(f"[red]WOM_DATABASE_URL is not a database URL this program reads "
+                      f"({exc}). Examples: sqlite:///wordofmouth.db, "
+                      f"postgresql://user@host/db.[/red]", highlight=False, soft_wrap=True)
+        raise SystemExit(2) from None
+    except OperationalError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        console.print(f"[red]The database at {_redacted(get_settings().database_url)} "
+                      f"cannot be reached: {reason}[/red]", highlight=False, soft_wrap=True)
+        raise SystemExit(2) from None
+
+
+def _counts(**counts: int) -> None:
+    negative = [name for name, n in counts.items() if n < 0]
+    if negative:
+        _fail(f"--{negative[0]} is a count: 0 or more (not {counts[negative[0]]}).")
 
 
 @db_app.command("upgrade")
@@ -68,6 +94,7 @@ def demo(
     from wordofmouth.demo import service as demo_data
     from wordofmouth.migrate import upgrade
 
+    _counts(customers=customers, sales=sales, lines=lines, partners=partners)
     upgrade()
     plugins.install()
     if bulk:
@@ -83,7 +110,10 @@ def demo(
 
             bulk_data.generate(customers=customers, lines=lines or customers * 10,
                                partners=partners, progress=step)
-        console.print("Bulk data set generated.")
+        with database.transaction() as session:
+            written = demo_data.counts(session)
+        console.print("Bulk data set generated: " + ", ".join(
+            f"{n:,} {what}".replace(",", " ") for what, n in written.items()) + ".")
         return
     with database.transaction() as session:
         if not demo_data.is_empty(session):
@@ -136,6 +166,7 @@ def serve(
     elif problem:
         console.print(f"[yellow]Warning: {problem} Fine for the demo only.[/yellow]")
     host, port = host or settings.host, port or settings.port
+    _port_free(host, port)
     upgrade()
     if with_demo:
         from wordofmouth import plugins
@@ -158,9 +189,32 @@ def serve(
                 proxy_headers=True, access_log=False)
 
 
+def _port_free(host: str, port: int) -> None:
+    """Say a port is taken before the banner says the store is there."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            _fail(f"Cannot listen on {host}:{port}: {exc.strerror or exc}. Stop what uses it, "
+                  f"or give another --port.")
+
+
+def _known_role(role: str) -> str:
+    """Checked before the password is asked for."""
+    from wordofmouth.auth.models import Role
+
+    if role not in {r.value for r in Role}:
+        _fail(f"'{role}' is not a role: owner, manager, cashier or partner.")
+    return role
+
+
 @user_app.command("add")
 def user_add(login: str,
-             role: Annotated[str, typer.Option(help="owner|manager|cashier|partner")],
+             role: Annotated[str, typer.Option(help="owner|manager|cashier|partner",
+                                               callback=_known_role)],
              password: Annotated[str, typer.Option(prompt=True, hide_input=True)],
              name: str = "",
              partner_id: Annotated[int | None, typer.Option(

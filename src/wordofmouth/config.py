@@ -6,7 +6,7 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from wordofmouth.i18n import gettext
@@ -66,6 +66,15 @@ class Settings(BaseSettings):
     outbox_log: str = "outbox.log"  # where the "log" e-mail/SMS/Viber provider writes
     click_durable_commit: bool = False  # clicks: wait for PostgreSQL's disk flush too
     mail_lease_seconds: float = 300  # how long a claimed message is a worker's own
+
+    @field_validator("database_url")
+    @classmethod
+    def _driver(cls, url: str) -> str:
+        """postgres:// and postgresql:// (as hosting providers write them) mean psycopg 3."""
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url.removeprefix(prefix)
+        return url
 
     @model_validator(mode="after")
     def _secret(self) -> "Settings":

@@ -43,6 +43,19 @@ def is_empty(session: Session) -> bool:
     return session.scalar(select(func.count(User.id))) == 0
 
 
+def counts(session: Session) -> dict[str, int]:
+    """What the store holds, for the line `wom demo --bulk` ends with."""
+    from wordofmouth.customers.models import DiscountCard
+    from wordofmouth.ledger.models import LedgerEntry
+    from wordofmouth.partners.models import Partner
+    from wordofmouth.sales.models import Sale, SaleLine
+
+    tables = {"customers": Customer, "cards": DiscountCard, "partners": Partner,
+              "sales": Sale, "sale lines": SaleLine, "ledger entries": LedgerEntry}
+    return {name: int(session.scalar(select(func.count()).select_from(model)) or 0)
+            for name, model in tables.items()}
+
+
 def product_barcode(n: int) -> str:
     body = f"482{n:09d}"
     return body + ean13_check_digit(body)

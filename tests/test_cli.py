@@ -1,0 +1,71 @@
+"""The `wom` command answers bad input with one clear line and exit code 2, never a
+traceback: counts below zero, an unknown role (before the password is asked), a database URL
+it cannot read or reach, a port in use (before the banner)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from wordofmouth.config import Settings
+
+WOM = Path(sys.executable).with_name("wom")
+
+
+def _wom(tmp_path: Path, *args: str, url: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "WOM_DATABASE_URL": url or f"sqlite:///{tmp_path / 'cli.db'}",
+           "COLUMNS": "80"}
+    return subprocess.run([str(WOM), *args], env=env, cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120, stdin=subprocess.DEVNULL)
+
+
+def _one_line(done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stdout + done.stderr
+    lines = [ln for ln in done.stdout.splitlines() if ln.strip()]
+    assert len(lines) == 1, done.stdout
+    return lines[0]
+
+
+def test_a_negative_count_is_refused(tmp_path: Path) -> None:
+    said = _one_line(_wom(tmp_path, "demo", "--customers", "-5"))
+    assert said == "--customers is a count: 0 or more (not -5)."
+    assert not (tmp_path / "cli.db").exists()  # refused before anything was made
+
+
+def test_an_unknown_role_is_refused_before_the_password_is_asked(tmp_path: Path) -> None:
+    done = _wom(tmp_path, "user", "add", "marta", "--role", "boss")
+    assert _one_line(done) == "'boss' is not a role: owner, manager, cashier or partner."
+    assert "Password" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("url, says", [
+    ("postgres://nobody@127.0.0.1:1/shop", "cannot be reached: "),
+    ("nonsense", "is not a database URL this program reads"),
+    ("mysql+nothing://x/y", "is not a database URL this program reads"),
+])
+def test_a_database_that_cannot_be_read_or_reached_is_one_line(tmp_path: Path, url: str,
+                                                               says: str) -> None:
+    said = _one_line(_wom(tmp_path, "db", "upgrade", url=url))
+    assert says in said
+
+
+def test_postgres_urls_as_hosts_write_them_mean_psycopg() -> None:
+    for url in ("postgres://u@h/db", "postgresql://u@h/db"):
+        assert Settings(database_url=url).database_url == "postgresql+psycopg://u@h/db"
+
+
+def test_a_port_in_use_is_said_before_the_banner(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = _wom(tmp_path, "serve", "--port", str(port))
+    said = _one_line(done)
+    assert said.startswith(f"Cannot listen on 127.0.0.1:{port}:")
+    assert "wordofmouth on http" not in done.stdout
