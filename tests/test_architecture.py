@@ -80,7 +80,7 @@ READ_MODELS = {
     "club/review.py",
     "mailing/audience.py", "partners/invoices.py", "partners/own.py", "partners/report.py",
     "partners/settlement.py", "partners/reward_contacts.py", "storefront/clicks.py",
-    "storefront/statement.py", "customers/contact_history.py",
+    "storefront/statement.py", "customers/contact_history.py", "customers/directory.py",
     "audit/sentences.py",
 }
 ADAPTERS = ("api.py", "pages.py", "portal.py", "cli.py", "activity_pages.py")

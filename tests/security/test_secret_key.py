@@ -35,7 +35,7 @@ def serve(tmp_path: Path, key: str, *extra: str) -> subprocess.CompletedProcess[
 def test_the_server_refuses_a_published_or_short_key(tmp_path: Path) -> None:
     for key in (OLD_DEFAULT, "short-key"):
         done = serve(tmp_path, key)
-        assert done.returncode == 1, done.stdout + done.stderr
+        assert done.returncode == 2, done.stdout + done.stderr
         assert "WOM_SECRET_KEY" in done.stdout and "Traceback" not in done.stderr
     assert not (tmp_path / "never.db").exists()  # refused before touching the database
 

@@ -8,7 +8,8 @@ from starlette.responses import Response
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.calendar import date_of
 from wordofmouth.club import service as club
-from wordofmouth.customers import contact_history, contacts, service
+from wordofmouth.customers import contact_history, contacts, directory, service
+from wordofmouth.errors import InvalidInput
 from wordofmouth.friends import service as friends
 from wordofmouth.i18n import gettext
 from wordofmouth.ledger import service as ledger
@@ -37,11 +38,21 @@ def _contact_fields(form: forms.FormData) -> dict[str, object]:
 
 
 @router.get("")
-def customers(request: Request, db: DB, me: Reader, q: str = "", page: int = 1) -> Response:
+def customers(request: Request, db: DB, me: Reader, q: str = "", page: int = 1,
+              referrer: str = "", sort: str = "name") -> Response:
+    """Search, filter by who brought the customer ("p:ID" a partner, "e:ID" an employee),
+    sort by name or by referrer."""
     page = max(page, 1)
-    found = service.search(db, query=q, limit=PAGE, offset=(page - 1) * PAGE)
-    return render(request, "customers/list.html", me, customers=found, q=q, page=page,
-                  page_size=PAGE)
+    partner_id = employee_id = None
+    if referrer:
+        partner_id, employee_id = partners.referrer_choice(db, referrer)
+    if sort not in directory.SORTS:
+        raise InvalidInput(gettext("Sort by name or by referrer."))
+    found = directory.rows(db, query=q, partner_id=partner_id, employee_id=employee_id,
+                           sort=sort, limit=PAGE, offset=(page - 1) * PAGE)
+    return render(request, "customers/list.html", me, rows=found, q=q, page=page,
+                  page_size=PAGE, referrer=referrer, sort=sort,
+                  partner_list=partners.partners(db), partner_staff=partners.all_employees(db))
 
 
 @router.post("")

@@ -15,6 +15,7 @@ from wordofmouth.analysis.exports import dialect, download
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.calendar import date_of, day_of_date
 from wordofmouth.catalog import service as catalog
+from wordofmouth.customers import directory as customer_directory
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import InvalidInput
 from wordofmouth.i18n import gettext
@@ -122,6 +123,7 @@ def _detail(request: Request, db: Session, me: Principal, partner_id: int) -> Re
                   held_buyers=self_referral.buyers(db, held),
                   review_reasons=self_referral.REASONS,
                   employees=employees, staff_names={e.id: e.name for e in employees},
+                  customer_count=customer_directory.count_of_partner(db, partner_id),
                   terms=terms, rates=rates,
                   codes=codes.codes_of(db, partner_id), groups=catalog.group_tree(db),
                   offers=offers.offers_of(db, partner_id), date_of=date_of,
@@ -147,6 +149,17 @@ def add_employee(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
     e = partners.add_employee(db, partner_id, name=forms.text(form, "name"),
                               phone=forms.text(form, "phone"), email=forms.text(form, "email"))
     return redirect(f"/partners/{partner_id}", gettext("Employee {0} added.").format(e.name))
+
+
+@router.post("/partners/{partner_id}/employees/{employee_id}")
+def save_employee(partner_id: int, employee_id: int, db: DB, me: Manager,
+                  form: Form) -> Response:
+    e = partners.update_employee(db, partner_id, employee_id, name=forms.text(form, "name"),
+                                 phone=forms.text(form, "phone"),
+                                 email=forms.text(form, "email"),
+                                 active=forms.checked(form, "active"), actor=me.label)
+    return redirect(f"/partners/{partner_id}#employees", gettext("Employee {0} saved.")
+                    .format(e.name))
 
 
 @router.post("/partners/{partner_id}/terms")
@@ -271,7 +284,7 @@ def link_customer(customer_id: int, db: DB, me: Linker, form: Form) -> Response:
         employee_id=forms.optional_int(form, "employee_id"), source="manual",
         actor=me.label, may_relink=me.can("partners:write"), reason=forms.text(form, "reason"))
     return redirect(f"/customers/{customer_id}",
-                    "Linked to the partner." if changed else "No change.")
+                    gettext("Linked to the partner.") if changed else gettext("No change."))
 
 
 @router.post("/invoices/{sale_id}/expenses")

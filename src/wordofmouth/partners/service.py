@@ -106,6 +106,25 @@ def add_employee(session: Session, partner_id: int, *, name: str, phone: str = "
     return employee
 
 
+def update_employee(session: Session, partner_id: int, employee_id: int, *, name: str,
+                    phone: str = "", email: str = "", active: bool = True,
+                    actor: str) -> PartnerEmployee:
+    """Correct an employee's name and contacts, or mark them gone (inactive: kept on the
+    customers and sales they brought, no longer offered)."""
+    employee_of(session, partner_id, employee_id)  # this partner's, or refused
+    employee = session.get(PartnerEmployee, employee_id)
+    assert employee is not None
+    if not name.strip():
+        raise InvalidInput(gettext("An employee needs a name."))
+    employee.name, employee.phone, employee.email = name.strip(), phone.strip(), email.strip()
+    employee.active = active
+    session.flush()
+    audit.record(session, actor=actor, action="partner.employee", target_type="partner",
+                 target_id=partner_id, employee=employee.id, name=employee.name,
+                 active=active)
+    return employee
+
+
 def referrer_choice(session: Session, raw: str) -> tuple[int, int | None]:
     """The partner (and employee) of a "who sent them" choice: "p:ID" a partner, "e:ID" one
     of a partner's employees."""

@@ -128,3 +128,25 @@ document.addEventListener("click", async (event) => {
   const done = document.getElementById(`${button.id}-done`);
   if (done) done.hidden = false;
 });
+
+// A choice that follows another (an employee follows the chosen partner): only the options
+// of the chosen one are offered.
+function follow(select) {
+  const leader = select.form && select.form.elements[select.dataset.follows];
+  if (!leader) return;
+  for (const option of select.options) {
+    if (!option.dataset.partner) continue;
+    const other = option.dataset.partner !== leader.value;
+    option.hidden = other;
+    option.disabled = other;
+    if (other && option.selected) select.value = "";
+  }
+}
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("select[data-follows]").forEach(follow);
+});
+document.addEventListener("change", (event) => {
+  const form = event.target.form;
+  if (!form) return;
+  form.querySelectorAll(`select[data-follows="${event.target.name}"]`).forEach(follow);
+});
