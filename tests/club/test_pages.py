@@ -129,3 +129,33 @@ def test_the_customer_card_shows_the_club_history(client: TestClient, db: Sessio
     r = client.get(f"/customers/{card.customer_id}")
     assert "club discount 7 %" in r.text
     assert "candidate to join → club member" in r.text and "olena" in r.text
+
+
+def test_a_partner_filter_on_the_lists_all_means_the_filtered_list_and_decisions_are_audited(
+        client: TestClient, db: Session) -> None:
+    from tests.partners.helpers import partner
+    from wordofmouth.audit import service as audit
+    from wordofmouth.partners import service as partners
+
+    switch_on(db)
+    salon = partner(db, "Salon Lily")
+    theirs, other = member_card(), member_card()
+    partners.link(db, theirs.customer_id, salon.id, actor="cashier")
+    buy(db, theirs, "5000.00", BASE + 1)
+    buy(db, other, "6000.00", BASE + 1)
+    club.run_review(db, day=BASE + 2)
+    csrf = login(client, "manager")
+    page = client.get(f"/club?referrer=p:{salon.id}").text
+    join_list = page.split('data-list="candidate_join"')[1].split("</form>")[0]
+    assert f'value="{theirs.customer_id}"' in join_list
+    assert f'value="{other.customer_id}"' not in join_list
+    r = client.post("/club/decide", data={"csrf_token": csrf, "action": "grant", "all": "on",
+                                          "referrer": f"p:{salon.id}"})
+    assert r.status_code == 200 and "Grant: 1 customer." in r.text
+    assert club.membership(db, theirs.customer_id).status == S.MEMBER  # type: ignore[union-attr]
+    assert club.membership(db, other.customer_id).status == S.CANDIDATE_JOIN  # type: ignore[union-attr]
+    [event] = audit.recent(db, action="club.decision")
+    assert event.details["decision"] == "grant" and event.details["customers"] == [
+        theirs.customer_id]
+    # the members tile counts everyone holding the club discount
+    assert 'id="club-members">1<' in client.get("/club").text

@@ -43,6 +43,8 @@ SENTENCES = {
     "customers.discount": N_("{actor} set a personal discount on customers' cards"),
     "partner.commission_held": N_("A commission of {target} was held for review"),
     "partner.commission_review": N_("{actor} decided on a held commission of {target}"),
+    "partner.employee": N_("{actor} changed an employee of {target}"),
+    "club.decision": N_("{actor} decided on the club membership of customers"),
 }
 SETTINGS_GROUPS = {"store": N_("the store settings"), "club": N_("the club settings"),
                    "mail": N_("the mailing settings"),
@@ -53,7 +55,7 @@ DETAIL_NAMES = {"partner": N_("partner"), "employee": N_("employee"), "reason": 
                 "channel": N_("channel"), "customers": N_("customers"),
                 "messages": N_("messages"), "net_amount": N_("amount"),
                 "changes": N_("changes"), "override": N_("reason to pay more"),
-                "kind": N_("kind")}
+                "kind": N_("kind"), "decision": N_("decision")}
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,10 @@ from wordofmouth.calendar import date_of, day_of_date
 from wordofmouth.club import lists as review_lists
 from wordofmouth.club import rules, service
 from wordofmouth.club.errors import UnknownClubDecision
-from wordofmouth.club.rules import ClubStatus
+from wordofmouth.club.rules import DISCOUNTED, ClubStatus
 from wordofmouth.errors import InvalidInput
 from wordofmouth.i18n import N_, gettext
+from wordofmouth.partners import service as partners
 from wordofmouth.web import forms
 from wordofmouth.web.deps import DB, Form, page_permission, streaming_session
 from wordofmouth.web.office import redirect
@@ -34,12 +35,22 @@ LISTS = [
 ]
 
 
+def _referrer(db: DB, raw: str) -> tuple[int | None, int | None]:
+    return partners.referrer_choice(db, raw) if raw else (None, None)
+
+
 @router.get("")
-def management(request: Request, db: DB, me: Manager) -> Response:
-    lists = [(status, title, actions, review_lists.candidates(db, status))
+def management(request: Request, db: DB, me: Manager, referrer: str = "") -> Response:
+    """The review lists (maybe only the customers a partner or employee brought)."""
+    partner_id, employee_id = _referrer(db, referrer)
+    lists = [(status, title, actions, review_lists.candidates(
+        db, status, partner_id=partner_id, employee_id=employee_id))
              for status, title, actions in LISTS]
-    return render(request, "club/manage.html", me, lists=lists, counts=service.counts(db),
-                  settings=service.settings(db), date_of=date_of)
+    counts = service.counts(db)
+    return render(request, "club/manage.html", me, lists=lists, counts=counts,
+                  discounted=sum(counts.get(s, 0) for s in DISCOUNTED),
+                  settings=service.settings(db), date_of=date_of, referrer=referrer,
+                  partner_list=partners.partners(db), partner_staff=partners.all_employees(db))
 
 
 @router.post("/decide")
@@ -47,8 +58,10 @@ def decide(db: DB, me: Manager, form: Form) -> Response:
     action = forms.text(form, "action")
     if action not in rules.ACTIONS:
         raise UnknownClubDecision(gettext("Unknown club decision '{0}'.").format(action))
-    if forms.checked(form, "all"):
-        ids = service.candidates_ids(db, rules.ACTIONS[action][0])
+    if forms.checked(form, "all"):  # everyone on the list as it was filtered
+        partner_id, employee_id = _referrer(db, forms.text(form, "referrer"))
+        ids = review_lists.candidate_ids(db, rules.ACTIONS[action][0], partner_id=partner_id,
+                                         employee_id=employee_id)
     else:
         ids = [int(str(v)) for v in form.getlist("customer_id") if str(v).isdigit()]
     n = service.decide(db, customer_ids=ids, action=action, actor=me.label)

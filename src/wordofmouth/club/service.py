@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from wordofmouth.audit import service as audit
 from wordofmouth.calendar import date_of, end_of
 from wordofmouth.club import review, rules
 from wordofmouth.club.errors import ClubDisabled, NotACandidate, UnknownClubDecision
@@ -20,6 +21,7 @@ from wordofmouth.customers import service as customers
 from wordofmouth.db import is_postgres, utcnow
 from wordofmouth.errors import InvalidInput
 from wordofmouth.i18n import gettext
+from wordofmouth.i18n.words import word
 from wordofmouth.settings import service as store_settings
 
 PREFIX = "club_"
@@ -122,8 +124,10 @@ def decide(session: Session, *, customer_ids: list[int], action: str, actor: str
     current = dict(session.execute(lock).all())
     stale = [cid for cid in ids if current.get(cid) != before]
     if stale:
-        raise NotACandidate(gettext("Not a {0} any more: customers {1}{2}. Reload the list.")
-                            .format(before.replace('_', ' '), ', '.join(map(str, stale[:10])),
+        names = customers.names(session, stale[:10])
+        raise NotACandidate(gettext("Not a {0} any more: {1}{2}. Reload the list.")
+                            .format(word(before), ', '.join(names.get(c, "?") for c in
+                                                             stale[:10]),
                                     '…' if len(stale) > 10 else ''))
     review.log_decisions(session, chosen, day=day, actor=actor, action=action,
                          to_status=after.value)
@@ -145,6 +149,8 @@ def decide(session: Session, *, customer_ids: list[int], action: str, actor: str
                       cycle_start_day=template.cycle_start_day, counts_from=None)
     session.execute(update(ClubMembership).where(chosen, ClubMembership.status == before)
                     .values(**values).execution_options(synchronize_session=False))
+    audit.record(session, actor=actor, action="club.decision", target_type="customers",
+                 target_id=len(ids), decision=action, customers=ids[:1000])
     session.expire_all()
     return len(ids)
 
