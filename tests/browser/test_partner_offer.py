@@ -41,4 +41,4 @@ def test_the_salons_offer_at_the_till(server: str, browser, shop) -> None:  # ty
     expect(page.locator("#pos-lines tr[data-line]")).to_have_count(1)
     settled(page)
     expect(page.locator("#pos-total")).to_have_text("340.00")  # 15 % beats the card's 5 %
-    expect(page.locator("#pos-lines")).to_contain_text("partner's special offer")
+    expect(page.locator("#pos-lines")).to_contain_text("Offer «Salon week»")

@@ -36,9 +36,11 @@ def _clean_contacts(session: Session, phone: str | None,
         try:
             phone = rules.phone_e164(phone, store_settings.get(session).country)
         except ValueError:
-            raise InvalidInput(gettext("'{0}' is not a phone number.").format(phone)) from None
+            raise InvalidInput(gettext("'{0}' is not a phone number.").format(phone),
+                               field="phone") from None
     if email and not _EMAIL.match(email):
-        raise InvalidInput(gettext("'{0}' is not an e-mail address.").format(email))
+        raise InvalidInput(gettext("'{0}' is not an e-mail address.").format(email),
+                           field="email")
     return phone, email
 
 

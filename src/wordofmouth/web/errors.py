@@ -68,7 +68,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> Response:
-        return _answer(request, exc.status, exc.code, exc.detail)
+        field = exc.context.get("field")  # a form's field: shown next to its input
+        return _answer(request, exc.status, exc.code, exc.detail,
+                       {"field": field} if field else None)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -30,7 +30,7 @@ def money(form: FormData, name: str, label: str, *, default: str | None = None) 
     try:
         return parse_money(raw)
     except ValueError as exc:
-        raise InvalidInput(f"{gettext(label)}: {exc}.") from exc
+        raise InvalidInput(f"{gettext(label)}: {exc}.", field=name) from exc
 
 
 def decimal(form: FormData, name: str, label: str, default: str = "0") -> Decimal:
@@ -39,16 +39,18 @@ def decimal(form: FormData, name: str, label: str, default: str = "0") -> Decima
         value = Decimal(raw)
     except InvalidOperation as exc:
         raise InvalidInput(gettext("{0}: '{1}' is not a number.")
-                           .format(gettext(label), raw)) from exc
+                           .format(gettext(label), raw), field=name) from exc
     if not value.is_finite():
-        raise InvalidInput(gettext("{0}: '{1}' is not a number.").format(gettext(label), raw))
+        raise InvalidInput(gettext("{0}: '{1}' is not a number.").format(gettext(label), raw),
+                           field=name)
     return value
 
 
 def integer(form: FormData, name: str, label: str) -> int:
     raw = text(form, name)
     if not raw.lstrip("-").isdigit():
-        raise InvalidInput(gettext("{0}: '{1}' is not a whole number.").format(gettext(label), raw))
+        raise InvalidInput(gettext("{0}: '{1}' is not a whole number.").format(
+            gettext(label), raw), field=name)
     return int(raw)
 
 
@@ -57,7 +59,7 @@ def optional_int(form: FormData, name: str) -> int | None:
     if not raw:
         return None
     if not raw.isdigit():
-        raise InvalidInput(gettext("'{0}' is not an id.").format(raw))
+        raise InvalidInput(gettext("'{0}' is not an id.").format(raw), field=name)
     return int(raw)
 
 

@@ -150,3 +150,63 @@ document.addEventListener("change", (event) => {
   if (!form) return;
   form.querySelectorAll(`select[data-follows="${event.target.name}"]`).forEach(follow);
 });
+
+// Back-office forms validate inline: the form is sent in the background; a refusal is shown
+// next to the field it names (or atop the form) and everything typed stays; success goes
+// where the server sends the reader. Without JavaScript the forms post as always.
+function clearProblems(form) {
+  form.querySelectorAll(".field-error, .form-error").forEach((e) => e.remove());
+  form.querySelectorAll("[aria-invalid]").forEach((e) => e.removeAttribute("aria-invalid"));
+}
+function showProblem(form, answer) {
+  const field = answer.field ? form.elements[answer.field] : null;
+  const note = document.createElement("span");
+  note.setAttribute("role", "alert");
+  note.textContent = answer.detail || "The form could not be saved.";
+  if (field && field.nodeType === 1) {
+    note.className = "field-error";
+    field.setAttribute("aria-invalid", "true");
+    (field.closest("label") || field).after(note);
+    field.focus();
+  } else {
+    note.className = "form-error flash error";
+    form.prepend(note);
+  }
+}
+document.addEventListener("submit", async (event) => {
+  const form = event.target;
+  if (event.defaultPrevented || !(form instanceof HTMLFormElement)) return;
+  // attributes, not properties: a field named "action" or "method" hides the property
+  const attr = (name) => form.getAttribute(name) || "";
+  if (attr("method").toLowerCase() !== "post" || form.hasAttribute("hx-post")
+      || form.hasAttribute("data-plain") || attr("enctype") === "multipart/form-data"
+      || attr("target") || !window.fetch || !document.body.dataset.csrf) return;
+  event.preventDefault();
+  clearProblems(form);
+  const body = new URLSearchParams(new FormData(form, event.submitter));
+  let response;
+  try {
+    const submitter = event.submitter;
+    const action = submitter && submitter.hasAttribute("formaction")
+      ? submitter.getAttribute("formaction") : attr("action");
+    response = await fetch(new URL(action, window.location.href), {
+      method: "POST", body, headers: { Accept: "application/json" },
+    });
+  } catch {
+    showProblem(form, { detail: "The store cannot be reached; nothing was saved. Try again." });
+    return;
+  }
+  const type = response.headers.get("content-type") || "";
+  if (!response.ok && type.includes("application/json")) {
+    showProblem(form, await response.json());
+  } else if (response.redirected) {
+    window.location.assign(response.url);
+  } else if (type.includes("text/html")) {
+    const html = await response.text();
+    document.open();
+    document.write(html);
+    document.close();
+  } else {
+    window.location.reload();
+  }
+});
