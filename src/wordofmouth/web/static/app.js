@@ -210,3 +210,13 @@ document.addEventListener("submit", async (event) => {
     window.location.reload();
   }
 });
+
+// The menu button (a phone's screen): fold the menu out and back.
+document.addEventListener("click", (event) => {
+  const toggle = event.target.closest("#menu-toggle");
+  if (!toggle) return;
+  const top = document.getElementById("top");
+  const open = !top.hasAttribute("data-open");
+  top.toggleAttribute("data-open", open);
+  toggle.setAttribute("aria-expanded", String(open));
+});
