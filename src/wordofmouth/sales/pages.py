@@ -140,6 +140,17 @@ def issue_invoice(db: DB, me: Writer, form: Form) -> Response:
                                          .format(sale.number, sale.net_total))
 
 
+@router.post("/invoices/{sale_id}/codes")
+def scan_on_invoice(sale_id: int, db: DB, me: Writer, form: Form) -> Response:
+    """Scan a code on an open invoice (invoice trade's "scan control barcode"): a friend
+    code, a partner's promo code, a card or one more product, as at the till."""
+    sale = service.get_sale(db, sale_id, lock=True)
+    if sale.kind != SaleKind.INVOICE:
+        raise InvalidInput(gettext("{0} is not an invoice.").format(sale.number))
+    said = service.scan(db, sale, forms.text(form, "code"))
+    return redirect(f"/sales/{sale_id}", said)
+
+
 @router.post("/invoices/{sale_id}/pay")
 def pay_invoice(sale_id: int, db: DB, me: Writer, form: Form) -> Response:
     method = forms.text(form, "method")
