@@ -69,3 +69,11 @@ def test_a_port_in_use_is_said_before_the_banner(tmp_path: Path) -> None:
     said = _one_line(done)
     assert said.startswith(f"Cannot listen on 127.0.0.1:{port}:")
     assert "wordofmouth on http" not in done.stdout
+
+
+def test_the_bulk_demo_ends_with_what_it_wrote(tmp_path: Path) -> None:
+    done = _wom(tmp_path, "demo", "--bulk", "--customers", "40", "--partners", "2")
+    assert done.returncode == 0, done.stdout + done.stderr
+    last = done.stdout.strip().splitlines()[-1]
+    assert last.startswith("Bulk data set generated: 40 customers, 40 cards, ") and (
+        "sale lines" in last and "ledger entries" in last), last

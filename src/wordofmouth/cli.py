@@ -113,7 +113,8 @@ def demo(
         with database.transaction() as session:
             written = demo_data.counts(session)
         console.print("Bulk data set generated: " + ", ".join(
-            f"{n:,} {what}".replace(",", " ") for what, n in written.items()) + ".")
+            f"{n:,} {what}".replace(",", " ") for what, n in written.items()) + ".",
+            soft_wrap=True)
         return
     with database.transaction() as session:
         if not demo_data.is_empty(session):
