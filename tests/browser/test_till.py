@@ -9,8 +9,6 @@ from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import create_engine
-from sqlalchemy.orm import Session
 
 from tests.browser.conftest import log_in, seeding, settled
 from tests.factories import UserFactory
@@ -45,6 +43,14 @@ def shop(committed_url: str, server: str) -> dict[str, str]:
                 "cream": product("420.00").barcode or "", "soap": product("80.00").barcode or ""}
 
 
+def _till(browser, server: str, login: str, password: str):  # type: ignore[no-untyped-def]
+    """A new page at the till, logged in."""
+    page = browser.new_page()
+    log_in(page, server, login, password)
+    page.goto(f"{server}/pos")
+    return page
+
+
 def _scan(page, *codes: str) -> None:  # type: ignore[no-untyped-def]
     for code in codes:
         page.type("#scan", code, delay=5)
@@ -53,9 +59,7 @@ def _scan(page, *codes: str) -> None:  # type: ignore[no-untyped-def]
 
 def test_a_sale_survives_a_reload_and_is_paid_with_the_keys(  # type: ignore[no-untyped-def]
         server: str, browser, shop: dict[str, str]) -> None:
-    page = browser.new_page()
-    log_in(page, server, "marta", "till-password-1")
-    page.goto(f"{server}/pos")
+    page = _till(browser, server, "marta", "till-password-1")
     _scan(page, shop["card"], shop["cream"])
     expect(page.locator("#pos-lines tr[data-line]")).to_have_count(1)
     settled(page)
@@ -105,9 +109,7 @@ def test_a_sale_survives_a_reload_and_is_paid_with_the_keys(  # type: ignore[no-
 
 def test_voiding_asks_first(  # type: ignore[no-untyped-def]
         server: str, browser, shop: dict[str, str]) -> None:
-    page = browser.new_page()
-    log_in(page, server, "marta", "till-password-1")
-    page.goto(f"{server}/pos")
+    page = _till(browser, server, "marta", "till-password-1")
     _scan(page, shop["soap"])
     expect(page.locator("#pos-lines tr[data-line]")).to_have_count(1)
     settled(page)
@@ -122,9 +124,7 @@ def test_voiding_asks_first(  # type: ignore[no-untyped-def]
 
 def test_the_cashier_finds_a_customer_or_registers_one_sent_by_a_partner(  # type: ignore[no-untyped-def]
         server: str, browser, shop: dict[str, str]) -> None:
-    page = browser.new_page()
-    log_in(page, server, "marta", "till-password-1")
-    page.goto(f"{server}/pos")
+    page = _till(browser, server, "marta", "till-password-1")
     _scan(page, shop["soap"], "koval")
     matches = page.locator("#pos-matches")
     expect(matches).to_contain_text("Olena Koval")
@@ -148,21 +148,17 @@ def test_the_cashier_finds_a_customer_or_registers_one_sent_by_a_partner(  # typ
     expect(page.locator("#pos-message")).to_contain_text("Linked to Salon Lily.")
     expect(page.locator("#pos-customer")).to_contain_text("Daryna Melnyk")
     expect(page.locator("#pos-lines tr[data-line]")).to_have_count(1)
-    engine = create_engine(shop["url"])
-    with Session(engine) as s:
+    with seeding(shop["url"]) as s:
         [daryna] = customers.search(s, query="Melnyk")
         link = partners.link_of(s, daryna.id)
         assert link is not None and daryna.phone == "+380671234567"
         assert partners.get_partner(s, link.partner_id).name == "Salon Lily"
         assert link.employee_id is not None
-    engine.dispose()
 
 
 def test_a_manager_cashes_out_a_referrers_bonuses_at_the_till(  # type: ignore[no-untyped-def]
         server: str, browser, shop: dict[str, str]) -> None:
-    page = browser.new_page()
-    log_in(page, server, "oksana", "manager-password-1")
-    page.goto(f"{server}/pos")
+    page = _till(browser, server, "oksana", "manager-password-1")
     _scan(page, shop["sofiia"])
     box = page.locator("#pos-cash-out")
     expect(box).to_contain_text("Blogger Sofiia")
@@ -174,10 +170,8 @@ def test_a_manager_cashes_out_a_referrers_bonuses_at_the_till(  # type: ignore[n
     expect(page.locator("#pos-message")).to_contain_text(
         "Hand 100.00 in cash to Blogger Sofiia: their bonuses cashed out")
     expect(page.locator("#pos-bonus-balance")).to_have_text("20.00")
-    engine = create_engine(shop["url"])
-    with Session(engine) as s:
+    with seeding(shop["url"]) as s:
         [sofiia] = [p for p in partners.partners(s) if p.name == "Blogger Sofiia"]
         [payout] = payouts.payouts_of(s, sofiia.id)
         assert (payout.kind, payout.method, payout.amount) == ("bonus_cash_out", "cash",
                                                                Decimal("100.00"))
-    engine.dispose()
