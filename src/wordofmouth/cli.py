@@ -185,9 +185,12 @@ def serve(
     console.print(f"\n[bold]wordofmouth[/bold] on http://{host}:{port}/  ·  POS "
                   f"http://{host}:{port}/pos  ·  partner portal http://{host}:{port}/portal  ·  "
                   f"API docs http://{host}:{port}/docs\n")
-    uvicorn.run("wordofmouth.asgi:app", host=host, port=port,
-                workers=workers or settings.workers, log_level="warning",
-                proxy_headers=True, access_log=False)
+    try:
+        uvicorn.run("wordofmouth.asgi:app", host=host, port=port,
+                    workers=workers or settings.workers, log_level="warning",
+                    proxy_headers=True, access_log=False)
+    except KeyboardInterrupt:  # Ctrl-C after the server has shut down: a quiet exit 0,
+        pass  # so `make demo` stopped this way says nothing either
 
 
 def _port_free(host: str, port: int) -> None:
