@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Annotated
 
 import typer
@@ -185,12 +186,11 @@ def serve(
     console.print(f"\n[bold]wordofmouth[/bold] on http://{host}:{port}/  ·  POS "
                   f"http://{host}:{port}/pos  ·  partner portal http://{host}:{port}/portal  ·  "
                   f"API docs http://{host}:{port}/docs\n")
-    try:
+    # Ctrl-C after the server has shut down: a quiet exit 0, no traceback
+    with contextlib.suppress(KeyboardInterrupt):
         uvicorn.run("wordofmouth.asgi:app", host=host, port=port,
                     workers=workers or settings.workers, log_level="warning",
                     proxy_headers=True, access_log=False)
-    except KeyboardInterrupt:  # Ctrl-C after the server has shut down: a quiet exit 0,
-        pass  # so `make demo` stopped this way says nothing either
 
 
 def _port_free(host: str, port: int) -> None:

@@ -294,9 +294,8 @@ def register_friend(session: Session, sale: Sale, fit: Fit) -> int:
     with i18n.use(store_settings.get(session).language):
         name = gettext("Friend of {0}").format(
             masked_name(referrer.first_name, referrer.last_name))
-    friend = customers.create_customer(session, first_name=name,
-                                       note=gettext("Came with friend code {0}.")
-                                       .format(fit.code.code))
+        note = gettext("Came with friend code {0}.").format(fit.code.code)
+    friend = customers.create_customer(session, first_name=name, note=note)
     sale.customer_id = friend.id
     return friend.id
 

@@ -202,10 +202,11 @@ document.addEventListener("submit", async (event) => {
   } else if (response.redirected) {
     window.location.assign(response.url);
   } else if (type.includes("text/html")) {
-    const html = await response.text();
-    document.open();
-    document.write(html);
-    document.close();
+    // a page answered in place (not a redirect): shown without running this script twice
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    document.title = page.title;
+    document.body.replaceWith(page.body);
+    if (window.htmx) window.htmx.process(document.body);
   } else {
     window.location.reload();
   }
