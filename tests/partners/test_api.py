@@ -134,3 +134,33 @@ def test_a_one_time_payment_shows_in_the_invoice_profit(client: TestClient,
     assert client.get(f"/api/invoices/{inv.id}/profit", headers=h).json() == {
         "invoice_id": inv.id, "revenue": "80.00", "cost_of_goods": "50.00",
         "expenses": "10.00", "profit": "20.00"}
+
+
+def test_a_partners_promo_code_applies_through_the_one_codes_endpoint(
+        client: TestClient, db: Session, writer: dict[str, str]) -> None:
+    from tests.partners.helpers import partner
+    from tests.sales.helpers import product
+    from wordofmouth.partners import codes
+    from wordofmouth.partners.models import SaleAttribution
+
+    salon = partner(db, "Salon Lily", rate="10")
+    codes.create_code(db, partner_id=salon.id, code="GLOW10", discount_percent=D("10"))
+    p = product("200.00")
+    sale = client.post("/api/sales", headers=writer, json={
+        "lines": [{"product_id": p.id}]}).json()
+    applied = client.post(f"/api/sales/{sale['id']}/codes", headers=writer,
+                          json={"code": "glow10"})
+    assert applied.status_code == 200, applied.text
+    line = applied.json()["lines"][0]
+    assert (line["discount_source"], line["discount_reference"], applied.json()["net_total"]
+            ) == ("partner_code", "GLOW10", "180.00")
+    paid = client.post(f"/api/sales/{sale['id']}/payments", headers=writer,
+                       json={"payments": [{"method": "cash", "amount": "180.00"}]})
+    assert paid.status_code == 200 and paid.json()["status"] == "paid"
+    row = db.get(SaleAttribution, sale["id"])
+    assert row is not None and (row.reason, row.partner_id) == ("partner_code", salon.id)
+    other = client.post("/api/sales", headers=writer, json={
+        "lines": [{"product_id": p.id}]}).json()
+    unknown = client.post(f"/api/sales/{other['id']}/codes", headers=writer,
+                          json={"code": "NOPE99"})
+    assert (unknown.status_code, unknown.json()["error"]) == (404, "friend_code_unknown")

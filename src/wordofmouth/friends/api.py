@@ -18,6 +18,7 @@ from wordofmouth.friends.schemas import (
     ValidateIn,
     ValidateOut,
 )
+from wordofmouth.partners import steps as partner_steps
 from wordofmouth.sales import service as sales
 from wordofmouth.sales.models import SaleLine
 from wordofmouth.sales.schemas import SaleOut
@@ -75,18 +76,22 @@ def validate(body: ValidateIn, db: DB, principal: Till) -> ValidateOut:
     "friend_campaign_inactive", "friend_campaign_not_found", "friend_code_expired",
     "friend_code_held", "friend_code_own",
     "friend_code_unknown", "friend_code_used", "friend_no_qualifying_goods",
-    "friend_not_new_buyer", "group_not_found", "idempotency_key_reused", "sale_not_found",
+    "friend_not_new_buyer", "group_not_found", "idempotency_key_reused",
+    "partner_code_not_usable", "partner_inactive", "partner_not_found", "sale_not_found",
     "sale_not_open", "too_many_attempts"
 )
 def attach_code(sale_id: int, body: CodeIn, request: Request, db: DB,
                 principal: Till) -> Response:
-    """Put a friend code on an open sale: it is held for this sale until it is paid (the
-    code is used) or voided (released)."""
+    """Put a code on an open sale, whichever it is: a partner's promo code (its discount,
+    and the sale is credited to the partner when paid) or a friend code (held for this sale
+    until it is paid — the code is used — or voided — released). A code that is neither
+    answers friend_code_unknown."""
     def attach() -> SaleOut:
         sale = sales.get_sale(db, sale_id, lock=True)
         sales.require_open(sale)
         with code_lookup(principal.key):
-            service.attach(db, sale, body.code)
+            if partner_steps.apply_promo_code(db, sale, body.code) is None:
+                service.attach(db, sale, body.code)
         return SaleOut.of(sale)
 
     return idempotent(request, db, principal, body, attach)

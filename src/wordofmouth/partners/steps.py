@@ -28,6 +28,7 @@ from wordofmouth.sales import returns
 from wordofmouth.sales import service as sales
 from wordofmouth.sales.extensions import EXTENSIONS
 from wordofmouth.sales.rules import DiscountCandidate
+from wordofmouth.scancodes import service as scancodes
 from wordofmouth.settings import service as store_settings
 
 if TYPE_CHECKING:  # another capability's tables, named in type hints only
@@ -43,24 +44,38 @@ def presented(session: Session, sale: Sale) -> PartnerCode | None:
     return next((pc for pc in found if codes.usable(pc, sales.day_of_sale(session, sale))), None)
 
 
+def apply_promo_code(session: Session, sale: Sale, code: str) -> str | None:
+    """A partner's promo code on an open sale (the API's one endpoint for codes); None when
+    `code` is not a partner's promo code."""
+    code = code.strip()
+    found = scancodes.resolve(session, code) or scancodes.resolve(session, code.upper())
+    if found is None or found.kind != codes.KIND:
+        return None
+    return _apply(session, sale, found.target_id)
+
+
+def _apply(session: Session, sale: Sale, target_id: int) -> str:
+    pc = session.get(PartnerCode, target_id)
+    if pc is None or not codes.usable(pc, sales.day_of_sale(session, sale)):
+        raise PartnerCodeNotUsable()
+    partner = partners.get_partner(session, pc.partner_id)
+    if not partner.active:
+        raise PartnerInactive(gettext("{0} is not active.").format(partner.name))
+    if pc.code not in sale.presented_codes:
+        sale.presented_codes = [*sale.presented_codes, pc.code]
+
+    sales.recompute(session, sale)
+    if pc.discount_percent:
+        return gettext("Promo code {0} of {1}: {2} off.").format(
+            pc.code, partner.name, f"{pc.discount_percent.normalize():f} %")
+    return gettext("Promo code {0} of {1}.").format(pc.code, partner.name)
+
+
 class PartnerCodeHandler:
     kind = codes.KIND
 
     def apply(self, session: Session, sale: Sale, target_id: int, code: str) -> str:
-        pc = session.get(PartnerCode, target_id)
-        if pc is None or not codes.usable(pc, sales.day_of_sale(session, sale)):
-            raise PartnerCodeNotUsable()
-        partner = partners.get_partner(session, pc.partner_id)
-        if not partner.active:
-            raise PartnerInactive(gettext("{0} is not active.").format(partner.name))
-        if pc.code not in sale.presented_codes:
-            sale.presented_codes = [*sale.presented_codes, pc.code]
-
-        sales.recompute(session, sale)
-        if pc.discount_percent:
-            return gettext("Promo code {0} of {1}: {2} off.").format(
-                pc.code, partner.name, f"{pc.discount_percent.normalize():f} %")
-        return gettext("Promo code {0} of {1}.").format(pc.code, partner.name)
+        return _apply(session, sale, target_id)
 
     def describe(self, session: Session, sale: Sale | None, target_id: int,
                  code: str) -> str | None:
