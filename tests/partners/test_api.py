@@ -94,6 +94,10 @@ def test_bad_partner_requests_get_a_clear_error_and_change_nothing(
         ("put", f"/api/partners/{pid}/terms", {"default_rate": "-1"}, 422, "invalid_input"),
         ("post", f"/api/partners/{pid}/codes", {"code": "no spaces"}, 422,
          "malformed_partner_code"),
+        # a bad length breaks the same rule as bad characters: the same answer
+        ("post", f"/api/partners/{pid}/codes", {"code": "AB"}, 422, "malformed_partner_code"),
+        ("post", f"/api/partners/{pid}/codes", {"code": "A" * 33}, 422,
+         "malformed_partner_code"),
         ("post", f"/api/customers/{customer}/partner", {"partner_id": 999999}, 404,
          "partner_not_found"),
         ("post", f"/api/customers/{customer}/partner",

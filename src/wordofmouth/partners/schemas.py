@@ -103,7 +103,9 @@ class TermsOut(Out):
 
 
 class CodeIn(Strict):
-    code: str = Field(min_length=3, max_length=32)
+    # the rule (3–32 of A–Z, 0–9, '-') is the service's, answered malformed_partner_code
+    # whatever is wrong; the bound here only keeps absurd bodies out
+    code: str = Field(max_length=200, description="3–32 letters A–Z, digits and '-'")
     employee_id: int | None = None
     discount_percent: PercentIn = Decimal("0")
     group_id: int | None = None
