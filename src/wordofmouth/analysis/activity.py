@@ -8,7 +8,7 @@ computed set-wise); a second fills in the display columns for that page only."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -28,8 +28,11 @@ from wordofmouth.partners.models import CustomerLink, Partner, PartnerEmployee
 from wordofmouth.sales.models import Sale
 
 CHANNELS = ("email", "sms", "viber")
-SORTS = ("customer", "card", "partner", "employee", "purchases", "revenue", "average",
-         "discount", "bonus", "last_purchase", "club")
+# The sort keys are the CSV/XLSX column names; the older short names still read.
+SORTS = ("customer", "card", "partner", "employee", "purchases", "revenue", "average_check",
+         "discount_percent", "bonus_balance", "last_purchase", "club_status")
+ALIASES = {"average": "average_check", "discount": "discount_percent",
+           "bonus": "bonus_balance", "club": "club_status"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,8 @@ class Filter:
     def check(self) -> Filter:
         if self.start > self.end:
             raise InvalidInput(gettext("The period starts after it ends."))
+        if self.sort in ALIASES:
+            return replace(self, sort=ALIASES[self.sort]).check()
         if self.sort not in SORTS:
             raise InvalidInput(gettext("Sort by one of {0}.").format(', '.join(SORTS)))
         if self.consent is not None and self.consent not in CHANNELS:
@@ -148,10 +153,10 @@ def selection(f: Filter) -> tuple[Select[Any], dict[str, ColumnElement[Any]]]:
         "card": _card(DiscountCard.number), "partner": Partner.__table__.c.name,
         "employee": PartnerEmployee.__table__.c.name,
         "purchases": purchases, "revenue": revenue,
-        "average": revenue / func.nullif(purchases, 0),
-        "discount": _card(DiscountCard.discount_percent),
-        "bonus": func.coalesce(_bonus(), 0), "last_purchase": _last_purchase(),
-        "club": func.coalesce(ClubMembership.status, ClubStatus.REGULAR.value)}
+        "average_check": revenue / func.nullif(purchases, 0),
+        "discount_percent": _card(DiscountCard.discount_percent),
+        "bonus_balance": func.coalesce(_bonus(), 0), "last_purchase": _last_purchase(),
+        "club_status": func.coalesce(ClubMembership.status, ClubStatus.REGULAR.value)}
     stmt = (select(Customer.id.label("customer_id"), purchases.label("purchases"),
                    revenue.label("revenue"))
             .select_from(Customer)
@@ -165,7 +170,7 @@ def selection(f: Filter) -> tuple[Select[Any], dict[str, ColumnElement[Any]]]:
     if f.employee_id is not None:
         stmt = stmt.where(CustomerLink.employee_id == f.employee_id)
     if f.club_status is not None:
-        stmt = stmt.where(columns["club"] == f.club_status)
+        stmt = stmt.where(columns["club_status"] == f.club_status)
     if f.min_purchases is not None:
         stmt = stmt.where(purchases >= f.min_purchases)
     if f.max_purchases is not None:
