@@ -161,6 +161,12 @@ def test_a_partners_promo_code_applies_through_the_one_codes_endpoint(
     paid = client.post(f"/api/sales/{sale['id']}/payments", headers=writer,
                        json={"payments": [{"method": "cash", "amount": "180.00"}]})
     assert paid.status_code == 200 and paid.json()["status"] == "paid"
+    # why the sale is credited, in the answer and when it is read again
+    assert paid.json()["attribution"] == {"reason": "partner_code", "partner_id": salon.id,
+                                          "partner": "Salon Lily", "employee": ""}
+    assert applied.json()["attribution"] is None  # an open sale is not decided yet
+    again = client.get(f"/api/sales/{sale['id']}", headers=writer).json()
+    assert again["attribution"]["partner"] == "Salon Lily"
     row = db.get(SaleAttribution, sale["id"])
     assert row is not None and (row.reason, row.partner_id) == ("partner_code", salon.id)
     other = client.post("/api/sales", headers=writer, json={

@@ -149,3 +149,22 @@ def test_the_owner_sets_a_milestone_records_an_invoice_expense_and_cashes_out_bo
     assert "<title>Stylist Anna · wordofmouth</title>" in page
     assert "bonuses cashed out" in page and "one-time payment, expense of" in page
     assert commission.balance(db, anna.id).paid == D("65.00")
+
+
+def test_the_receipt_page_says_whom_the_sale_is_credited_to(client: TestClient,
+                                                            db: Session) -> None:
+    from tests.factories import CardFactory
+    from tests.partners.helpers import partner
+    from tests.sales.helpers import product, sell
+    from wordofmouth.partners import service as partners
+
+    salon = partner(db, "Salon Lily")
+    iryna = partners.add_employee(db, salon.id, name="Iryna")
+    card = CardFactory.create()
+    partners.link(db, card.customer_id, salon.id, employee_id=iryna.id, actor="cashier")
+    sale = sell(db, [(product("100.00"), "1")], card_number=card.number)
+    login(client, "manager")
+    page = client.get(f"/sales/{sale.id}").text
+    credited = page.split('id="receipt-attribution">')[1].split("</div>")[0]
+    assert "Salon Lily" in credited and "(Iryna)" in credited
+    assert "the partner&#39;s customer" in credited or "the partner's customer" in credited

@@ -50,6 +50,9 @@ WORDS = {
     "partner_commission": N_("partner commission"),
     "partner_commission_reversal": N_("partner commission taken back"),
     "period_reset": N_("period started again"), "period_start": N_("period started"),
+    # why a sale is credited to a partner
+    "linked_customer": N_("the partner's customer"),
+    "invoice_intermediary": N_("invoice through the partner"),
 }
 
 

@@ -78,6 +78,18 @@ def own_partner(session: Session, customer_id: int) -> Partner | None:
                                                 Partner.active.is_(True)).limit(1))
 
 
+def attribution_of(session: Session, sale_id: int) -> tuple[str, int | None, str, str] | None:
+    """Why a sale is credited to a partner: (reason, partner id, partner's name, employee's
+    name), or None before the sale is decided (open, or paid before attribution existed)."""
+    row = session.get(SaleAttribution, sale_id)
+    if row is None:
+        return None
+    partner = session.get(Partner, row.partner_id) if row.partner_id else None
+    employee = session.get(PartnerEmployee, row.employee_id) if row.employee_id else None
+    return (row.reason, row.partner_id, partner.name if partner else "",
+            employee.name if employee else "")
+
+
 def find_partner(session: Session, partner_id: int) -> Partner | None:
     return session.get(Partner, partner_id)
 

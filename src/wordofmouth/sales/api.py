@@ -11,8 +11,9 @@ from wordofmouth.i18n import gettext
 from wordofmouth.partners import service as partners
 from wordofmouth.sales import payments, returns, service
 from wordofmouth.sales.errors import SaleRepriced
-from wordofmouth.sales.models import PaymentMethod, SaleKind
+from wordofmouth.sales.models import PaymentMethod, Sale, SaleKind
 from wordofmouth.sales.schemas import (
+    AttributionOut,
     InvoiceIn,
     LineIn,
     PaymentIn,
@@ -62,7 +63,15 @@ def _create(db: Session, principal: Principal, draft: service.SaleDraft,
                                may_set_price=principal.can("sales:price"))
     if pays:
         sale = payments.settle(db, sale, _payments(pays))
-    return SaleOut.of(sale)
+    return _out(db, sale)
+
+
+def _out(db: Session, sale: Sale) -> SaleOut:
+    """The sale as the API answers it, with why it is credited to a partner once paid."""
+    found = partners.attribution_of(db, sale.id)
+    return SaleOut.of(sale, AttributionOut(reason=found[0], partner_id=found[1],
+                                           partner=found[2], employee=found[3])
+                      if found else None)
 
 
 @router.post("/sales", response_model=SaleOut, status_code=201)
@@ -90,7 +99,7 @@ def list_sales(db: DB, _: Reader, status: str | None = None, kind: str | None = 
 @router.get("/sales/{sale_id}", response_model=SaleOut)
 @answers("sale_not_found")
 def get_sale(sale_id: int, db: DB, _: Reader) -> SaleOut:
-    return SaleOut.of(service.get_sale(db, sale_id))
+    return _out(db, service.get_sale(db, sale_id))
 
 
 @router.post("/sales/{sale_id}/payments", response_model=SaleOut)
@@ -105,8 +114,8 @@ def add_payments(sale_id: int, body: PaymentsIn, request: Request, db: DB,
     whose promo code stopped applying is priced again and the payment refused (409
     sale_repriced): read the sale for its new total and pay that."""
     try:
-        return idempotent(request, db, principal, body, lambda: SaleOut.of(
-            payments.pay(db, sale_id, _payments(body.payments))))
+        return idempotent(request, db, principal, body, lambda: _out(
+            db, payments.pay(db, sale_id, _payments(body.payments))))
     except SaleRepriced as exc:
         db.rollback()  # nothing of the payment stays; the new prices do
         service.reprice(db, sale_id)
@@ -167,5 +176,5 @@ def issue_invoice(body: InvoiceIn, request: Request, db: DB, principal: Writer) 
 )
 def pay_invoice(sale_id: int, body: PaymentsIn, request: Request, db: DB,
                 principal: Writer) -> Response:
-    return idempotent(request, db, principal, body, lambda: SaleOut.of(
-        payments.pay_invoice(db, sale_id, _payments(body.payments))))
+    return idempotent(request, db, principal, body, lambda: _out(
+        db, payments.pay_invoice(db, sale_id, _payments(body.payments))))

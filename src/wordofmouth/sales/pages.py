@@ -61,6 +61,7 @@ def receipt(sale_id: int, request: Request, db: DB, me: Reader) -> Response:
                    customers.bonus_balance(db, customer.id))
     return render(request, "sales/receipt.html", me, sale=sale, customer=customer,
                   store=store_settings.get(db), cashier=auth.name_of(db, sale.created_by),
+                  attribution=partners.attribution_of(db, sale.id),
                   bonuses=bonuses,
                   returnable=returns.returnable(sale), methods=methods, parties=parties,
                   profit=invoices_profit.profit(db, sale.id) if invoice else None,

@@ -96,6 +96,14 @@ class PaymentOut(Out):
     tendered: Decimal
 
 
+class AttributionOut(Out):
+    reason: str = Field(description="linked_customer, partner_code, invoice_intermediary, "
+                                    "storefront or none")
+    partner_id: int | None
+    partner: str = Field(description="The partner's name, '' when none")
+    employee: str = Field(description="The partner's employee who brought it, '' when none")
+
+
 class SaleOut(Out):
     id: int
     number: str
@@ -116,12 +124,16 @@ class SaleOut(Out):
     returned_net: Decimal
     lines: list[LineOut]
     payments: list[PaymentOut]
+    attribution: AttributionOut | None = Field(
+        default=None, description="Why a paid sale is credited to a partner, and to whom "
+                                  "(in the answers of reading and paying a sale)")
 
     @classmethod
-    def of(cls, sale: Sale) -> SaleOut:
+    def of(cls, sale: Sale, attribution: AttributionOut | None = None) -> SaleOut:
         change = sum((p.tendered - p.amount for p in sale.payments), ZERO)
         return cls.model_validate({**{k: getattr(sale, k) for k in cls.model_fields
-                                      if k != "change"}, "change": change})
+                                      if k not in ("change", "attribution")},
+                                   "change": change, "attribution": attribution})
 
 
 class ReturnLineOut(Out):
