@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from wordofmouth.customers import rules
-from wordofmouth.customers.models import Customer, DiscountCard
+from wordofmouth.customers import service
+from wordofmouth.customers.models import Customer
 from wordofmouth.partners.models import CustomerLink, Partner, PartnerEmployee
 
 SORTS = ("name", "referrer")
@@ -31,11 +31,8 @@ def rows(session: Session, *, query: str = "", partner_id: int | None = None,
             .outerjoin(CustomerLink, CustomerLink.customer_id == Customer.id)
             .outerjoin(Partner, Partner.id == CustomerLink.partner_id)
             .outerjoin(PartnerEmployee, PartnerEmployee.id == CustomerLink.employee_id))
-    q = query.strip()
-    if q:
-        card_owner = select(DiscountCard.customer_id).where(DiscountCard.number == q)
-        words = [Customer.search_text.like(p, escape="\\") for p in rules.query_patterns(q)]
-        stmt = stmt.where(or_(and_(*words), Customer.id.in_(card_owner)))
+    if query.strip():
+        stmt = stmt.where(service.matching(query))
     if partner_id is not None:
         stmt = stmt.where(CustomerLink.partner_id == partner_id)
     if employee_id is not None:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.elements import ColumnElement
 
 from wordofmouth import rows
 from wordofmouth.audit import service as audit
@@ -185,12 +186,18 @@ def search(session: Session, *, query: str = "", limit: int = 50,
     stmt = (select(Customer).options(selectinload(Customer.cards))
             .order_by(Customer.sort_key, Customer.id)
             .limit(limit).offset(offset))
-    q = query.strip()
-    if q:
-        card_owner = select(DiscountCard.customer_id).where(DiscountCard.number == q)
-        words = [Customer.search_text.like(p, escape="\\") for p in rules.query_patterns(q)]
-        stmt = stmt.where(or_(and_(*words), Customer.id.in_(card_owner)))
+    if query.strip():
+        stmt = stmt.where(matching(query))
     return list(session.scalars(stmt))
+
+
+def matching(query: str) -> ColumnElement[bool]:
+    """Customers a search finds: every word in the name, e-mail or phone — or the card
+    number exactly."""
+    q = query.strip()
+    card_owner = select(DiscountCard.customer_id).where(DiscountCard.number == q)
+    words = [Customer.search_text.like(p, escape="\\") for p in rules.query_patterns(q)]
+    return or_(and_(*words), Customer.id.in_(card_owner))
 
 
 def bonus_balance(session: Session, customer_id: int) -> Decimal:

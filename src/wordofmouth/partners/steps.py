@@ -48,7 +48,7 @@ def apply_promo_code(session: Session, sale: Sale, code: str) -> str | None:
     """A partner's promo code on an open sale (the API's one endpoint for codes); None when
     `code` is not a partner's promo code."""
     code = code.strip()
-    found = scancodes.resolve(session, code) or scancodes.resolve(session, code.upper())
+    found = scancodes.resolve_typed(session, code)
     if found is None or found.kind != codes.KIND:
         return None
     return _apply(session, sale, found.target_id)

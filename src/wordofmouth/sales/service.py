@@ -336,7 +336,7 @@ def scan(session: Session, sale: Sale, code: str) -> str:
             qty = Decimal(head.replace(",", "."))
         except ArithmeticError as exc:
             raise InvalidQuantity(gettext("'{0}' is not a quantity.").format(head)) from exc
-    found = scancodes.resolve(session, code) or scancodes.resolve(session, code.upper())
+    found = scancodes.resolve_typed(session, code)
     if found is not None and found.kind == "card":
         card = customers.get_card(session, found.target_id)
         attach_card(session, sale, customers.card_by_number(session, card.number))
@@ -358,7 +358,7 @@ def confirmation(session: Session, sale: Sale | None, code: str) -> str | None:
     and whose it is), or None for anything that applies at once. A code that cannot apply
     is refused with its reason."""
     code = code.strip()
-    found = scancodes.resolve(session, code) or scancodes.resolve(session, code.upper())
+    found = scancodes.resolve_typed(session, code)
     handler = EXTENSIONS.code_handlers.get(found.kind) if found is not None else None
     if found is None or handler is None:
         return None

@@ -42,6 +42,12 @@ def resolve(session: Session, code: str) -> Resolved | None:
     return Resolved(row.kind, row.target_id) if row else None
 
 
+def resolve_typed(session: Session, code: str) -> Resolved | None:
+    """A code as a person scanned or typed it: as written, else in capitals (promo codes
+    are kept in capitals; a scanner sends them as printed)."""
+    return resolve(session, code) or resolve(session, code.strip().upper())
+
+
 def taken(session: Session, codes: list[str]) -> set[str]:
     """Which of `codes` are already claimed (one query, for bulk generators)."""
     return set(session.scalars(select(ScanCode.code).where(ScanCode.code.in_(codes))))
