@@ -210,8 +210,7 @@ def token_principal(session: Session, raw: str) -> Principal | None:
 def name_of(session: Session, label: str) -> str:
     """What people read for an actor recorded by login: the user's name (a token, the
     scheduler or a login no longer there reads as recorded)."""
-    name = session.scalar(select(User.name).where(User.login == label))
-    return name or label
+    return names_of(session, {label})[label]
 
 
 def names_of(session: Session, labels: set[str]) -> dict[str, str]:

@@ -221,6 +221,18 @@ def link(session: Session, customer_id: int, partner_id: int, *, employee_id: in
     return True
 
 
+def issue_through(session: Session, sale_id: int, partner_id: int | None, *,
+                  employee_id: int | None = None, partner_pays: bool = False) -> None:
+    """An invoice just issued: through its intermediary (if any), who may be the one who
+    pays it; an intermediary who pays must be named."""
+    if partner_id is None:
+        if partner_pays:
+            raise InvalidInput(gettext("Choose the intermediary who pays the invoice."))
+        return
+    set_intermediary(session, sale_id, partner_id, employee_id=employee_id,
+                     partner_pays=partner_pays)
+
+
 def set_intermediary(session: Session, sale_id: int, partner_id: int, *,
                      employee_id: int | None = None, partner_pays: bool = False) -> None:
     """An invoice "to the customer through an intermediary": that partner earns the

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import JSONResponse, Response
 
 from wordofmouth.auth.permissions import Principal
-from wordofmouth.errors import Forbidden, InvalidInput
+from wordofmouth.errors import Forbidden
 from wordofmouth.i18n import gettext
 from wordofmouth.partners import service as partners
 from wordofmouth.sales import payments, returns, service
@@ -155,13 +155,10 @@ def issue_invoice(body: InvoiceIn, request: Request, db: DB, principal: Writer) 
                               created_at=_document_date(principal, body.document_date))
 
     def issue() -> SaleOut:
-        if body.paid_by == "intermediary" and body.intermediary_id is None:
-            raise InvalidInput(gettext("Name the intermediary who pays the invoice."))
         out = _create(db, principal, draft, [])
-        if body.intermediary_id is not None:
-            partners.set_intermediary(db, out.id, body.intermediary_id,
-                                      employee_id=body.intermediary_employee_id,
-                                      partner_pays=body.paid_by == "intermediary")
+        partners.issue_through(db, out.id, body.intermediary_id,
+                               employee_id=body.intermediary_employee_id,
+                               partner_pays=body.paid_by == "intermediary")
         return out
 
     return idempotent(request, db, principal, body, issue, 201)

@@ -131,12 +131,8 @@ def issue_invoice(db: DB, me: Writer, form: Form) -> Response:
                               due_date=forms.parse_date(forms.text(form, "due_date")),
                               note=forms.text(form, "note"))
     sale = service.create_sale(db, draft, actor=me.label, channel="office")
-    intermediary = forms.optional_int(form, "intermediary_id")
-    if intermediary is not None:
-        partners.set_intermediary(db, sale.id, intermediary,
-                                  partner_pays=forms.text(form, "payer") == "intermediary")
-    elif forms.text(form, "payer") == "intermediary":
-        raise InvalidInput(gettext("Choose the intermediary who pays the invoice."))
+    partners.issue_through(db, sale.id, forms.optional_int(form, "intermediary_id"),
+                           partner_pays=forms.text(form, "payer") == "intermediary")
     return redirect(f"/sales/{sale.id}", gettext("Invoice {0} issued for {1}.")
                                          .format(sale.number, sale.net_total))
 
