@@ -100,8 +100,8 @@ def email_statement(partner_id: int, db: DB, me: Manager, form: Form) -> Respons
                                    client_key=f"statement:{key}")
     partner = get_partner(db, partner_id)
     return redirect(f"/partners/{partner_id}/statement?date_from={start}&date_to={end}",
-                    gettext("The statement is queued for {0} ({1}): mailing #{2}.")
-                    .format(partner.name, partner.email, sent.id))
+                    gettext("The statement is queued for {0} ({1}): Mailings → {2}.")
+                    .format(partner.name, partner.email, sent.name))
 
 
 @router.get("/portal/links")

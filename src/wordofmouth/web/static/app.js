@@ -162,7 +162,7 @@ function showProblem(form, answer) {
   const field = answer.field ? form.elements[answer.field] : null;
   const note = document.createElement("span");
   note.setAttribute("role", "alert");
-  note.textContent = answer.detail || "The form could not be saved.";
+  note.textContent = answer.detail || document.body.dataset.msgUnsaved;
   if (field && field.nodeType === 1) {
     note.className = "field-error";
     field.setAttribute("aria-invalid", "true");
@@ -193,7 +193,7 @@ document.addEventListener("submit", async (event) => {
       method: "POST", body, headers: { Accept: "application/json" },
     });
   } catch {
-    showProblem(form, { detail: "The store cannot be reached; nothing was saved. Try again." });
+    showProblem(form, { detail: document.body.dataset.msgUnreachable });
     return;
   }
   const type = response.headers.get("content-type") || "";
