@@ -97,3 +97,19 @@ def masked_name(first: str, last: str) -> str:
     """First name and last initial: what a partner may see of a customer, and how a friend
     code's owner is named at the till (PRODUCT.md)."""
     return f"{first} {last[:1]}.".strip() if last else first
+
+
+def reads_like_a_person(typed: str) -> bool:
+    """What a cashier typed into the scan field that is worth looking customers up by: a
+    name (no digits) or a phone (9–12 digits) — not a barcode (13) or a mistyped code."""
+    digits = sum(ch.isdigit() for ch in typed)
+    return (len(typed.strip()) >= 3 and digits == 0) or 9 <= digits <= 12
+
+
+def prefill(typed: str) -> dict[str, str]:
+    """The new-customer form filled from what was typed: a phone, or names."""
+    q = typed.strip()
+    if any(ch.isdigit() for ch in q):
+        return {"phone": q}
+    first, _, last = q.partition(" ")
+    return {"first_name": first, "last_name": last.strip()}

@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from wordofmouth import i18n
 from wordofmouth.auth import service as auth
 from wordofmouth.auth.permissions import Principal
+from wordofmouth.customers import rules as customer_rules
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import DomainError, InvalidInput
 from wordofmouth.i18n import gettext
@@ -108,16 +109,15 @@ def scan(request: Request, db: DB, me: Cashier, form: Form) -> Response:
 
     def look_up(exc: DomainError) -> Response | None:
         """Not a product, a card or a code: a customer's phone or name, maybe."""
-        digits = sum(ch.isdigit() for ch in code)
-        looks_like_a_person = (len(code.strip()) >= 3 and digits == 0) or 9 <= digits <= 12
-        if not isinstance(exc, UnknownCode) or not looks_like_a_person:
+        if not isinstance(exc, UnknownCode) or not customer_rules.reads_like_a_person(code):
             return None  # a barcode or a code mistyped: the scan's own answer
         matches = customers.search(db, query=code, limit=8)
         current = service.get_sale(db, sale_id) if sale_id else None
+        typed = customer_rules.prefill(code)
         if matches:
-            return _screen(request, db, me, current, matches=matches, prefill=_prefill(code),
+            return _screen(request, db, me, current, matches=matches, prefill=typed,
                            message=gettext("Customers matching '{0}':").format(code))
-        return _screen(request, db, me, current, prefill=_prefill(code), error=gettext(
+        return _screen(request, db, me, current, prefill=typed, error=gettext(
             "Nothing and nobody matches '{0}'. Register the customer?").format(code))
 
     code = forms.text(form, "code")
@@ -184,15 +184,6 @@ def find_receipt(db: DB, me: Cashier, form: Form) -> Response:
         raise InvalidInput(gettext("'{0}' is not a receipt number.").format(raw))
     sale = service.get_sale(db, int(raw))
     return RedirectResponse(f"/sales/{sale.id}#return-form", status_code=303)
-
-
-def _prefill(query: str) -> dict[str, str]:
-    """The registration form filled from what the cashier typed: a phone, or names."""
-    q = query.strip()
-    if any(ch.isdigit() for ch in q):
-        return {"phone": q}
-    first, _, last = q.partition(" ")
-    return {"first_name": first, "last_name": last.strip()}
 
 
 def _sale_for(db: Session, me: Principal, sale_id: int | None) -> Sale:
