@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     mail_worker: bool = True  # the mailing outbox worker in the server
     outbox_log: str = "outbox.log"  # where the "log" e-mail/SMS/Viber provider writes
     click_durable_commit: bool = False  # clicks: wait for PostgreSQL's disk flush too
+    # the click path's caches are dropped as soon as a key, a partner or a storefront
+    # setting changes; this is only how old they may grow should a signal be missed
+    click_cache_seconds: float = 5.0
     mail_lease_seconds: float = 300  # how long a claimed message is a worker's own
 
     @field_validator("database_url")

@@ -26,6 +26,7 @@ from wordofmouth.sales.models import Payment, ReturnLine, Sale, SaleLine, SaleRe
 from wordofmouth.scancodes.models import ScanCode
 from wordofmouth.settings.models import StoreSetting
 from wordofmouth.storefront.models import (
+    CacheVersion,
     Click,
     PartnerKey,
     StorefrontAccount,
@@ -36,6 +37,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "CacheVersion",
     "Click",
     "ClubDecision",
     "ClubMembership",

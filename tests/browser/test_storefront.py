@@ -70,3 +70,33 @@ def test_a_referral_link_brings_an_order_to_the_partner(server: str, browser,  #
     mine.goto(f"{server}/portal/statement")
     expect(mine.locator("#st-orders")).to_have_text("1")
     expect(mine.locator("svg[aria-label^=funnel]")).to_contain_text("clicks")
+
+
+def test_a_key_switched_off_credits_nobody_until_switched_on(server: str, browser,  # type: ignore[no-untyped-def]
+                                                              shop) -> None:
+    owner = browser.new_page()
+    log_in(owner, server, "olena", "owner-password-1")
+    owner.goto(f"{server}/partners/{shop['partner']}")
+    owner.fill("#new-key input[name=key]", "carter-leaked")
+    owner.click("#new-key button[type=submit]")
+    expect(owner.locator("[role=status]")).to_contain_text("Key carter-leaked added")
+
+    def visit() -> bool:
+        visitor = browser.new_context()
+        visitor.new_page().goto(f"{server}/r/carter-leaked")
+        credited = any(c["name"] == "wom_ref" for c in visitor.cookies())
+        visitor.close()
+        return credited
+
+    assert visit()
+    row = owner.locator("#referral-keys tr", has_text="carter-leaked")
+    owner.once("dialog", lambda d: d.accept())  # "Switch off the key …? …"
+    row.get_by_role("button", name="Switch off").click()
+    expect(owner.locator("[role=status]")).to_contain_text(
+        "Key carter-leaked switched off: its links credit nobody.")
+    expect(row).to_contain_text("(off)")
+    assert not visit()  # the link still leads to the storefront, but credits nobody
+
+    row.get_by_role("button", name="Switch on").click()
+    expect(owner.locator("[role=status]")).to_contain_text("Key carter-leaked switched on.")
+    assert visit()

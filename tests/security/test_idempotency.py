@@ -25,7 +25,7 @@ from wordofmouth.db import Base, utcnow
 from wordofmouth.partners import commission
 from wordofmouth.partners import service as partners
 from wordofmouth.sales import service as sales
-from wordofmouth.storefront import orders
+from wordofmouth.storefront import keys, orders
 
 D = Decimal
 Recipe = Callable[[Session], tuple[str, dict[str, Any] | None]]
@@ -111,6 +111,11 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         f"/api/storefront/orders/{_order(db)}/refunds", {"lines": [1]}),
     ("post", "/api/partners/{partner_id}/keys"): lambda db: (
         f"/api/partners/{keyed(db, 'K', 'k1').id}/keys", {"key": "Anna.2026"}),
+    ("patch", "/api/partners/{partner_id}/keys/{key_id}"): lambda db: (lambda p: (
+        f"/api/partners/{p.id}/keys/{keys.keys_of(db, p.id)[0].id}", {"active": False}))(
+        keyed(db, 'K', 'k1')),
+    ("patch", "/api/storefront/settings"): lambda db: (
+        "/api/storefront/settings", {"cookie_days": 14, "attribution": "first"}),
 }
 
 

@@ -22,6 +22,8 @@ SCOPES = {
     "partners:write": "manage partners, terms and codes; record payouts",
     "storefront:orders": "report storefront orders and refunds (referral attribution)",
     "history:import": "give a document date (import history from an older system)",
+    "settings:read": "read store, storefront, club and mailing settings",
+    "settings:write": "change store, storefront, club and mailing settings",
 }
 
 # Back-office permissions beyond the API scopes.
@@ -35,7 +37,7 @@ ROLE_NAMES = {"owner": N_("owner"), "manager": N_("manager"), "cashier": N_("cas
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OWNER: _ALL,
-    Role.MANAGER: _ALL - {"settings", "users", "payout_override"},
+    Role.MANAGER: _ALL - {"settings", "settings:write", "users", "payout_override"},
     Role.CASHIER: frozenset({"pos", "catalog:read", "customers:read", "customers:write",
                              "sales:read", "sales:write", "ledger:read"}),
     Role.PARTNER: frozenset({"portal"}),

@@ -16,7 +16,16 @@ from wordofmouth.schemas import API_ERRORS
 from wordofmouth.storefront import keys, orders
 from wordofmouth.storefront import settings as storefront_settings
 from wordofmouth.storefront.models import PartnerKey, StorefrontOrder
-from wordofmouth.storefront.schemas import KeyIn, KeyOut, OrderIn, OrderOut, RefundIn
+from wordofmouth.storefront.schemas import (
+    KeyIn,
+    KeyOut,
+    KeySwitch,
+    OrderIn,
+    OrderOut,
+    RefundIn,
+    StorefrontSettingsIn,
+    StorefrontSettingsOut,
+)
 from wordofmouth.web.deps import DB, api_permission
 from wordofmouth.web.idempotent import idempotent
 from wordofmouth.web.openapi import answers
@@ -25,6 +34,8 @@ router = APIRouter(prefix="/api", tags=["storefront"], responses=API_ERRORS)
 Storefront = Annotated[Principal, Depends(api_permission("storefront:orders"))]
 Reader = Annotated[Principal, Depends(api_permission("partners:read"))]
 Writer = Annotated[Principal, Depends(api_permission("partners:write"))]
+SettingsReader = Annotated[Principal, Depends(api_permission("settings:read"))]
+SettingsWriter = Annotated[Principal, Depends(api_permission("settings:write"))]
 
 
 def _out(db: Session, order: StorefrontOrder) -> OrderOut:
@@ -107,3 +118,27 @@ def add_key(partner_id: int, body: KeyIn, request: Request, db: DB,
     return idempotent(request, db, principal, body, lambda: _key_out(
         db, keys.add_key(db, partner_id, body.key, actor=principal.label)), 201)
 
+
+
+@router.patch("/partners/{partner_id}/keys/{key_id}", response_model=KeyOut)
+@answers("idempotency_key_reused", "partner_key_not_found")
+def switch_key(partner_id: int, key_id: int, body: KeySwitch, request: Request, db: DB,
+               principal: Writer) -> Response:
+    """Switch a key off or on; every server process's `/r/KEY` follows at once."""
+    return idempotent(request, db, principal, body, lambda: _key_out(
+        db, keys.set_active(db, partner_id, key_id, body.active, actor=principal.label)))
+
+
+@router.get("/storefront/settings", response_model=StorefrontSettingsOut)
+def get_settings(db: DB, _: SettingsReader) -> StorefrontSettingsOut:
+    return StorefrontSettingsOut.model_validate(asdict(storefront_settings.get(db)))
+
+
+@router.patch("/storefront/settings", response_model=StorefrontSettingsOut)
+@answers("idempotency_key_reused")
+def update_settings(body: StorefrontSettingsIn, request: Request, db: DB,
+                    principal: SettingsWriter) -> Response:
+    """Change the storefront settings (the fields given); `/r/KEY` follows at once."""
+    return idempotent(request, db, principal, body, lambda: StorefrontSettingsOut.model_validate(
+        asdict(storefront_settings.update(db, actor=principal.label,
+                                          **body.model_dump(exclude_none=True)))))

@@ -1,7 +1,9 @@
 """The click path: `/r/KEY` answered by a small ASGI middleware in front of the
 application — no routing, no reads on the hot path. Keys and settings come from caches
-refreshed every few seconds; a click of a known key is written by a group commit before
-its redirect leaves, so an answered click survives a crash (SIGKILL) of the server."""
+dropped the moment they change in any process (cache_signal) and reread at least every
+WOM_CLICK_CACHE_SECONDS should a signal be missed; a click of a known key is written by a
+group commit before its redirect leaves, so an answered click survives a crash (SIGKILL)
+of the server."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from sqlalchemy import select
 
 from wordofmouth.config import get_settings
 from wordofmouth.partners.models import Partner
-from wordofmouth.storefront import rules, tokens
+from wordofmouth.storefront import cache_signal, rules, tokens
 from wordofmouth.storefront import settings as storefront_settings
 from wordofmouth.storefront.click_writer import Sessions, writer_for
 from wordofmouth.storefront.models import PartnerKey
@@ -29,7 +31,6 @@ from wordofmouth.web.admission import overloaded
 from wordofmouth.web.middleware import ASGIApp, Receive, Scope, Send
 
 log = logging.getLogger("wordofmouth.clicks")
-CACHE_SECONDS = 5.0
 T = TypeVar("T")
 
 
@@ -59,6 +60,13 @@ class ClickBuffer:
         self.counts = {"recorded": 0, "shed": 0, "unknown_keys": 0}
         self.known: Cached[dict[str, tuple[int, bool]]] = Cached()
         self.config: Cached[storefront_settings.StorefrontSettings] = Cached()
+        # what tells this process of changes made elsewhere: NOTIFY on PostgreSQL, the
+        # version row on SQLite; the changes it commits itself it hears of at once
+        self.listener = cache_signal.Listener(url) if url and url.startswith(
+            "postgresql") else None
+        self.read_version = cache_signal.version_reader(url)
+        self.local = 0
+        cache_signal.on_change(self)
 
     async def record(self, row: dict[str, Any]) -> bool:
         """Write one click; True once it is committed, False if it was shed."""
@@ -100,7 +108,7 @@ class ClickBuffer:
     def unknown(self) -> None:
         self.counts["unknown_keys"] += 1
 
-    # Caches (read from the database at most every CACHE_SECONDS): every key at once, so a
+    # Caches (read from the database when they changed or aged): every key at once, so a
     # flood of made-up keys never reaches the database.
     def load_keys(self) -> dict[str, tuple[int, bool]]:
         with self.sessions()() as session:
@@ -114,44 +122,63 @@ class ClickBuffer:
         with self.sessions()() as session:
             return storefront_settings.get(session)
 
+    def version(self) -> tuple[int, int | None]:
+        """Moves on whenever what the caches hold has changed, here or in another process."""
+        if self.listener is not None:
+            return self.local, self.listener.current()
+        return self.local, self.read_version() if self.read_version else None
+
     async def key(self, key: str) -> tuple[int, bool] | None:
-        return (await self.known.get(self.load_keys)).get(key)
+        return (await self.known.get(self.load_keys, self.version())).get(key)
 
     async def settings(self) -> storefront_settings.StorefrontSettings:
-        return await self.config.get(self.load_settings)
+        return await self.config.get(self.load_settings, self.version())
+
+    def changed(self) -> None:
+        """A change to keys, partners or storefront settings committed in this process."""
+        self.local += 1
 
     def forget(self) -> None:
-        """Drop the caches (after a key or a setting changed in this process)."""
+        """Drop the caches now."""
         self.known.clear()
         self.config.clear()
 
 
 class Cached(Generic[T]):
-    """A value read from the database at most every CACHE_SECONDS, by one load at a time:
-    while it is refreshed, clicks go on with the value they have; only the very first
-    clicks wait, all for the same load."""
+    """A value read from the database by one load at a time, kept while its version stands
+    and for at most WOM_CLICK_CACHE_SECONDS. When it merely aged, clicks go on with it while
+    it is refreshed; when its version moved on, clicks wait for the new value (a key just
+    turned off is never credited). Only the very first clicks wait, all for the same load."""
 
     def __init__(self) -> None:
         self.value: T | None = None
+        self.version: object = None
         self.fresh_until = 0.0
         self.loading: asyncio.Future[T] | None = None
+        self.loading_version: object = None
 
     def clear(self) -> None:
         self.value, self.fresh_until = None, 0.0
 
-    async def get(self, load: Callable[[], T]) -> T:
-        if self.value is not None and self.fresh_until > time.monotonic():
+    async def get(self, load: Callable[[], T], version: object = None) -> T:
+        if version != self.version:
+            self.clear()
+        elif self.value is not None and self.fresh_until > time.monotonic():
             return self.value
-        if self.loading is None or self.loading.get_loop() is not asyncio.get_running_loop():
-            self.loading = asyncio.ensure_future(self._load(load))
+        if (self.loading is None or self.loading.get_loop() is not asyncio.get_running_loop()
+                or self.loading_version != version):
+            self.loading_version = version
+            self.loading = asyncio.ensure_future(self._load(load, version))
         if self.value is not None:
-            return self.value  # stale for a moment, not waited for
+            return self.value  # aged for a moment, not waited for
         return await asyncio.shield(self.loading)
 
-    async def _load(self, load: Callable[[], T]) -> T:
+    async def _load(self, load: Callable[[], T], version: object) -> T:
         try:
             value = await anyio.to_thread.run_sync(load)
-            self.value, self.fresh_until = value, time.monotonic() + CACHE_SECONDS
+            if version == self.loading_version:  # else a newer load is under way
+                self.value, self.version = value, version
+                self.fresh_until = time.monotonic() + get_settings().click_cache_seconds
             return value
         except Exception:  # the database is away: keep what we had, try again soon
             log.exception("click path: reading the keys or settings failed")
@@ -160,7 +187,8 @@ class Cached(Generic[T]):
             self.fresh_until = time.monotonic() + 1.0
             return self.value
         finally:
-            self.loading = None
+            if version == self.loading_version:
+                self.loading = None
 
 
 def _headers(scope: Scope) -> dict[str, str]:

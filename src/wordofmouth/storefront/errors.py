@@ -12,6 +12,11 @@ class DuplicateKey(Conflict):
     message = N_("This key belongs to a partner already.")
 
 
+class KeyNotFound(NotFound):
+    code = "partner_key_not_found"
+    message = N_("The partner has no such key.")
+
+
 class OrderNotFound(NotFound):
     code = "order_not_found"
     message = N_("No such storefront order.")

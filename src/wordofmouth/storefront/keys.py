@@ -14,7 +14,7 @@ from wordofmouth.i18n import gettext
 from wordofmouth.partners.service import get_partner
 from wordofmouth.storefront import rules
 from wordofmouth.storefront import settings as storefront_settings
-from wordofmouth.storefront.errors import DuplicateKey, MalformedKey
+from wordofmouth.storefront.errors import DuplicateKey, KeyNotFound, MalformedKey
 from wordofmouth.storefront.models import PartnerKey
 from wordofmouth.storefront.settings import StorefrontSettings
 
@@ -43,6 +43,21 @@ def keys_of(session: Session, partner_id: int) -> list[PartnerKey]:
 def key_of(session: Session, partner_id: int, key_id: int) -> PartnerKey | None:
     found = session.get(PartnerKey, key_id)
     return found if found is not None and found.partner_id == partner_id else None
+
+
+def set_active(session: Session, partner_id: int, key_id: int, active: bool, *,
+               actor: str) -> PartnerKey:
+    """Switch a key off (its links still lead to the storefront, but credit nobody) or on
+    again; every process's click path sees it at once (cache_signal)."""
+    found = key_of(session, partner_id, key_id)
+    if found is None:
+        raise KeyNotFound()
+    if found.active != active:
+        found.active = active
+        session.flush()
+        audit.record(session, actor=actor, action="partner.key_active", target_type="partner",
+                     target_id=partner_id, key=found.key, active=active)
+    return found
 
 
 def storefront_link(s: StorefrontSettings, key: str) -> str:

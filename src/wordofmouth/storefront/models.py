@@ -23,6 +23,16 @@ class PartnerKey(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class CacheVersion(Base):
+    """How many times what a cache holds has changed (cache_signal: bumped in the
+    transaction of the change, read by processes that cannot be told through NOTIFY)."""
+
+    __tablename__ = "cache_versions"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Click(Base):
     """One followed referral link (written in batches by the click buffer)."""
 

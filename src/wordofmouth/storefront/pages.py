@@ -70,11 +70,18 @@ def _statement(request: Request, db: Session, me: Principal, partner_id: int,
 
 
 @router.post("/partners/{partner_id}/keys")
-def add_key(partner_id: int, request: Request, db: DB, me: Manager, form: Form) -> Response:
+def add_key(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
     found = keys.add_key(db, partner_id, forms.text(form, "key"), actor=me.label)
-    request.app.state.clicks.forget()
     return redirect(f"/partners/{partner_id}#referral-links", gettext("Key {0} added.")
                                                               .format(found.key))
+
+
+@router.post("/partners/{partner_id}/keys/{key_id}")
+def switch_key(partner_id: int, key_id: int, db: DB, me: Manager, form: Form) -> Response:
+    found = keys.set_active(db, partner_id, key_id, "active" in form, actor=me.label)
+    done = gettext("Key {0} switched on.") if found.active else gettext(
+        "Key {0} switched off: its links credit nobody.")
+    return redirect(f"/partners/{partner_id}#referral-links", done.format(found.key))
 
 
 @router.get("/partners/{partner_id}/keys/{key_id}/qr-{which}.{fmt}")
@@ -140,5 +147,4 @@ def save_settings(request: Request, db: DB, me: Owner, form: Form) -> Response:
     if "cookie_days" in form:
         changes["cookie_days"] = forms.integer(form, "cookie_days", "Days a click counts")
     storefront_settings.update(db, actor=me.label, **changes)
-    request.app.state.clicks.forget()
     return redirect("/settings/storefront", gettext("Storefront settings saved."))

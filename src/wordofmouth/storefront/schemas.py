@@ -68,6 +68,29 @@ class KeyIn(Strict):
     key: str = Field(min_length=1, max_length=200)
 
 
+class KeySwitch(Strict):
+    active: bool = Field(description="false: the key's links still lead to the storefront "
+                                     "but credit nobody")
+
+
+class StorefrontSettingsIn(Strict):
+    home_url: str | None = Field(default=None, max_length=300)
+    allowed_hosts: str | None = Field(default=None, max_length=1000,
+                                      description="Hosts clicks may be sent to, comma-separated")
+    cookie_days: int | None = Field(default=None, description="Days a click counts, 1–365")
+    attribution: Literal["last", "first"] | None = None
+    tracking_url: str | None = Field(default=None, max_length=300,
+                                     description="Where /r/KEY is served")
+
+
+class StorefrontSettingsOut(Out):
+    home_url: str
+    allowed_hosts: str
+    cookie_days: int
+    attribution: str
+    tracking_url: str
+
+
 class KeyOut(Out):
     id: int
     key: str
