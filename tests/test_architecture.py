@@ -80,6 +80,7 @@ READ_MODELS = {
     "club/review.py",
     "mailing/audience.py", "partners/invoices.py", "partners/own.py", "partners/report.py",
     "partners/settlement.py", "partners/reward_contacts.py", "storefront/clicks.py",
+    "storefront/cache_signal.py",
     "storefront/statement.py", "customers/contact_history.py", "customers/directory.py",
     "audit/sentences.py",
 }

@@ -38,6 +38,8 @@ from wordofmouth.web import errors, office, openapi
 from wordofmouth.web.admission import Admission
 from wordofmouth.web.deps import get_db
 from wordofmouth.web.middleware import BodyLimit, Language, SecurityHeaders
+from wordofmouth.webhooks import api as webhooks_api
+from wordofmouth.webhooks import pages as webhooks_pages
 
 STATIC = Path(__file__).parent / "web" / "static"
 
@@ -53,9 +55,10 @@ Amounts are decimal strings with two decimals.
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     """Background jobs of a running server: the daily club review, commission maturing, the
-    mailing outbox worker."""
+    mailing outbox worker, the webhook worker."""
     from wordofmouth.customers import rules as customer_rules
     from wordofmouth.mailing.worker import WorkerThread
+    from wordofmouth.webhooks.worker import WorkerThread as WebhookThread
 
     # Compile the catalogs and build the collation table before the first request: done
     # lazily, the first page or customer would hold the interpreter for a few tenths of a
@@ -64,14 +67,16 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     customer_rules.warm()
     scheduler = Scheduler() if get_settings().scheduler else None
     mail = WorkerThread() if get_settings().mail_worker else None
-    for job in (scheduler, mail):
+    hooks = WebhookThread() if get_settings().webhook_worker else None
+    for job in (scheduler, mail, hooks):
         if job:
             job.start()
     yield
     if scheduler:
         scheduler.stop()
-    if mail:
-        mail.close()
+    for worker in (mail, hooks):
+        if worker:
+            worker.close()
 
 
 def create_app() -> FastAPI:
@@ -85,7 +90,8 @@ def create_app() -> FastAPI:
                    friends_api.router, friends_pages.router, analysis_pages.router,
                    activity_pages.router, mailing_pages.router,
                    partners_api.router, partners_pages.router, partners_portal.router,
-                   storefront_api.router, storefront_pages.router):
+                   storefront_api.router, storefront_pages.router, webhooks_api.router,
+                   webhooks_pages.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/docs-assets", StaticFiles(directory=str(swagger_ui_path)), name="swagger")

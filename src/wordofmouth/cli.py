@@ -16,6 +16,7 @@ from wordofmouth.config import MIN_SECRET, get_settings
 from wordofmouth.i18n import cli as i18n_cli
 from wordofmouth.mailing import cli as mailing_cli
 from wordofmouth.partners import cli as partners_cli
+from wordofmouth.webhooks import cli as webhooks_cli
 
 app = typer.Typer(help="wordofmouth: referral and loyalty engine for retail stores.",
                   no_args_is_help=True)
@@ -31,6 +32,7 @@ app.add_typer(club_cli.app, name="club")
 app.add_typer(partners_cli.app, name="partners")
 app.add_typer(mailing_cli.app, name="mailing")
 app.add_typer(i18n_cli.app, name="messages")
+app.add_typer(webhooks_cli.app, name="webhooks")
 console = Console()
 
 

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     # the click path's caches are dropped as soon as a key, a partner or a storefront
     # setting changes; this is only how old they may grow should a signal be missed
     click_cache_seconds: float = 5.0
+    webhook_worker: bool = True  # the webhook outbox worker in the server
+    webhook_timeout_seconds: float = 10  # a receiver that has not answered by then: retry
+    webhook_lease_seconds: float = 60  # a claimed delivery is a worker's own this long
     mail_lease_seconds: float = 300  # how long a claimed message is a worker's own
 
     @field_validator("database_url")

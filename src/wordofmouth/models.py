@@ -32,6 +32,7 @@ from wordofmouth.storefront.models import (
     StorefrontAccount,
     StorefrontOrder,
 )
+from wordofmouth.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiToken",
@@ -78,4 +79,7 @@ __all__ = [
     "StorefrontOrder",
     "User",
     "UserSession",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -26,6 +26,8 @@ from wordofmouth.partners import commission
 from wordofmouth.partners import service as partners
 from wordofmouth.sales import service as sales
 from wordofmouth.storefront import keys, orders
+from wordofmouth.webhooks import service as webhooks
+from wordofmouth.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 D = Decimal
 Recipe = Callable[[Session], tuple[str, dict[str, Any] | None]]
@@ -60,6 +62,19 @@ def _order(db: Session) -> str:
                   lines=[orders.OrderLine(D("40.00"), group_id=GroupFactory.create().id)],
                   token=None, ordered_at=utcnow(), actor="t")
     return "idem-o"
+
+
+def _hook(db: Session) -> WebhookEndpoint:
+    return webhooks.create_endpoint(db, url="https://erp.example/hooks", actor="t")
+
+
+def _delivered(db: Session) -> WebhookDelivery:
+    _hook(db)
+    sell(db, [(product("10.00"), "1")])
+    found = db.scalars(select(WebhookDelivery)).one()
+    found.status = DeliveryStatus.DELIVERED
+    db.flush()
+    return found
 
 
 RECIPES: dict[tuple[str, str], Recipe] = {
@@ -114,6 +129,15 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("patch", "/api/partners/{partner_id}/keys/{key_id}"): lambda db: (lambda p: (
         f"/api/partners/{p.id}/keys/{keys.keys_of(db, p.id)[0].id}", {"active": False}))(
         keyed(db, 'K', 'k1')),
+    ("post", "/api/webhooks"): lambda db: ("/api/webhooks", {
+        "url": "https://erp.example/hooks", "events": ["sale.paid"]}),
+    ("patch", "/api/webhooks/{endpoint_id}"): lambda db: (
+        f"/api/webhooks/{_hook(db).id}", {"active": False}),
+    ("post", "/api/webhooks/{endpoint_id}/rotate"): lambda db: (
+        f"/api/webhooks/{_hook(db).id}/rotate", None),
+    ("post", "/api/webhooks/{endpoint_id}/deliveries/{delivery_id}/redeliver"): lambda db: (
+        lambda d: (f"/api/webhooks/{d.endpoint_id}/deliveries/{d.id}/redeliver", None))(
+        _delivered(db)),
     ("patch", "/api/storefront/settings"): lambda db: (
         "/api/storefront/settings", {"cookie_days": 14, "attribution": "first"}),
 }

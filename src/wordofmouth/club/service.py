@@ -23,6 +23,7 @@ from wordofmouth.errors import InvalidInput
 from wordofmouth.i18n import gettext
 from wordofmouth.i18n.words import word
 from wordofmouth.settings import service as store_settings
+from wordofmouth.webhooks import service as webhooks
 
 PREFIX = "club_"
 MAX_BATCH = 5000
@@ -151,6 +152,10 @@ def decide(session: Session, *, customer_ids: list[int], action: str, actor: str
                     .values(**values).execution_options(synchronize_session=False))
     audit.record(session, actor=actor, action="club.decision", target_type="customers",
                  target_id=len(ids), decision=action, customers=ids[:1000])
+    webhooks.emit(session, "club.decision", {
+        "decision": action, "from_status": str(before.value), "to_status": str(after.value),
+        "day": date_of(day).isoformat(), "customer_ids": ids,
+        "discount_percent": str(template.discount_percent)})
     session.expire_all()
     return len(ids)
 

@@ -25,6 +25,7 @@ from wordofmouth.sales import service as sales
 from wordofmouth.scancodes import service as scancodes
 from wordofmouth.scancodes.rules import random_instore_ean13
 from wordofmouth.settings import service as store_settings
+from wordofmouth.webhooks import service as webhooks
 
 if TYPE_CHECKING:  # another capability's tables, named in type hints only
     from wordofmouth.sales.models import Sale, SaleLine
@@ -340,4 +341,9 @@ def use(session: Session, sale: Sale, fit: Fit) -> Decimal:
     assert sale.customer_id is not None
     session.add(FriendReferral(friend_id=sale.customer_id, referrer_id=fit.code.referrer_id,
                                code_id=fit.code.id, sale_id=sale.id, at=sale.paid_at))
-    return rules.referrer_bonus(terms(fit.campaign), fit.qualifying_net)
+    bonus = rules.referrer_bonus(terms(fit.campaign), fit.qualifying_net)
+    webhooks.emit(session, "friend_code.used", {
+        "code": fit.code.code, "campaign_id": fit.campaign.id, "sale_id": sale.id,
+        "referrer_id": fit.code.referrer_id, "friend_id": sale.customer_id,
+        "qualifying_net": str(fit.qualifying_net), "referrer_bonus": str(bonus)})
+    return bonus

@@ -40,6 +40,8 @@ class Mailing(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The form's one-time key: submitting the same form twice creates one mailing.
     client_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # when its last message was sent or failed (announced to webhooks once, then)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Message(Base):

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import or_, select, text, update
+from sqlalchemy import exists, func, or_, select, text, update
 from sqlalchemy.orm import Session, undefer
 
 from wordofmouth import db as database
@@ -35,8 +35,9 @@ from wordofmouth.config import get_settings
 from wordofmouth.db import utcnow
 from wordofmouth.mailing import rules, senders
 from wordofmouth.mailing import settings as mail_settings
-from wordofmouth.mailing.models import Message, MessageStatus
+from wordofmouth.mailing.models import Mailing, Message, MessageStatus
 from wordofmouth.mailing.service import unsubscribe_url
+from wordofmouth.webhooks import service as webhooks
 
 log = logging.getLogger("wordofmouth.mailing")
 
@@ -107,6 +108,33 @@ def _record(make: MakeSession, message: Message, values: dict[str, Any]) -> None
                         .execution_options(synchronize_session=False))
 
 
+def announce_finished(session: Session) -> int:
+    """Mark the mailings whose every message is sent or has failed as finished, each once
+    (a conditional update), and tell the webhooks with the counts."""
+    open_messages = exists().where(Message.mailing_id == Mailing.id,
+                                   Message.status.in_([MessageStatus.QUEUED,
+                                                       MessageStatus.SENDING]))
+    done = list(session.scalars(select(Mailing.id).where(Mailing.finished_at.is_(None),
+                                                         ~open_messages)))
+    now = utcnow()
+    for mailing_id in done:
+        if not session.execute(update(Mailing).where(Mailing.id == mailing_id,
+                                                     Mailing.finished_at.is_(None))
+                               .values(finished_at=now)
+                               .execution_options(synchronize_session=False)).rowcount:  # type: ignore[attr-defined]
+            continue
+        counted = dict(session.execute(select(Message.status, func.count()).where(
+            Message.mailing_id == mailing_id).group_by(Message.status)).all())
+        mailing = session.get(Mailing, mailing_id)
+        assert mailing is not None
+        webhooks.emit(session, "mailing.finished", {
+            "mailing_id": mailing_id, "name": mailing.name, "channel": mailing.channel,
+            "finished_at": now.isoformat(),
+            **{status.value: int(counted.get(status.value, 0)) for status in (
+                MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.SKIPPED)}})
+    return len(done)
+
+
 class Worker:
     """`make` builds the sessions (default: the process-wide factory); each claim and each
     recorded answer is a transaction of its own."""
@@ -136,6 +164,8 @@ class Worker:
         with database.transaction(self.make) as session:
             fresh = mail_settings.get(session)
             claimed = claim(session, batch=self.batch, now=utcnow())
+            if not claimed:
+                announce_finished(session)
             session.expunge_all()
         if fresh != self.settings:
             self.close()
@@ -210,8 +240,6 @@ class Worker:
 
 def pending(make: MakeSession = None) -> int:
     """Messages not finished yet (queued or being sent)."""
-    from sqlalchemy import func
-
     with database.transaction(make) as session:
         return int(session.scalar(select(func.count()).select_from(Message).where(
             Message.status.in_([MessageStatus.QUEUED, MessageStatus.SENDING]))) or 0)

@@ -30,6 +30,7 @@ from wordofmouth.partners.models import (
 )
 from wordofmouth.partners.service import get_partner
 from wordofmouth.settings import service as store_settings
+from wordofmouth.webhooks import service as webhooks
 
 if TYPE_CHECKING:  # another capability's tables, named in type hints only
     from wordofmouth.sales.models import Sale
@@ -141,6 +142,9 @@ def mature(session: Session, *, now: datetime | None = None) -> int:
     for partner_id, sale_id, net in rows:
         operations.mature_commission(session, partner_id=partner_id, sale_id=sale_id,
                                      amount=net, at=now)
+        webhooks.emit(session, "commission.payable", {
+            "partner_id": partner_id, "sale_id": sale_id, "amount": str(net),
+            "at": now.isoformat()})
     session.flush()
     return len(rows)
 

@@ -28,6 +28,7 @@ from wordofmouth.partners.models import Partner, Payout
 from wordofmouth.partners.service import get_partner
 from wordofmouth.sales import service as sales
 from wordofmouth.sales.models import SaleKind, SaleStatus
+from wordofmouth.webhooks import service as webhooks
 
 METHODS = {"cash": "cash", "bank_transfer": "bank transfer"}
 SET_OFF = "setoff"  # commission set off against an invoice the partner pays
@@ -56,6 +57,10 @@ def _paid(session: Session, payout: Payout) -> None:
                  target_type="partner", target_id=payout.partner_id, amount=str(payout.amount),
                  method=payout.method, invoice_id=payout.invoice_id,
                  override=payout.override_reason)
+    webhooks.emit(session, "payout.recorded", {
+        "payout_id": payout.id, "partner_id": payout.partner_id, "kind": payout.kind,
+        "amount": str(payout.amount), "method": payout.method,
+        "invoice_id": payout.invoice_id, "note": payout.note})
 
 
 def _commission(session: Session, partner_id: int, *, amount: Decimal, method: str,

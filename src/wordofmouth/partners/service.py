@@ -28,6 +28,7 @@ from wordofmouth.partners.models import (
     SaleAttribution,
 )
 from wordofmouth.sales import service as sales
+from wordofmouth.webhooks import service as webhooks
 
 PARTNER_FIELDS = ("name", "kind", "phone", "email", "contacts", "payment_details", "active",
                   "statement_by_email")
@@ -204,6 +205,7 @@ def link(session: Session, customer_id: int, partner_id: int, *, employee_id: in
             raise AlreadyLinked()
         if not reason.strip():
             raise RelinkNeedsReason()
+    changed_from = current.partner_id if current else None
     session.add(CustomerLinkChange(
         customer_id=customer_id, partner_id=partner.id, employee_id=employee_id,
         previous_partner_id=current.partner_id if current else None,
@@ -218,6 +220,10 @@ def link(session: Session, customer_id: int, partner_id: int, *, employee_id: in
                      employee=[current.employee_id, employee_id], reason=reason.strip())
         current.partner_id, current.employee_id, current.source = partner.id, employee_id, source
     session.flush()
+    webhooks.emit(session, "customer.linked", {
+        "customer_id": customer_id, "partner_id": partner.id, "partner": partner.name,
+        "employee_id": employee_id, "source": source,
+        "previous_partner_id": changed_from})
     return True
 
 

@@ -40,6 +40,7 @@ from wordofmouth.sales.models import (
 )
 from wordofmouth.sales.service import counts_at, get_sale, recompute, require_open
 from wordofmouth.settings import service as store_settings
+from wordofmouth.webhooks import service as webhooks
 
 # Bonuses first (they have a cap), then card and bank, cash last (cash may give change).
 _ORDER = {PaymentMethod.BONUS: 0, PaymentMethod.SETOFF: 1, PaymentMethod.CARD: 1,
@@ -159,6 +160,13 @@ def complete(session: Session, sale: Sale, *, paid_at: datetime | None = None) -
     sale.paid_day = day_of(sale.paid_at, store_settings.zone(session))
     for step in EXTENSIONS.accrual_steps:
         step.accrue(session, sale)
+    if sale.channel != "import":  # a store's past, brought in, is not news to anyone
+        webhooks.emit(session, "sale.paid", {
+            "sale_id": sale.id, "kind": sale.kind, "customer_id": sale.customer_id,
+            "channel": sale.channel, "paid_at": sale.paid_at.isoformat(),
+            "gross_total": str(sale.gross_total), "discount_total": str(sale.discount_total),
+            "net_total": str(sale.net_total),
+            "payments": [{"method": p.method, "amount": str(p.amount)} for p in sale.payments]})
 
 
 def refund_payments_of_void(session: Session, sale: Sale) -> None:

@@ -33,6 +33,7 @@ from wordofmouth.sales.models import (
 )
 from wordofmouth.sales.service import get_sale
 from wordofmouth.settings import service as store_settings
+from wordofmouth.webhooks import service as webhooks
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,10 @@ def return_items(session: Session, sale_id: int, items: list[ReturnItem], *, act
     everything_back = all(line.returned_qty == line.qty for line in sale.lines)
     sale.status = SaleStatus.RETURNED if everything_back else SaleStatus.PARTIALLY_RETURNED
     session.flush()
+    webhooks.emit(session, "sale.returned", {
+        "sale_id": sale.id, "return_id": ret.id, "customer_id": sale.customer_id,
+        "net_amount": str(returned_now), "status": sale.status,
+        "refund": {k: str(v) for k, v in refund.items()}, "reason": ret.reason})
     return ret
 
 

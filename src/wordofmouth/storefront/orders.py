@@ -33,6 +33,7 @@ from wordofmouth.storefront.errors import (
     OrderNotFound,
 )
 from wordofmouth.storefront.models import StorefrontAccount, StorefrontOrder
+from wordofmouth.webhooks import service as webhooks
 
 if TYPE_CHECKING:  # another capability's tables, named in type hints only
     from wordofmouth.sales.models import Sale
@@ -128,6 +129,12 @@ def report(session: Session, *, external_id: str, account_external_id: str,
         renewals=sum(ln.kind == "subscription_renewal" for ln in lines))
     session.add(order)
     session.flush()
+    credited = partners.link_of(session, account.customer_id)
+    if credited is not None:  # attributed now, or by the account's earlier link
+        webhooks.emit(session, "storefront_order.attributed", {
+            "external_id": external_id, "sale_id": sale.id, "decision": decision,
+            "partner_id": credited.partner_id, "customer_id": account.customer_id,
+            "net_total": str(sale.net_total), "ordered_at": ordered_at.isoformat()})
     return order
 
 
