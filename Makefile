@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo demo-reset test lint messages bench-checkout bench-club bench-codes bench-reports bench-analysis bench-mailing bench-clicks crash soak fuzz install clean
+.PHONY: demo demo-reset test lint messages bench-checkout bench-club bench-codes bench-reports bench-analysis bench-mailing bench-clicks bench-history crash soak fuzz install clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ bench-club: $(STAMP)
 
 bench-codes: $(STAMP)
 	$(BIN)/python -m bench.codes
+
+bench-history: $(STAMP)
+	$(BIN)/python -m bench.history
 
 bench-reports: $(STAMP)
 	$(BIN)/python -m bench.reports

@@ -77,3 +77,23 @@ def test_the_bulk_demo_ends_with_what_it_wrote(tmp_path: Path) -> None:
     last = done.stdout.strip().splitlines()[-1]
     assert last.startswith("Bulk data set generated: 40 customers, 40 cards, ") and (
         "sale lines" in last and "ledger entries" in last), last
+
+
+def test_backfills_take_a_day_but_never_one_after_today(tmp_path: Path) -> None:
+    from datetime import date, timedelta
+
+    from wordofmouth import i18n
+
+    assert _wom(tmp_path, "db", "upgrade").returncode == 0
+    tomorrow = (date.today() + timedelta(days=2)).isoformat()  # after today in any zone
+    with i18n.use("uk"):  # the store's language, which `wom` speaks
+        mature = i18n.gettext("{0} is after today: mature as of today or an earlier day.")
+        review = i18n.gettext("{0} is after today: review today or an earlier day.")
+    said = _one_line(_wom(tmp_path, "partners", "mature", "--date", tomorrow))
+    assert said == mature.format(tomorrow)
+    said = _one_line(_wom(tmp_path, "club", "review", "--date", tomorrow))
+    assert said == review.format(tomorrow)
+    assert _one_line(_wom(tmp_path, "partners", "mature", "--date", "soon")) == \
+        "'soon' is not a date (YYYY-MM-DD)."
+    done = _wom(tmp_path, "partners", "mature", "--date", "2026-01-31")
+    assert done.returncode == 0 and "0 sales matured" in done.stdout

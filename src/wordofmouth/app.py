@@ -13,9 +13,11 @@ from swagger_ui_bundle import swagger_ui_path
 
 from wordofmouth import __version__, i18n, plugins
 from wordofmouth.analysis import activity_pages
+from wordofmouth.analysis import api as analysis_api
 from wordofmouth.analysis import pages as analysis_pages
 from wordofmouth.catalog import api as catalog_api
 from wordofmouth.catalog import pages as catalog_pages
+from wordofmouth.club import api as club_api
 from wordofmouth.club import pages as club_pages
 from wordofmouth.config import get_settings
 from wordofmouth.customers import api as customers_api
@@ -24,15 +26,19 @@ from wordofmouth.friends import api as friends_api
 from wordofmouth.friends import pages as friends_pages
 from wordofmouth.jobs import Scheduler
 from wordofmouth.ledger import api as ledger_api
+from wordofmouth.mailing import api as mailing_api
 from wordofmouth.mailing import pages as mailing_pages
 from wordofmouth.partners import api as partners_api
 from wordofmouth.partners import pages as partners_pages
 from wordofmouth.partners import portal as partners_portal
+from wordofmouth.partners import program_api
 from wordofmouth.sales import api as sales_api
 from wordofmouth.sales import pages as sales_pages
 from wordofmouth.sales import pos
+from wordofmouth.settings import api as settings_api
 from wordofmouth.storefront import api as storefront_api
 from wordofmouth.storefront import pages as storefront_pages
+from wordofmouth.storefront import statement_api
 from wordofmouth.storefront.clicks import ClickBuffer, ClickPath
 from wordofmouth.web import errors, office, openapi
 from wordofmouth.web.admission import Admission
@@ -91,6 +97,8 @@ def create_app() -> FastAPI:
                    activity_pages.router, mailing_pages.router,
                    partners_api.router, partners_pages.router, partners_portal.router,
                    storefront_api.router, storefront_pages.router, webhooks_api.router,
+                   club_api.router, settings_api.router, mailing_api.router,
+                   analysis_api.router, statement_api.router, program_api.router,
                    webhooks_pages.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

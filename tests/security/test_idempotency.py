@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tests.club.helpers import buy, member_card, switch_on
 from tests.conftest import make_token
 from tests.factories import CardFactory, CustomerFactory, GroupFactory
 from tests.friends.helpers import campaign, codes
@@ -21,10 +22,13 @@ from tests.partners.helpers import partner
 from tests.sales.helpers import card, product, sell
 from tests.storefront.helpers import keyed
 from wordofmouth.auth.permissions import SCOPES
+from wordofmouth.club import service as club
 from wordofmouth.db import Base, utcnow
-from wordofmouth.partners import commission
+from wordofmouth.mailing import service as mailing
+from wordofmouth.partners import commission, offers
 from wordofmouth.partners import service as partners
 from wordofmouth.sales import service as sales
+from wordofmouth.settings import service as store_settings
 from wordofmouth.storefront import keys, orders
 from wordofmouth.webhooks import service as webhooks
 from wordofmouth.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
@@ -32,7 +36,8 @@ from wordofmouth.webhooks.models import DeliveryStatus, WebhookDelivery, Webhook
 D = Decimal
 Recipe = Callable[[Session], tuple[str, dict[str, Any] | None]]
 # Writes that change nothing, so there is nothing to repeat.
-READS_BY_POST = {("post", "/api/friend-codes/validate")}
+READS_BY_POST = {("post", "/api/friend-codes/validate"), ("post", "/api/mailings/preview"),
+                 ("post", "/api/mailings/test")}
 
 
 def _open_sale(db: Session) -> int:
@@ -77,7 +82,89 @@ def _delivered(db: Session) -> WebhookDelivery:
     return found
 
 
+def _held(db: Session) -> tuple[int, int]:
+    """A partner and a sale whose commission is held for review (the buyer has the
+    partner's phone)."""
+    gym = partner(db, "Gym Olymp")
+    gym.phone = "067 975 76 31"
+    customer = CustomerFactory.create(phone="+380679757631")
+    c = CardFactory.create(customer_id=customer.id)
+    partners.link(db, customer.id, gym.id, actor="t")
+    return gym.id, sell(db, [(product("100.00"), "1")], card_number=c.number).id
+
+
+def _candidate(db: Session) -> int:
+    switch_on(db, started_day=store_settings.today(db) - 5)
+    c = member_card()
+    buy(db, c, "5000.00", store_settings.today(db) - 1)
+    club.run_review(db, day=store_settings.today(db) - 1)
+    return c.customer_id
+
+
+def _with_email(db: Session) -> int:
+    p = partner(db)
+    p.email = "anna@example.com"
+    return p.id
+
+
+def _mailing(db: Session) -> int:
+    customer = CustomerFactory.create(email="olena@example.com", consent_email=True)
+    return mailing.create(db, channel="email", subject="Hi", body="Hi {first_name}",
+                          customer_ids=[customer.id], actor="t").id
+
+
 RECIPES: dict[tuple[str, str], Recipe] = {
+    ("patch", "/api/groups/{group_id}"): lambda db: (
+        f"/api/groups/{GroupFactory.create().id}", {"name": "Skin care"}),
+    ("patch", "/api/products/{product_id}"): lambda db: (
+        f"/api/products/{product('10.00').id}", {"price": "12.00"}),
+    ("patch", "/api/customers/{customer_id}"): lambda db: (
+        f"/api/customers/{CustomerFactory.create().id}", {"last_name": "Kovalenko"}),
+    ("patch", "/api/customers/{customer_id}/cards/{card_id}"): lambda db: (lambda c: (
+        f"/api/customers/{c.customer_id}/cards/{c.id}", {"discount_percent": "5"}))(
+        CardFactory.create()),
+    ("post", "/api/customers/{customer_id}/notes"): lambda db: (
+        f"/api/customers/{CustomerFactory.create().id}/notes", {"text": "Asked for size 38"}),
+    ("post", "/api/friend-campaigns"): lambda db: ("/api/friend-campaigns", {
+        "name": "Spring", "validity_days": 30, "friend_discount_percent": "10",
+        "bonus_rule": "fixed", "bonus_amount": "50.00"}),
+    ("patch", "/api/friend-campaigns/{campaign_id}"): lambda db: (
+        f"/api/friend-campaigns/{campaign(db).id}", {"active": False}),
+    ("patch", "/api/club/settings"): lambda db: ("/api/club/settings", {"enabled": True}),
+    ("post", "/api/club/decisions"): lambda db: ("/api/club/decisions", {
+        "action": "grant", "customer_ids": [_candidate(db)]}),
+    ("post", "/api/club/review"): lambda db: (switch_on(db), ("/api/club/review", {}))[1],
+    ("post", "/api/analysis/activity/discount"): lambda db: ("/api/analysis/activity/discount", {
+        "customer_ids": [CardFactory.create().customer_id], "discount_percent": "7"}),
+    ("post", "/api/analysis/activity/club"): lambda db: (switch_on(db), (
+        "/api/analysis/activity/club", {"customer_ids": [CustomerFactory.create().id]}))[1],
+    ("post", "/api/mailings"): lambda db: ("/api/mailings", {
+        "body": "Hi {first_name}", "subject": "Spring", "customer_ids": [
+            CustomerFactory.create(email="iryna@example.com", consent_email=True).id]}),
+    ("post", "/api/mailings/{mailing_id}/retry"): lambda db: (
+        f"/api/mailings/{_mailing(db)}/retry", None),
+    ("patch", "/api/mailing/settings"): lambda db: ("/api/mailing/settings",
+                                                    {"sender_name": "Kvitka"}),
+    ("post", "/api/customers/{customer_id}/bonus/opening"): lambda db: (
+        f"/api/customers/{CustomerFactory.create().id}/bonus/opening", {"amount": "120.50"}),
+    ("patch", "/api/settings"): lambda db: ("/api/settings", {"store_name": "Kvitka"}),
+    ("post", "/api/commission/mature"): lambda db: ("/api/commission/mature", {}),
+    ("patch", "/api/partners/{partner_id}/employees/{employee_id}"): lambda db: (lambda p: (
+        f"/api/partners/{p.id}/employees/{partners.add_employee(db, p.id, name='Taras').id}",
+        {"phone": "+380501112233"}))(partner(db)),
+    ("post", "/api/partners/{partner_id}/offers"): lambda db: (
+        f"/api/partners/{partner(db).id}/offers", {"name": "Spring", "discount_percent": "10"}),
+    ("patch", "/api/partners/{partner_id}/offers/{offer_id}"): lambda db: (lambda p: (
+        f"/api/partners/{p.id}/offers/"
+        f"{offers.create_offer(db, p.id, name='Spring', discount_percent=D('10'), actor='t').id}",
+        {"active": False}))(partner(db)),
+    ("put", "/api/partners/{partner_id}/own-card"): lambda db: (
+        f"/api/partners/{partner(db).id}/own-card", {"card_number": CardFactory.create().number}),
+    ("post", "/api/partners/{partner_id}/reviews/{sale_id}"): lambda db: (lambda held: (
+        f"/api/partners/{held[0]}/reviews/{held[1]}", {"decision": "reject"}))(_held(db)),
+    ("post", "/api/partners/{partner_id}/statement/email"): lambda db: (
+        f"/api/partners/{_with_email(db)}/statement/email",
+        {"date_from": "2026-11-01", "date_to": "2026-11-30"}),
     ("post", "/api/groups"): lambda db: ("/api/groups", {"name": "Hair care"}),
     ("post", "/api/products"): lambda db: ("/api/products", {
         "sku": "IDEM-1", "name": "Shampoo", "group_id": GroupFactory.create().id,

@@ -116,23 +116,29 @@ def _cells(r: activity.Row) -> list[object]:
             r.average, r.discount_percent, r.bonus, r.last_purchase, r.club_status]
 
 
+def export(request: Request, db: Session, f: activity.Filter, fmt: str) -> Response:
+    """The analysis as CSV or XLSX (the columns of HEADER), streamed in a read-only
+    transaction of its own; for the page and the API."""
+    if fmt not in ("csv", "xlsx"):
+        raise InvalidInput(gettext("Export as csv or xlsx."))
+    open_session = streaming_session(request)
+
+    def export_rows() -> Iterator[list[object]]:
+        with open_session() as session:
+            for r in activity.stream(session, f):
+                yield _cells(r)
+
+    return stream_download("customer-activity", fmt, HEADER, export_rows(),
+                           dialect=dialect(store_settings.get(db)))
+
+
 @router.get("/activity")
 def activity_page(request: Request, db: DB, me: Analyst, page: int = 1,
                   fmt: str = "") -> Response:
     params = dict(request.query_params)
     f = filter_from(params, store_settings.zone(db))
     if fmt:
-        if fmt not in ("csv", "xlsx"):
-            raise InvalidInput(gettext("Export as csv or xlsx."))
-        open_session = streaming_session(request)
-
-        def export_rows() -> Iterator[list[object]]:
-            with open_session() as session:
-                for r in activity.stream(session, f):
-                    yield _cells(r)
-
-        return stream_download("customer-activity", fmt, HEADER, export_rows(),
-                        dialect=dialect(store_settings.get(db)))
+        return export(request, db, f, fmt)
     page = max(page, 1)
     rows, totals = activity.page_and_totals(db, f, limit=PAGE, offset=(page - 1) * PAGE)
     months = activity.revenue_per_month(db, f)

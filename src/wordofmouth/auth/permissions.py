@@ -20,14 +20,21 @@ SCOPES = {
     "ledger:read": "read bonus balances and ledger entries",
     "partners:read": "read partners, terms, codes, balances, payouts and the referrer report",
     "partners:write": "manage partners, terms and codes; record payouts",
+    "partners:override": "pay commission above payable (with a reason) and decide on "
+                         "commission held for review (the owner's)",
     "storefront:orders": "report storefront orders and refunds (referral attribution)",
     "history:import": "give a document date (import history from an older system)",
+    "club:read": "read the club's review lists and member counts",
+    "club:write": "decide on club candidates and run the club review",
+    "analysis:read": "read the customer activity analysis",
+    "mailings:read": "read mailings and what each message became",
+    "mailings:write": "create, send and retry mailings",
     "settings:read": "read store, storefront, club and mailing settings",
     "settings:write": "change store, storefront, club and mailing settings",
 }
 
 # Back-office permissions beyond the API scopes.
-PAGE_PERMISSIONS = ("pos", "settings", "users", "audit", "payout_override", "club",
+PAGE_PERMISSIONS = ("pos", "settings", "users", "audit", "club",
                     "analysis", "dashboard")
 
 _ALL = frozenset(SCOPES) | frozenset(PAGE_PERMISSIONS)
@@ -37,7 +44,7 @@ ROLE_NAMES = {"owner": N_("owner"), "manager": N_("manager"), "cashier": N_("cas
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OWNER: _ALL,
-    Role.MANAGER: _ALL - {"settings", "settings:write", "users", "payout_override"},
+    Role.MANAGER: _ALL - {"settings", "settings:write", "users", "partners:override"},
     Role.CASHIER: frozenset({"pos", "catalog:read", "customers:read", "customers:write",
                              "sales:read", "sales:write", "ledger:read"}),
     Role.PARTNER: frozenset({"portal"}),

@@ -5,7 +5,14 @@ from starlette.responses import Response
 
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.catalog import service
-from wordofmouth.catalog.schemas import GroupIn, GroupOut, ProductIn, ProductOut
+from wordofmouth.catalog.schemas import (
+    GroupIn,
+    GroupOut,
+    GroupPatch,
+    ProductIn,
+    ProductOut,
+    ProductPatch,
+)
 from wordofmouth.schemas import API_ERRORS
 from wordofmouth.web.deps import DB, api_permission
 from wordofmouth.web.idempotent import idempotent
@@ -28,6 +35,20 @@ def create_group(body: GroupIn, request: Request, db: DB, principal: Writer) -> 
         service.create_group(db, name=body.name, parent_id=body.parent_id)), 201)
 
 
+@router.patch("/groups/{group_id}", response_model=GroupOut)
+@answers("group_cycle", "group_not_found", "idempotency_key_reused")
+def update_group(group_id: int, body: GroupPatch, request: Request, db: DB,
+                 principal: Writer) -> Response:
+    """Rename a group, or move it with its sub-groups under another (parent_id)."""
+    def run() -> GroupOut:
+        group = service.get_group(db, group_id)
+        parent = body.parent_id if "parent_id" in body.model_fields_set else group.parent_id
+        return GroupOut.model_validate(service.move_group(
+            db, group_id, name=body.name or group.name, parent_id=parent))
+
+    return idempotent(request, db, principal, body, run)
+
+
 @router.get("/products", response_model=list[ProductOut])
 @answers("group_not_found")
 def list_products(db: DB, _: Reader, q: str = "", group_id: int | None = None,
@@ -48,3 +69,19 @@ def get_product(product_id: int, db: DB, _: Reader) -> ProductOut:
 def create_product(body: ProductIn, request: Request, db: DB, principal: Writer) -> Response:
     return idempotent(request, db, principal, body, lambda: ProductOut.model_validate(
         service.create_product(db, **body.model_dump())), 201)
+
+
+@router.patch("/products/{product_id}", response_model=ProductOut)
+@answers("group_not_found", "idempotency_key_reused", "product_not_found")
+def update_product(product_id: int, body: ProductPatch, request: Request, db: DB,
+                   principal: Writer) -> Response:
+    """Change the fields given: name, group, price, cost price, whether it is sold."""
+    def run() -> ProductOut:
+        p = service.get_product(db, product_id)
+        return ProductOut.model_validate(service.update_product(
+            db, product_id, name=body.name or p.name, group_id=body.group_id or p.group_id,
+            price=p.price if body.price is None else body.price,
+            cost_price=p.cost_price if body.cost_price is None else body.cost_price,
+            active=p.active if body.active is None else body.active))
+
+    return idempotent(request, db, principal, body, run)

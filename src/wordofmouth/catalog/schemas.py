@@ -37,3 +37,16 @@ class ProductOut(Out):
     barcode: str | None
     unit: str
     active: bool
+
+
+class GroupPatch(Strict):
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    parent_id: int | None = Field(default=None, description="null moves it to the top")
+
+
+class ProductPatch(Strict):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    group_id: int | None = None
+    price: MoneyIn | None = None
+    cost_price: MoneyIn | None = None
+    active: bool | None = Field(default=None, description="false: no longer sold")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from wordofmouth.audit import service as audit
-from wordofmouth.calendar import date_of, end_of
+from wordofmouth.calendar import date_of, day_of_date, end_of
 from wordofmouth.club import review, rules
 from wordofmouth.club.errors import ClubDisabled, NotACandidate, UnknownClubDecision
 from wordofmouth.club.models import ClubDecision, ClubMembership, ClubReview
@@ -59,6 +60,15 @@ class ReviewResult:
     day: int
     ran: bool  # False when that day had been reviewed already
     counts: dict[str, int]
+
+
+def backfill_day(session: Session, value: date) -> int:
+    """The day a person or an integration asks to review (a backfill): today or before."""
+    day = day_of_date(value)
+    if day > store_settings.today(session):
+        raise InvalidInput(gettext("{0} is after today: review today or an earlier day.")
+                           .format(value.isoformat()))
+    return day
 
 
 def run_review(session: Session, *, day: int | None = None,

@@ -46,3 +46,31 @@ class CustomerOut(Out):
     consent_viber: bool
     created_at: datetime
     cards: list[CardOut]
+
+
+class CustomerPatch(Strict):
+    first_name: str | None = Field(default=None, min_length=1, max_length=80)
+    last_name: str | None = Field(default=None, max_length=80)
+    phone: str | None = Field(default=None, max_length=32, description="'' removes it")
+    email: str | None = Field(default=None, max_length=254, description="'' removes it")
+    consent_email: bool | None = None
+    consent_sms: bool | None = None
+    consent_viber: bool | None = None
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class CardPatch(Strict):
+    discount_percent: PercentIn | None = None
+    bonus_percent: PercentIn | None = None
+    active: bool | None = Field(default=None, description="false: the card no longer works")
+
+
+class NoteIn(Strict):
+    text: str = Field(min_length=1, max_length=2000)
+
+
+class ContactOut(Out):
+    at: datetime | None
+    kind: str = Field(description="note, reward_paid or mailing")
+    text: str
+    actor: str = Field(description="Who wrote it or paid it ('' for a mailing)")

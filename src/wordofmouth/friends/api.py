@@ -7,11 +7,14 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from wordofmouth.auth.permissions import Principal
-from wordofmouth.calendar import date_of
+from wordofmouth.calendar import date_of, day_of_date
 from wordofmouth.customers import service as customers
 from wordofmouth.friends import rules, service
+from wordofmouth.friends.models import FriendCampaign
 from wordofmouth.friends.schemas import (
+    CampaignIn,
     CampaignOut,
+    CampaignPatch,
     CodeIn,
     FriendCodeOut,
     IssueIn,
@@ -31,11 +34,44 @@ from wordofmouth.web.openapi import answers
 router = APIRouter(prefix="/api", tags=["refer a friend"], responses=API_ERRORS)
 Till = Annotated[Principal, Depends(api_permission("sales:write"))]
 Issuer = Annotated[Principal, Depends(api_permission("customers:write"))]
+Owner = Annotated[Principal, Depends(api_permission("settings:write"))]
+
+
+def _campaign_out(campaign: FriendCampaign) -> CampaignOut:
+    return CampaignOut.model_validate({**{k: getattr(campaign, k) for k in CampaignOut.model_fields
+                                          if k != "start_date"},
+                                       "start_date": date_of(campaign.start_day)})
+
+
+def _campaign_values(body: CampaignIn | CampaignPatch) -> dict[str, object]:
+    values = body.model_dump(exclude_unset=True, exclude={"start_date"})
+    if body.start_date is not None:
+        values["start_day"] = day_of_date(body.start_date)
+    return values
 
 
 @router.get("/friend-campaigns", response_model=list[CampaignOut])
 def list_campaigns(db: DB, _: Till) -> list[CampaignOut]:
-    return [CampaignOut.model_validate(c) for c in service.campaigns(db)]
+    return [_campaign_out(c) for c in service.campaigns(db)]
+
+
+@router.post("/friend-campaigns", response_model=CampaignOut, status_code=201)
+@answers("group_not_found", "idempotency_key_reused")
+def create_campaign(body: CampaignIn, request: Request, db: DB,
+                    principal: Owner) -> Response:
+    """A Refer a Friend campaign: its friend's discount, the referrer's bonus rule, the
+    validity of its codes, a minimum purchase and a product group."""
+    return idempotent(request, db, principal, body, lambda: _campaign_out(
+        service.create_campaign(db, **_campaign_values(body))), 201)
+
+
+@router.patch("/friend-campaigns/{campaign_id}", response_model=CampaignOut)
+@answers("friend_campaign_not_found", "group_not_found", "idempotency_key_reused")
+def update_campaign(campaign_id: int, body: CampaignPatch, request: Request, db: DB,
+                    principal: Owner) -> Response:
+    """Change the fields given (switch a campaign off with active: false)."""
+    return idempotent(request, db, principal, body, lambda: _campaign_out(
+        service.update_campaign(db, campaign_id, **_campaign_values(body))))
 
 
 @router.post("/friend-codes/validate", response_model=ValidateOut)

@@ -1,18 +1,20 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import Field
 
 from wordofmouth.sales.schemas import LineIn
-from wordofmouth.schemas import Out, Strict
+from wordofmouth.schemas import MoneyIn, Out, PercentIn, Strict
 
 
 class CampaignOut(Out):
     id: int
     name: str
     start_day: int
+    start_date: date
     validity_days: int
     friend_discount_percent: Decimal
     bonus_rule: str
@@ -58,3 +60,32 @@ class FriendCodeOut(Out):
     friend_id: int | None
     used_at: datetime | None
     purchase_amount: Decimal | None
+
+
+class CampaignIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    start_date: date | None = Field(default=None, description="When codes are issued from "
+                                                              "(default today)")
+    validity_days: int = Field(ge=1, le=3660)
+    friend_discount_percent: PercentIn
+    bonus_rule: Literal["fixed", "percent", "percent_max"]
+    bonus_amount: MoneyIn = Field(default=Decimal("0"), description="For a fixed bonus")
+    bonus_percent: PercentIn = Field(default=Decimal("0"), description="For a percent bonus")
+    bonus_max: MoneyIn | None = None
+    min_purchase: MoneyIn | None = None
+    group_id: int | None = Field(default=None, description="Only goods of this group count")
+    active: bool = True
+
+
+class CampaignPatch(Strict):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    start_date: date | None = None
+    validity_days: int | None = Field(default=None, ge=1, le=3660)
+    friend_discount_percent: PercentIn | None = None
+    bonus_rule: Literal["fixed", "percent", "percent_max"] | None = None
+    bonus_amount: MoneyIn | None = None
+    bonus_percent: PercentIn | None = None
+    bonus_max: MoneyIn | None = None
+    min_purchase: MoneyIn | None = None
+    group_id: int | None = None
+    active: bool | None = None

@@ -11,3 +11,8 @@ class InsufficientBonus(DomainError):
 class DuplicatePosting(Conflict):
     code = "duplicate_posting"
     message = N_("This source document has already been posted to the ledger.")
+
+
+class OpeningBalanceExists(Conflict):
+    code = "opening_balance_exists"
+    message = N_("This customer's opening bonus balance is imported already.")

@@ -32,6 +32,19 @@ def spend_bonus(session: Session, *, customer_id: int, payment_id: int, sale_id:
     ), require_funds=True, at=at)
 
 
+def open_bonus_balance(session: Session, *, customer_id: int, amount: Decimal,
+                       at: datetime | None = None) -> LedgerEntry | None:
+    """The bonus balance a customer had in the store's previous program: an entry of its
+    own kind (not a purchase), once per customer — a second one posts nothing."""
+    key = f"customer:{customer_id}:bonus_opening"
+    if session.scalar(select(exists().where(LedgerEntry.source_key == key))):
+        return None
+    return post(session, Posting(
+        account_kind=BONUS, owner_id=customer_id, amount=amount, kind="bonus_opening",
+        source_type="opening", source_id=customer_id, source_key=key,
+        memo="opening balance from the previous program"), at=at)
+
+
 def refund_bonus_of_return(session: Session, *, customer_id: int, return_id: int,
                            sale_id: int, amount: Decimal,
                            at: datetime | None = None) -> LedgerEntry | None:

@@ -1,7 +1,9 @@
 from datetime import datetime
 from decimal import Decimal
 
-from wordofmouth.schemas import Out
+from pydantic import Field
+
+from wordofmouth.schemas import MoneyIn, Out, Strict
 
 
 class EntryOut(Out):
@@ -22,3 +24,8 @@ class BalanceOut(Out):
     balance: Decimal
     spendable: Decimal
     entries: list[EntryOut]
+
+
+class OpeningIn(Strict):
+    amount: MoneyIn = Field(description="The bonus balance in the previous program")
+    document_date: datetime | None = Field(default=None, description="As of when")

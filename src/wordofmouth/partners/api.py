@@ -36,7 +36,7 @@ from wordofmouth.partners.schemas import (
     TermsOut,
 )
 from wordofmouth.schemas import API_ERRORS
-from wordofmouth.web.deps import DB, api_permission
+from wordofmouth.web.deps import DB, api_permission, document_date
 from wordofmouth.web.idempotent import idempotent
 from wordofmouth.web.openapi import answers
 
@@ -183,7 +183,8 @@ def link_customer(customer_id: int, body: LinkIn, request: Request, db: DB,
         changed = partners.link(db, customer_id, body.partner_id, employee_id=body.employee_id,
                                 source="manual", actor=principal.label,
                                 may_relink=principal.can("partners:write"),
-                                reason=body.reason)
+                                reason=body.reason,
+                                at=document_date(principal, body.linked_at))
         return _link_out(db, customer_id, changed)
 
     return idempotent(request, db, principal, body, run)
@@ -219,7 +220,7 @@ def pay(partner_id: int, body: PayoutIn, request: Request, db: DB,
     def run() -> PayoutOut:
         return PayoutOut.model_validate(payouts.record(
             db, partner_id, kind=body.kind, amount=body.amount, method=body.method,
-            actor=principal.label, may_override=principal.can("payout_override"),
+            actor=principal.label, may_override=principal.can("partners:override"),
             override_reason=body.override_reason, invoice_id=body.invoice_id, note=body.note))
 
     return idempotent(request, db, principal, body, run, 201)

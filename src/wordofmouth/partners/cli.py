@@ -16,13 +16,28 @@ console = Console()
 
 
 @app.command("mature")
-def mature() -> None:
+def mature(when: str = typer.Option(
+        "", "--date", help="YYYY-MM-DD: mature as of the end of that store day, for a "
+                           "backfill (not after today; default: now)")) -> None:
     """Move commission whose hold period has passed from pending to payable."""
+    from datetime import date
+
+    from wordofmouth.errors import DomainError
     from wordofmouth.partners import commission
 
     plugins.install()
-    with database.transaction() as session:
-        n = commission.mature(session)
+    try:
+        day = date.fromisoformat(when) if when else None
+    except ValueError:
+        console.print(f"[red]'{when}' is not a date (YYYY-MM-DD).[/red]")
+        raise typer.Exit(2) from None
+    try:
+        with database.transaction() as session:
+            now = commission.as_of_day(session, day) if day else None
+            n = commission.mature(session, now=now)
+    except DomainError as exc:
+        console.print(f"[red]{exc.detail}[/red]")
+        raise typer.Exit(2) from None
     console.print(f"{n} sale{'s' if n != 1 else ''} matured from pending to payable.")
 
 

@@ -4,7 +4,7 @@ period (payable), reversal on returns, the partner's balance."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from wordofmouth.audit import service as audit
-from wordofmouth.calendar import date_of, day_of, end_of
+from wordofmouth.calendar import date_of, day_of, end_of, today_date
 from wordofmouth.catalog import service as catalog
 from wordofmouth.db import utcnow
 from wordofmouth.errors import InvalidInput
@@ -125,6 +125,17 @@ def reversal(session: Session, sale: Sale, partner_id: int, accrued: Decimal,
 
 def matured(session: Session, sale_id: int) -> bool:
     return operations.is_matured(session, sale_id)
+
+
+def as_of_day(session: Session, day: date) -> datetime:
+    """The moment a backfill matures as of: the last moment of that store day (now, for
+    today). A day after today is refused."""
+    tz = store_settings.zone(session)
+    now = utcnow()
+    if day > today_date(tz):
+        raise InvalidInput(gettext("{0} is after today: mature as of today or an earlier "
+                                   "day.").format(day.isoformat()))
+    return min(now, end_of(day, tz) - timedelta(microseconds=1))
 
 
 def mature(session: Session, *, now: datetime | None = None) -> int:

@@ -41,7 +41,7 @@ from wordofmouth.web.templating import render
 router = APIRouter(include_in_schema=False)
 Manager = Annotated[Principal, Depends(page_permission("analysis"))]
 Linker = Annotated[Principal, Depends(page_permission("customers:write"))]
-Overrider = Annotated[Principal, Depends(page_permission("payout_override"))]
+Overrider = Annotated[Principal, Depends(page_permission("partners:override"))]
 
 
 def _partner_fields(form: forms.FormData) -> dict[str, object]:
@@ -259,7 +259,7 @@ def pay_out(partner_id: int, db: DB, me: Manager, form: Form) -> Response:
     payout = payouts.pay_out(
         db, partner_id, amount=forms.money(form, "amount", "Amount"),
         method=forms.text(form, "method"), actor=me.label,
-        may_override=me.can("payout_override"),
+        may_override=me.can("partners:override"),
         override_reason=forms.text(form, "override_reason"))
     return redirect("/partners-balance", gettext("Paid {0} to the partner.").format(payout.amount))
 

@@ -87,7 +87,7 @@ def _commission(session: Session, partner_id: int, *, amount: Decimal, method: s
 def pay_out(session: Session, partner_id: int, *, amount: Decimal, method: str, actor: str,
             may_override: bool = False, override_reason: str = "") -> Payout:
     """Pay commission. It cannot exceed what is payable unless an owner overrides it with a
-    reason (`may_override`: the payout_override permission, decided by the caller)."""
+    reason (`may_override`: the partners:override permission, decided by the caller)."""
     if override_reason.strip() and not may_override:
         raise PayoutOverrideForbidden()
     return _commission(session, partner_id, amount=amount, method=method, actor=actor,

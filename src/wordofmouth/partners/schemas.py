@@ -129,6 +129,8 @@ class LinkIn(Strict):
     employee_id: int | None = None
     reason: str = Field(default="", max_length=300,
                         description="Needed to re-link a linked customer (owner, manager)")
+    linked_at: datetime | None = Field(
+        default=None, description="Only tokens with history:import: when it was linked")
 
 
 class LinkOut(Out):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wordofmouth import rows
 from wordofmouth.audit import service as audit
 from wordofmouth.customers import service as customers
+from wordofmouth.db import utcnow
 from wordofmouth.errors import InvalidInput
 from wordofmouth.i18n import gettext
 from wordofmouth.partners import rules
@@ -184,11 +187,12 @@ def link_of(session: Session, customer_id: int) -> CustomerLink | None:
 
 def link(session: Session, customer_id: int, partner_id: int, *, employee_id: int | None = None,
          source: str = "manual", actor: str, may_relink: bool = False,
-         reason: str = "") -> bool:
+         reason: str = "", at: datetime | None = None) -> bool:
     """Link a customer to the partner who brought them. The first link wins: an automatic
     path (a partner code, a storefront key) never re-links; by hand, re-linking is for an
     owner or a manager (`may_relink`: the partners:write permission), with a reason.
-    Returns whether the link changed."""
+    Returns whether the link changed. `at`: when, for history brought from an older
+    program (default now)."""
     customers.get_customer(session, customer_id)
     partner = get_partner(session, partner_id)
     employee_id = employee_of(session, partner.id, employee_id)
@@ -210,10 +214,11 @@ def link(session: Session, customer_id: int, partner_id: int, *, employee_id: in
         customer_id=customer_id, partner_id=partner.id, employee_id=employee_id,
         previous_partner_id=current.partner_id if current else None,
         previous_employee_id=current.employee_id if current else None,
-        source=source, actor=actor, reason=reason.strip()[:300]))
+        source=source, actor=actor, reason=reason.strip()[:300], at=at or utcnow()))
     if current is None:
         session.add(CustomerLink(customer_id=customer_id, partner_id=partner.id,
-                                 employee_id=employee_id, source=source))
+                                 employee_id=employee_id, source=source,
+                                 linked_at=at or utcnow()))
     else:
         audit.record(session, actor=actor, action="customer.relink", target_type="customer",
                      target_id=customer_id, partner=[current.partner_id, partner.id],

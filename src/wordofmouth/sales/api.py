@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -6,8 +6,6 @@ from sqlalchemy.orm import Session
 from starlette.responses import JSONResponse, Response
 
 from wordofmouth.auth.permissions import Principal
-from wordofmouth.errors import Forbidden
-from wordofmouth.i18n import gettext
 from wordofmouth.partners import service as partners
 from wordofmouth.sales import payments, returns, service
 from wordofmouth.sales.errors import SaleRepriced
@@ -24,7 +22,7 @@ from wordofmouth.sales.schemas import (
     SaleOut,
 )
 from wordofmouth.schemas import API_ERRORS
-from wordofmouth.web.deps import DB, api_permission
+from wordofmouth.web.deps import DB, api_permission, document_date
 from wordofmouth.web.idempotent import idempotent
 from wordofmouth.web.openapi import answers
 
@@ -38,13 +36,6 @@ CREATING = (
     "sale_repriced", "too_many_lines", "unknown_code")
 Reader = Annotated[Principal, Depends(api_permission("sales:read"))]
 Writer = Annotated[Principal, Depends(api_permission("sales:write"))]
-
-
-def _document_date(principal: Principal, value: datetime | None) -> datetime | None:
-    if value is not None and not principal.can("history:import"):
-        raise Forbidden(gettext("Only a token with the history:import scope may give a "
-                                "document date."))
-    return value
 
 
 def _lines(lines: list[LineIn]) -> list[service.LineDraft]:
@@ -80,7 +71,7 @@ def create_sale(body: SaleIn, request: Request, db: DB, principal: Writer) -> Re
     """Create a sale, open (no payments) or paid (payments covering the total)."""
     draft = service.SaleDraft(lines=_lines(body.lines), customer_id=body.customer_id,
                               card_number=body.card_number, note=body.note,
-                              created_at=_document_date(principal, body.document_date))
+                              created_at=document_date(principal, body.document_date))
     return idempotent(request, db, principal, body,
                       lambda: _create(db, principal, draft, body.payments), 201)
 
@@ -141,7 +132,8 @@ def create_return(sale_id: int, body: ReturnIn, request: Request, db: DB,
     """Return lines of a paid sale; bonuses and other accruals reverse in proportion."""
     items = [returns.ReturnItem(ln.line_id, ln.qty) for ln in body.lines]
     return idempotent(request, db, principal, body, lambda: ReturnOut.of(
-        returns.return_items(db, sale_id, items, actor=principal.label, reason=body.reason)
+        returns.return_items(db, sale_id, items, actor=principal.label, reason=body.reason,
+                             at=document_date(principal, body.document_date))
     ), 201)
 
 
@@ -152,7 +144,7 @@ def issue_invoice(body: InvoiceIn, request: Request, db: DB, principal: Writer) 
     """Issue an invoice now; it is paid later with /invoices/{id}/pay."""
     draft = service.SaleDraft(lines=_lines(body.lines), customer_id=body.customer_id,
                               kind=SaleKind.INVOICE, due_date=body.due_date, note=body.note,
-                              created_at=_document_date(principal, body.document_date))
+                              created_at=document_date(principal, body.document_date))
 
     def issue() -> SaleOut:
         out = _create(db, principal, draft, [])

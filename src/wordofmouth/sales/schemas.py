@@ -71,6 +71,8 @@ class ReturnLineIn(Strict):
 class ReturnIn(Strict):
     lines: list[ReturnLineIn] = Field(min_length=1, max_length=500)
     reason: str = Field(default="", max_length=300)
+    document_date: datetime | None = Field(
+        default=None, description="Only tokens with history:import; the till uses the clock")
 
 
 class LineOut(Out):

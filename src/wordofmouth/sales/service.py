@@ -64,6 +64,12 @@ class SaleDraft:
     note: str = ""
 
 
+def imported_sale(session: Session, note: str) -> Sale | None:
+    """The sale a history import made of an old receipt (named in its note)."""
+    return session.scalar(select(Sale).where(Sale.channel == "import", Sale.note == note)
+                          .limit(1))
+
+
 def counts_at(sale: Sale) -> datetime:
     """The moment a sale counts at, for every rule with a date (a code's validity, a term's
     window, the day of a purchase): when it was paid; an imported document at its own date;

@@ -43,12 +43,11 @@ def _qr(db: Session, partner_id: int, key_id: int, fmt: str, which: str) -> Resp
                         "Content-Disposition": f'inline; filename="{found.key}.{fmt}"'})
 
 
-def _statement(request: Request, db: Session, me: Principal, partner_id: int,
-               date_from: str, date_to: str, fmt: str, base: str) -> Response:
-    start, end = forms.period(date_from, date_to, lambda end: end.replace(day=1),
-                              tz=store_settings.zone(db))
-    settled = settlement.statement(db, partner_id, start, end, masked=me.partner_id is not None)
-    s = statement.statement(db, partner_id, start, end)
+def statement_file(db: Session, partner_id: int, settled: settlement.Statement,
+                   s: statement.Statement, fmt: str) -> Response:
+    """The reward statement as a file: csv or xlsx (the settlement), orders (the
+    storefront's orders, CSV) or pdf; for the pages and the API."""
+    start, end = s.start, s.end
     name = f"reward-statement-{partner_id}-{start}-{end}"
     if fmt in ("csv", "xlsx"):
         return download(name, fmt, settlement.HEADER, settlement.cells(settled),
@@ -60,8 +59,17 @@ def _statement(request: Request, db: Session, me: Principal, partner_id: int,
     if fmt == "pdf":
         return Response(statement.pdf(db, settled, s), media_type="application/pdf",
                         headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})
+    raise InvalidInput(gettext("Export as csv, xlsx or pdf."))
+
+
+def _statement(request: Request, db: Session, me: Principal, partner_id: int,
+               date_from: str, date_to: str, fmt: str, base: str) -> Response:
+    start, end = forms.period(date_from, date_to, lambda end: end.replace(day=1),
+                              tz=store_settings.zone(db))
+    settled = settlement.statement(db, partner_id, start, end, masked=me.partner_id is not None)
+    s = statement.statement(db, partner_id, start, end)
     if fmt:
-        raise InvalidInput(gettext("Export as csv, xlsx or pdf."))
+        return statement_file(db, partner_id, settled, s, fmt)
     peak = max([1, *(n for _label, n in s.funnel)])
     return render(request, "storefront/statement.html", me, st=s, settled=settled,
                   sources=settlement.SOURCES, paid_kinds=settlement.PAID, peak=peak, base=base,

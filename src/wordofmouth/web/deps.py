@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -14,8 +15,8 @@ from starlette.datastructures import FormData
 from wordofmouth.auth import service as auth
 from wordofmouth.auth.errors import CsrfFailed
 from wordofmouth.auth.permissions import Principal
-from wordofmouth.db import read_only, transaction
-from wordofmouth.errors import Forbidden, NotAuthenticated
+from wordofmouth.db import read_only, transaction, utcnow
+from wordofmouth.errors import Forbidden, InvalidInput, NotAuthenticated
 from wordofmouth.i18n import gettext
 
 SESSION_COOKIE = "wom_session"
@@ -44,6 +45,20 @@ def optional_principal(request: Request, db: DB) -> Principal | None:
         return principal
     cookie = request.cookies.get(SESSION_COOKIE)
     return auth.session_principal(db, cookie) if cookie else None
+
+
+def document_date(principal: Principal, value: datetime | None) -> datetime | None:
+    """A document's own date, for history brought from an older program: only a caller
+    with history:import may give one (the till always uses the clock)."""
+    if value is not None and not principal.can("history:import"):
+        raise Forbidden(gettext("Only a token with the history:import scope may give a "
+                                "document date."))
+    if value is not None and value.tzinfo is None:
+        raise InvalidInput(gettext("A document date needs a time zone (e.g. "
+                                   "2024-03-15T12:40:00+02:00)."))
+    if value is not None and value > utcnow():
+        raise InvalidInput(gettext("A document date cannot be in the future."))
+    return value
 
 
 def api_permission(permission: str) -> Callable[..., Principal]:

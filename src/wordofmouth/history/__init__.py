@@ -1,0 +1,1 @@
+"""History import: a store moving from its old program brings its past."""
