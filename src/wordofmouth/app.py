@@ -24,6 +24,7 @@ from wordofmouth.customers import api as customers_api
 from wordofmouth.customers import pages as customers_pages
 from wordofmouth.friends import api as friends_api
 from wordofmouth.friends import pages as friends_pages
+from wordofmouth.history import pages as history_pages
 from wordofmouth.jobs import Scheduler
 from wordofmouth.ledger import api as ledger_api
 from wordofmouth.mailing import api as mailing_api
@@ -99,6 +100,7 @@ def create_app() -> FastAPI:
                    storefront_api.router, storefront_pages.router, webhooks_api.router,
                    club_api.router, settings_api.router, mailing_api.router,
                    analysis_api.router, statement_api.router, program_api.router,
+                   history_pages.router,
                    webhooks_pages.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -38,7 +38,7 @@ def import_file(
                 database.transaction() as session:
             task = bar.add_task(kind, total=None)
             done = importer.run(session, kind, data, path.name, actor="import",
-                                commit_every=500,
+                                commit_every=500, max_bytes=1_000_000_000,
                                 progress=lambda n, total: bar.update(task, completed=n,
                                                                      total=total))
     except DomainError as exc:

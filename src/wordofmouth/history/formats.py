@@ -37,11 +37,14 @@ KINDS: dict[str, Kind] = {
 }
 
 
-def read(data: bytes, filename: str, kind: Kind) -> Rows:
+def read(data: bytes, filename: str, kind: Kind, *, max_bytes: int) -> Rows:
     """The rows of a CSV (as Excel saves it) or XLSX file, with their line numbers."""
+    if len(data) > max_bytes:
+        raise BadImportFile(gettext("The file is larger than {0} MB; split it.")
+                            .format(max_bytes // 1_000_000))
     if filename.lower().endswith(".xlsx"):
         return _xlsx(data, kind)
-    return read_table(data, set(kind.required))
+    return read_table(data, set(kind.required), max_bytes=max_bytes)
 
 
 def _xlsx(data: bytes, kind: Kind) -> Rows:

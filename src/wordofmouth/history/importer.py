@@ -23,6 +23,7 @@ from wordofmouth.ledger import operations
 from wordofmouth.ledger.errors import OpeningBalanceExists
 from wordofmouth.partners import service as partners
 from wordofmouth.partners.errors import EmployeeNotFound, PartnerNotFound
+from wordofmouth.partners.importing import MAX_BYTES
 from wordofmouth.sales import payments, returns
 from wordofmouth.sales import service as sales
 from wordofmouth.sales.models import PaymentMethod
@@ -52,13 +53,15 @@ class _Context:
 
 
 def run(session: Session, kind: str, data: bytes, filename: str, *, actor: str,
-        progress: Progress | None = None, commit_every: int = 0) -> Report:
-    """Import a file of one kind. With `commit_every`, the work is committed after every
-    that many documents (a long import keeps what it did if it is stopped)."""
+        progress: Progress | None = None, commit_every: int = 0,
+        max_bytes: int = MAX_BYTES) -> Report:
+    """Import a file of one kind (at most `max_bytes`: 5 MB from a page, more from `wom`).
+    With `commit_every`, the work is committed after every that many documents (a long
+    import keeps what it did if it is stopped)."""
     if kind not in KINDS:
         raise InvalidInput(gettext("Import one of: {0}.").format(', '.join(KINDS)))
     spec = KINDS[kind]
-    rows = read(data, filename, spec)
+    rows = read(data, filename, spec, max_bytes=max_bytes)
     ctx = _Context(session, actor, datetime.now(UTC))
     ctx.partner_ids = {p.name.strip().lower(): p.id for p in partners.partners(session)}
     documents = list(_documents(rows, spec.grouped_by))

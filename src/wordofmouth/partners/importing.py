@@ -30,11 +30,13 @@ class ImportReport:
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
-def read_table(data: bytes, required: set[str]) -> list[tuple[int, dict[str, str]]]:
+def read_table(data: bytes, required: set[str], *,
+               max_bytes: int = MAX_BYTES) -> list[tuple[int, dict[str, str]]]:
     """Rows of a CSV file as Excel saves it: UTF-8 (with or without BOM) or cp1251; comma,
     semicolon or tab; headers in any case. Refuses the whole file if a column is missing."""
-    if len(data) > MAX_BYTES:
-        raise BadImportFile(gettext("The file is larger than 5 MB; split it."))
+    if len(data) > max_bytes:
+        raise BadImportFile(gettext("The file is larger than {0} MB; split it.")
+                            .format(max_bytes // 1_000_000))
     for encoding in ("utf-8-sig", "cp1251"):
         try:
             text = data.decode(encoding)
