@@ -25,7 +25,7 @@ from wordofmouth.customers import pages as customers_pages
 from wordofmouth.friends import api as friends_api
 from wordofmouth.friends import pages as friends_pages
 from wordofmouth.history import pages as history_pages
-from wordofmouth.jobs import Scheduler
+from wordofmouth.jobs import Background, Scheduler
 from wordofmouth.ledger import api as ledger_api
 from wordofmouth.mailing import api as mailing_api
 from wordofmouth.mailing import pages as mailing_pages
@@ -64,8 +64,8 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     """Background jobs of a running server: the daily club review, commission maturing, the
     mailing outbox worker, the webhook worker."""
     from wordofmouth.customers import rules as customer_rules
-    from wordofmouth.mailing.worker import WorkerThread
-    from wordofmouth.webhooks.worker import WorkerThread as WebhookThread
+    from wordofmouth.mailing.worker import Worker as MailWorker
+    from wordofmouth.webhooks.worker import Worker as WebhookWorker
 
     # Compile the catalogs and build the collation table before the first request: done
     # lazily, the first page or customer would hold the interpreter for a few tenths of a
@@ -73,8 +73,10 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     i18n.load_all()
     customer_rules.warm()
     scheduler = Scheduler() if get_settings().scheduler else None
-    mail = WorkerThread() if get_settings().mail_worker else None
-    hooks = WebhookThread() if get_settings().webhook_worker else None
+    mail = Background("mailing-worker", lambda stop: MailWorker().run(stop)) \
+        if get_settings().mail_worker else None
+    hooks = Background("webhook-worker", lambda stop: WebhookWorker().run(stop)) \
+        if get_settings().webhook_worker else None
     for job in (scheduler, mail, hooks):
         if job:
             job.start()

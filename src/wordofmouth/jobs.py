@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from wordofmouth import db as database
 from wordofmouth.calendar import today_date
@@ -56,6 +57,22 @@ def send_statements_if_due() -> None:
             log.info("statements of %s to %s queued for %s partners", start, end, added)
     except Exception:  # the server keeps serving; the next check tries again
         log.exception("queueing the monthly statements failed")
+
+
+class Background:
+    """A worker inside the server (the mailing and webhook outboxes): a daemon thread that
+    runs until closed; the worker finishes the message in hand first."""
+
+    def __init__(self, name: str, run: Callable[[threading.Event], None]) -> None:
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=run, args=(self.stop,), name=name, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(timeout=20)
 
 
 class Scheduler:

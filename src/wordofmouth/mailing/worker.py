@@ -244,20 +244,3 @@ def pending(make: MakeSession = None) -> int:
         return int(session.scalar(select(func.count()).select_from(Message).where(
             Message.status.in_([MessageStatus.QUEUED, MessageStatus.SENDING]))) or 0)
 
-
-class WorkerThread:
-    """The worker inside the server (the demo store): a daemon thread."""
-
-    def __init__(self) -> None:
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="mailing-worker", daemon=True)
-
-    def _run(self) -> None:
-        Worker().run(self.stop)
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join(timeout=20)

@@ -171,20 +171,3 @@ def pending(make: MakeSession = None, *, due_by: datetime | None = None) -> int:
             stmt = stmt.where(WebhookDelivery.next_attempt_at <= due_by)
         return int(session.scalar(stmt) or 0)
 
-
-class WorkerThread:
-    """The worker inside the server: a daemon thread."""
-
-    def __init__(self) -> None:
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="webhook-worker", daemon=True)
-
-    def _run(self) -> None:
-        Worker().run(self.stop)
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join(timeout=20)
