@@ -50,6 +50,8 @@ class Sale(Base):
         Index("ix_sales_customer_paid_day", "customer_id", "paid_day"),
         Index("ix_sales_paid_day", "paid_day"),
         Index("ix_sales_status_created", "status", "created_at"),
+        # a history import finds the sale it made of an old receipt by its note
+        Index("ix_sales_channel_note", "channel", "note"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
