@@ -24,6 +24,8 @@ from wordofmouth.partners import service as partners
 
 D = Decimal
 TODAY = date.today()
+# noon of today may lie ahead of the clock; the returns come the day before, after every sale
+YESTERDAY = TODAY - timedelta(days=1)
 
 
 def _history(series: str, partner_name: str, seed: int = 7) -> dict[str, list[dict[str, str]]]:
@@ -38,14 +40,14 @@ def _history(series: str, partner_name: str, seed: int = 7) -> dict[str, list[di
              for n, p in enumerate(people[:6])]
     sales, returned = [], []
     for n in range(40):
-        day = (TODAY - timedelta(days=rnd.randint(1, 150))).isoformat()
+        day = (TODAY - timedelta(days=rnd.randint(2, 150))).isoformat()
         card = rnd.choice(people)["card"] if n % 5 else ""
         for sku in rnd.sample(["A1", "B2", "C3"], rnd.randint(1, 3)):
             sales.append({"receipt": f"{series}-R{n:04d}", "date": day, "card": card, "sku": sku,
                           "qty": str(rnd.randint(1, 3)), "payment": rnd.choice(["cash", "card"])})
     for receipt in (f"{series}-R0003", f"{series}-R0011", f"{series}-R0027"):
         line = next(s for s in sales if s["receipt"] == receipt)
-        returned.append({"receipt": receipt, "date": TODAY.isoformat(), "sku": line["sku"],
+        returned.append({"receipt": receipt, "date": YESTERDAY.isoformat(), "sku": line["sku"],
                          "qty": "1", "reason": "did not fit"})
     balances = [{"card": people[n]["card"], "balance": f"{n * 15}.50",
                  "date": (TODAY - timedelta(days=300)).isoformat()} for n in (2, 7, 9)]

@@ -80,8 +80,9 @@ def _text(value: object) -> str:
 
 
 def moment(raw: str, tz: ZoneInfo, *, today: datetime) -> datetime:
-    """A document's time: 2024-03-15 (noon that day), 2024-03-15 12:40 or 15.03.2024, in
-    the store's zone unless it names its own; never after now."""
+    """A document's time: 2024-03-15 (noon that day, or now if that day is today and noon
+    has not come), 2024-03-15 12:40 or 15.03.2024, in the store's zone unless it names its
+    own; never after now."""
     raw = raw.strip()
     try:
         if len(raw) == 10 and raw[2] == "." and raw[5] == ".":
@@ -94,6 +95,8 @@ def moment(raw: str, tz: ZoneInfo, *, today: datetime) -> datetime:
         at = datetime.combine(at.date(), time(12))
     if at.tzinfo is None:
         at = at.replace(tzinfo=tz)
+    if len(raw) == 10 and at.date() == today.astimezone(tz).date():
+        at = min(at, today)
     if at > today:
         raise InvalidInput(gettext("{0} is after today: history is what already happened.")
                            .format(raw))
