@@ -62,7 +62,7 @@ def live_server(url: str, log_dir: Path, *, workers: int = 2,
     """`wom serve` on a free port against `url`; background jobs off unless asked for."""
     port = free_port()
     env = {**os.environ, "WOM_DATABASE_URL": url, "WOM_MAIL_WORKER": "false",
-           "WOM_WEBHOOK_WORKER": "false",
+           "WOM_WEBHOOK_WORKER": "false", "WOM_IMPORT_WORKER": "false",
            "WOM_SCHEDULER": "false",
            **{f"WOM_{k.upper()}": v for k, v in settings.items()}}
     log = log_dir / f"server-{port}.log"

@@ -69,6 +69,7 @@ API: dict[str, str] = {
     "/sales/{sale_id}/returns": "POST /api/sales/{sale_id}/returns",
     "/sales/{sale_id}/void": "POST /api/sales/{sale_id}/void",
     "/settings": "PATCH /api/settings",
+    "/settings/history": "POST /api/history/imports",
     "/settings/mailing": "PATCH /api/mailing/settings",
     "/settings/storefront": "PATCH /api/storefront/settings",
     "/settings/webhooks": "POST /api/webhooks",
@@ -81,8 +82,6 @@ API: dict[str, str] = {
 PAGE_ONLY: dict[str, str] = {
     "/language": "the language a person reads the pages in; the API answers in the request's "
                  "Accept-Language",
-    "/settings/history": "a person's file upload; an integration sends the same documents "
-                         "with their dates (history:import, docs/history-import.md)",
     "/partners/import": "a person's file upload; an integration sends the same rows one by "
                         "one (POST /api/partners, /employees, /api/customers/{id}/partner)",
     "/tokens": "who may call the API is decided by the owner in person: a token that could "

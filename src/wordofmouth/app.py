@@ -24,6 +24,7 @@ from wordofmouth.customers import api as customers_api
 from wordofmouth.customers import pages as customers_pages
 from wordofmouth.friends import api as friends_api
 from wordofmouth.friends import pages as friends_pages
+from wordofmouth.history import api as history_api
 from wordofmouth.history import pages as history_pages
 from wordofmouth.jobs import Background, Scheduler
 from wordofmouth.ledger import api as ledger_api
@@ -33,6 +34,7 @@ from wordofmouth.partners import api as partners_api
 from wordofmouth.partners import pages as partners_pages
 from wordofmouth.partners import portal as partners_portal
 from wordofmouth.partners import program_api
+from wordofmouth.partners.importing import MAX_BYTES
 from wordofmouth.sales import api as sales_api
 from wordofmouth.sales import pages as sales_pages
 from wordofmouth.sales import pos
@@ -62,8 +64,9 @@ Amounts are decimal strings with two decimals.
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     """Background jobs of a running server: the daily club review, commission maturing, the
-    mailing outbox worker, the webhook worker."""
+    mailing outbox worker, the webhook worker, the history import worker."""
     from wordofmouth.customers import rules as customer_rules
+    from wordofmouth.history import jobs as history_jobs
     from wordofmouth.mailing.worker import Worker as MailWorker
     from wordofmouth.webhooks.worker import Worker as WebhookWorker
 
@@ -77,13 +80,15 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if get_settings().mail_worker else None
     hooks = Background("webhook-worker", lambda stop: WebhookWorker().run(stop)) \
         if get_settings().webhook_worker else None
-    for job in (scheduler, mail, hooks):
+    imports = Background("import-worker", lambda stop: history_jobs.work(stop)) \
+        if get_settings().import_worker else None
+    for job in (scheduler, mail, hooks, imports):
         if job:
             job.start()
     yield
     if scheduler:
         scheduler.stop()
-    for worker in (mail, hooks):
+    for worker in (mail, hooks, imports):
         if worker:
             worker.close()
 
@@ -102,7 +107,7 @@ def create_app() -> FastAPI:
                    storefront_api.router, storefront_pages.router, webhooks_api.router,
                    club_api.router, settings_api.router, mailing_api.router,
                    analysis_api.router, statement_api.router, program_api.router,
-                   history_pages.router,
+                   history_pages.router, history_api.router,
                    webhooks_pages.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -121,7 +126,11 @@ def create_app() -> FastAPI:
     openapi.install(app)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(Language)
-    app.add_middleware(BodyLimit, max_bytes=get_settings().max_body_bytes)
+    # a file of the old program may be up to 5 MB (with the form around it)
+    upload = MAX_BYTES + 64_000
+    app.add_middleware(BodyLimit, max_bytes=get_settings().max_body_bytes, uploads={
+        "/settings/history": upload, "/api/history/imports": upload,
+        "/partners/import": upload})
     settings = get_settings()
     app.add_middleware(Admission, slots=settings.request_slots,
                        wait_seconds=settings.request_wait_seconds)

@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = 10  # a receiver that has not answered by then: retry
     webhook_lease_seconds: float = 60  # a claimed delivery is a worker's own this long
     mail_lease_seconds: float = 300  # how long a claimed message is a worker's own
+    import_worker: bool = True  # the history import worker in the server
+    import_batch: int = 25  # documents an import commits at once, with its progress
+    import_lease_seconds: float = 120  # a claimed import is a worker's own this long
+    import_pause_seconds: float = 0.15  # SQLite: after each batch, the tills go first
 
     @field_validator("database_url")
     @classmethod

@@ -7,6 +7,7 @@ from wordofmouth.club.models import ClubDecision, ClubMembership, ClubReview
 from wordofmouth.customers.models import Customer, DiscountCard
 from wordofmouth.db import Base
 from wordofmouth.friends.models import FriendCampaign, FriendCode, FriendReferral
+from wordofmouth.history.models import ImportJob
 from wordofmouth.idempotency.models import IdempotencyRecord
 from wordofmouth.ledger.models import LedgerAccount, LedgerEntry
 from wordofmouth.mailing.models import Mailing, Message, OptOut
@@ -53,6 +54,7 @@ __all__ = [
     "FriendCode",
     "FriendReferral",
     "IdempotencyRecord",
+    "ImportJob",
     "LedgerAccount",
     "LedgerEntry",
     "LoginAttempt",

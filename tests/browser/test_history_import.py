@@ -1,6 +1,7 @@
 """The owner moving from another program imports its customers and their bonus balances
-under Settings → Import history in Chromium: what came in, the row that did not (and why),
-and the customer's card showing the balance brought over."""
+under Settings → Import history in Chromium: each file runs as a job in the server, its page
+follows it to the end — what came in, the row that did not (and why) — and the customer's
+card shows the balance brought over."""
 
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ def test_the_owner_brings_customers_and_their_bonuses_over(  # type: ignore[no-u
     expect(page.locator("#history-errors")).to_contain_text("4")
     expect(page.locator("#history-errors")).to_contain_text("2000000000017")
 
+    page.get_by_role("link", name="Import history").click()  # the list of imports
+    expect(page.locator("#history-jobs")).to_contain_text("customers.csv")
     page.select_option("#history-form select[name=kind]", "bonus_balances")
     page.set_input_files("#history-form input[name=file]", files=[{
         "name": "balances.csv", "mimeType": "text/csv",

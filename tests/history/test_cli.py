@@ -37,5 +37,8 @@ def test_customers_come_in_and_the_failed_rows_are_reported(tmp_path: Path) -> N
     assert done.returncode == 0 and "1 imported, 0 failed" in done.stdout
     again = _wom(tmp_path, "history", "import", "bonus_balances", str(balances))
     assert again.returncode == 1 and "0 imported, 1 failed" in again.stdout
+    listed = _wom(tmp_path, "history", "list")
+    assert listed.returncode == 0 and listed.stdout.count("customers.csv") == 1
+    assert "bonus_balances" in listed.stdout and "done" in listed.stdout
     missing = _wom(tmp_path, "history", "import", "sales", str(balances))
     assert missing.returncode == 2 and "qty, receipt, sku" in missing.stdout  # what is missing

@@ -5,6 +5,7 @@ the application has (a new route fails this test until it is added)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -34,7 +35,7 @@ from wordofmouth.webhooks import service as webhooks
 from wordofmouth.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 D = Decimal
-Recipe = Callable[[Session], tuple[str, dict[str, Any] | None]]
+Recipe = Callable[[Session], tuple[str, "dict[str, Any] | Upload | None"]]
 # Writes that change nothing, so there is nothing to repeat.
 READS_BY_POST = {("post", "/api/friend-codes/validate"), ("post", "/api/mailings/preview"),
                  ("post", "/api/mailings/test")}
@@ -113,7 +114,18 @@ def _mailing(db: Session) -> int:
                           customer_ids=[customer.id], actor="t").id
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A multipart body: form fields and files."""
+
+    data: dict[str, str]
+    files: dict[str, tuple[str, bytes, str]]
+
+
 RECIPES: dict[tuple[str, str], Recipe] = {
+    ("post", "/api/history/imports"): lambda db: ("/api/history/imports", Upload(
+        {"kind": "customers"}, {"file": ("people.csv", b"card;first_name\n2000000000017;Olena\n",
+                                         "text/csv")})),
     ("patch", "/api/groups/{group_id}"): lambda db: (
         f"/api/groups/{GroupFactory.create().id}", {"name": "Skin care"}),
     ("patch", "/api/products/{product_id}"): lambda db: (
@@ -251,10 +263,12 @@ def test_a_retried_write_has_one_effect(client: TestClient, db: Session,
     headers = make_token(db, *SCOPES) | {"Idempotency-Key": f"retry-{route[1]}"}
     path, body = RECIPES[route](db)
     db.flush()
-    first = client.request(route[0].upper(), path, json=body, headers=headers)
+    sent: dict[str, Any] = {"data": body.data, "files": body.files} \
+        if isinstance(body, Upload) else {"json": body}
+    first = client.request(route[0].upper(), path, headers=headers, **sent)
     assert 200 <= first.status_code < 300, first.text
     after_first = rows(db)
-    again = client.request(route[0].upper(), path, json=body, headers=headers)
+    again = client.request(route[0].upper(), path, headers=headers, **sent)
     assert again.status_code == first.status_code and again.json() == first.json()
     assert again.headers.get("idempotent-replayed") == "true"
     assert rows(db) == after_first

@@ -170,11 +170,15 @@ def decide(session: Session, *, customer_ids: list[int], action: str, actor: str
     return len(ids)
 
 
-def invite(session: Session, *, customer_ids: list[int], actor: str) -> tuple[int, int]:
+def invite(session: Session, *, customer_ids: list[int], actor: str, day: int | None = None,
+           action: str = "invite") -> tuple[int, int]:
     """Invite customers into the club at once (from the activity analysis): each becomes a
     member with the current discount and a confirmation period from today, as if granted;
     members already (and candidates to extend or exclude) stay as they are. Logged in the
-    club history as "invite". Returns (invited, already members)."""
+    club history as "invite". Returns (invited, already members).
+
+    With a past `day` (members brought from an old program, action "import"), they are
+    members since that day and their confirmation counts what they bought after it."""
     if not settings(session).enabled:
         raise ClubDisabled()
     ids = sorted(set(customers.names(session, customer_ids)))  # existing customers only
@@ -182,7 +186,11 @@ def invite(session: Session, *, customer_ids: list[int], actor: str) -> tuple[in
         raise InvalidInput(gettext("Choose at least one customer."))
     if len(ids) > MAX_BATCH:
         raise InvalidInput(gettext("Decide on at most {0} customers at once.").format(MAX_BATCH))
-    day, s, now = store_settings.today(session), settings(session), utcnow()
+    today, s, now = store_settings.today(session), settings(session), utcnow()
+    day = today if day is None else day
+    if day > today:
+        raise InvalidInput(gettext("A member cannot join after today."))
+    counts_from = min(now, end_of(date_of(day), store_settings.zone(session)))
     insert = (pg_insert if is_postgres(session) else sqlite_insert)(ClubMembership)
     session.execute(insert.values([
         {"customer_id": cid, "status": ClubStatus.REGULAR, "cycle_start_day": day,
@@ -194,7 +202,7 @@ def invite(session: Session, *, customer_ids: list[int], actor: str) -> tuple[in
         lock = lock.with_for_update()
     current: dict[int, str] = {cid: status for cid, status in session.execute(lock)}
     fresh = ClubMembership.status.in_([ClubStatus.REGULAR, ClubStatus.CANDIDATE_JOIN])
-    review.log_decisions(session, and_(chosen, fresh), day=day, actor=actor, action="invite",
+    review.log_decisions(session, and_(chosen, fresh), day=day, actor=actor, action=action,
                          to_status=ClubStatus.MEMBER.value)
     member = rules.decide(rules.Membership(status=ClubStatus.CANDIDATE_JOIN, cycle_start_day=0),
                           "grant", day, s)
@@ -202,7 +210,8 @@ def invite(session: Session, *, customer_ids: list[int], actor: str) -> tuple[in
         status=ClubStatus.MEMBER, updated_at=now, period_start_day=member.period_start_day,
         period_end_day=member.period_end_day, required_amount=member.required_amount,
         reached_amount=member.reached_amount, discount_percent=member.discount_percent,
-        member_since_day=day, counts_from=now).execution_options(synchronize_session=False))
+        member_since_day=day, counts_from=counts_from)
+        .execution_options(synchronize_session=False))
     session.expire_all()
     invited = sum(1 for status in current.values()
                   if status in (ClubStatus.REGULAR, ClubStatus.CANDIDATE_JOIN))

@@ -34,6 +34,9 @@ KINDS: dict[str, Kind] = {
     "returns": Kind(frozenset({"receipt", "date", "sku", "qty"}), frozenset({"reason"}),
                     grouped_by="receipt"),
     "bonus_balances": Kind(frozenset({"card", "balance"}), frozenset({"date"})),
+    "friend_codes": Kind(frozenset({"code", "card", "campaign"}),
+                         frozenset({"date", "used_receipt"})),
+    "club_members": Kind(frozenset({"card", "since"}), frozenset()),
 }
 
 

@@ -1,11 +1,13 @@
 """Bringing a store's history in from its old program: customers with cards, links to
-partners, sales and returns on their own dates, bonus balances as opening entries. Each
+partners, sales and returns on their own dates, bonus balances as opening entries, friend
+codes issued (and used), club members since their day. Each
 row — each receipt, for sales and returns — imports in a savepoint of its own, through the
 same services as the till: a failed one imports nothing of itself and is reported with its
 line and the reason; the rest goes on. A receipt imported once is not imported again."""
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -15,8 +17,11 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from wordofmouth import i18n
+from wordofmouth.calendar import day_of
+from wordofmouth.club import service as club
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import DomainError, InvalidInput
+from wordofmouth.friends import imported as friend_codes
 from wordofmouth.history.formats import KINDS, Rows, amount, moment, read, yes
 from wordofmouth.i18n import gettext
 from wordofmouth.ledger import operations
@@ -31,6 +36,7 @@ from wordofmouth.settings import service as store_settings
 
 PAYMENTS = {"cash": PaymentMethod.CASH, "card": PaymentMethod.CARD, "bank": PaymentMethod.BANK}
 Progress = Callable[[int, int], None]
+Checkpoint = Callable[[int, "Report"], None]
 
 
 @dataclass
@@ -38,6 +44,7 @@ class Report:
     kind: str
     rows: int = 0
     imported: int = 0  # rows, or receipts for sales and returns
+    total: int = 0  # documents: rows, or receipts for sales and returns
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -53,11 +60,16 @@ class _Context:
 
 
 def run(session: Session, kind: str, data: bytes, filename: str, *, actor: str,
-        progress: Progress | None = None, commit_every: int = 0,
+        progress: Progress | None = None, commit_every: int = 0, skip: int = 0,
+        checkpoint: Checkpoint | None = None, pause: float = 0,
         max_bytes: int = MAX_BYTES) -> Report:
-    """Import a file of one kind (at most `max_bytes`: 5 MB from a page, more from `wom`).
-    With `commit_every`, the work is committed after every that many documents (a long
-    import keeps what it did if it is stopped)."""
+    """Import a file of one kind (at most `max_bytes`: 5 MB from a page, more from `wom`),
+    from its document number `skip` on (what an earlier run committed). With
+    `commit_every`, the work is committed after every that many documents, `checkpoint`
+    called just before each commit and at the end (a job records its progress in the same
+    transaction as the documents; raising there undoes the batch). After each commit the
+    import waits `pause` seconds: on SQLite, one writer at a time, that is when the tills'
+    requests waiting for the lock get in."""
     if kind not in KINDS:
         raise InvalidInput(gettext("Import one of: {0}.").format(', '.join(KINDS)))
     spec = KINDS[kind]
@@ -65,9 +77,9 @@ def run(session: Session, kind: str, data: bytes, filename: str, *, actor: str,
     ctx = _Context(session, actor, datetime.now(UTC))
     ctx.partner_ids = {p.name.strip().lower(): p.id for p in partners.partners(session)}
     documents = list(_documents(rows, spec.grouped_by))
-    report = Report(kind, rows=len(rows))
+    report = Report(kind, rows=len(rows), total=len(documents))
     one = _ONE[kind]
-    for done, (line, group) in enumerate(documents, start=1):
+    for done, (line, group) in enumerate(documents[skip:], start=skip + 1):
         try:
             with session.begin_nested():
                 one(ctx, group)
@@ -75,10 +87,26 @@ def run(session: Session, kind: str, data: bytes, filename: str, *, actor: str,
         except DomainError as exc:
             report.errors.append((line, exc.detail))
         if commit_every and done % commit_every == 0:
+            if checkpoint:
+                checkpoint(done, report)
             session.commit()
+            if pause:
+                time.sleep(pause)
         if progress:
             progress(done, len(documents))
+    if checkpoint:
+        checkpoint(len(documents), report)
     return report
+
+
+def count(data: bytes, filename: str, kind: str, *, max_bytes: int = MAX_BYTES) -> Report:
+    """What a file holds, read but not imported: its rows and documents (a bad file, a
+    missing column, an unknown kind: the error, before anything is queued)."""
+    if kind not in KINDS:
+        raise InvalidInput(gettext("Import one of: {0}.").format(', '.join(KINDS)))
+    spec = KINDS[kind]
+    rows = read(data, filename, spec, max_bytes=max_bytes)
+    return Report(kind, rows=len(rows), total=sum(1 for _ in _documents(rows, spec.grouped_by)))
 
 
 def _documents(rows: Rows, grouped_by: str | None) -> Iterator[tuple[int, Rows]]:
@@ -186,7 +214,33 @@ def _opening_bonus(ctx: _Context, group: Rows) -> None:
         raise OpeningBalanceExists()
 
 
+def _friend_code(ctx: _Context, group: Rows) -> None:
+    (_line, row), = group
+    owner = customers.card_by_number(ctx.session, row["card"], active_only=False)
+    fc = friend_codes.record_issued(
+        ctx.session, code=row["code"], campaign=friend_codes.campaign_named(ctx.session,
+                                                                           row["campaign"]),
+        referrer_id=owner.customer_id, actor=ctx.actor,
+        issued_at=ctx.at(row["date"]) if row.get("date") else None)
+    if row.get("used_receipt"):
+        sale = sales.imported_sale(ctx.session, note(ctx.session, row["used_receipt"]))
+        if sale is None:
+            raise InvalidInput(gettext("Receipt {0} is not imported: import the sales first.")
+                               .format(row["used_receipt"]))
+        friend_codes.record_used(ctx.session, fc, sale=sale)
+
+
+def _club_member(ctx: _Context, group: Rows) -> None:
+    (_line, row), = group
+    card = customers.card_by_number(ctx.session, row["card"], active_only=False)
+    day = day_of(ctx.at(row["since"]), store_settings.zone(ctx.session))
+    joined, _already = club.invite(ctx.session, customer_ids=[card.customer_id],
+                                   actor=ctx.actor, day=day, action="carried_over")
+    if not joined:
+        raise InvalidInput(gettext("Card {0} is a club member already.").format(row["card"]))
+
+
 _ONE: dict[str, Callable[[_Context, Rows], None]] = {
     "customers": _customer, "links": _link, "sales": _sale, "returns": _return,
-    "bonus_balances": _opening_bonus,
+    "bonus_balances": _opening_bonus, "friend_codes": _friend_code, "club_members": _club_member,
 }

@@ -21,7 +21,8 @@ WORDS = {
     # friend codes, mailings
     "issued": N_("issued"), "held": N_("on an open sale"), "used": N_("used"),
     "queued": N_("queued"), "sending": N_("sending"), "sent": N_("sent"),
-    "failed": N_("failed"), "skipped": N_("skipped"), "email": N_("e-mail"), "sms": N_("SMS"),
+    "failed": N_("failed"), "skipped": N_("skipped"), "running": N_("running"),
+    "done": N_("done"), "email": N_("e-mail"), "sms": N_("SMS"),
     "viber": N_("Viber"), "viber_sms": N_("Viber, else SMS"),
     # partners
     "blogger": N_("blogger"), "specialist": N_("specialist"), "media": N_("media"),
@@ -33,6 +34,7 @@ WORDS = {
     "regular": N_("regular customer"), "grant": N_("admitted to the club"),
     "decline": N_("declined"), "extend": N_("membership extended"),
     "exclude": N_("excluded from the club"), "invite": N_("invited into the club"),
+    "carried_over": N_("a member in the previous program"),
     # contacts on a customer's record
     "note": N_("note"), "reward_paid": N_("partner reward paid"), "mailing": N_("mailing"),
     # ledger movements and their sources

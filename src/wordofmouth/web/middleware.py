@@ -62,19 +62,23 @@ class SecurityHeaders(HttpOnly):
 
 
 class BodyLimit:
-    """Refuse bodies over `max_bytes` with 413, whether announced or streamed."""
+    """Refuse bodies over `max_bytes` with 413, whether announced or streamed; the file
+    uploads (`uploads`: path → limit) may be larger."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int,
+                 uploads: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.uploads = uploads or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.uploads.get(scope.get("path", ""), self.max_bytes)
         for name, value in scope.get("headers", []):
-            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
-                await _too_large(send, self.max_bytes)
+            if name == b"content-length" and value.isdigit() and int(value) > limit:
+                await _too_large(send, limit)
                 return
         seen = 0
         too_large = False
@@ -84,7 +88,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
+                if seen > limit:
                     too_large = True
                     raise _BodyTooLarge()
             return message
@@ -97,7 +101,7 @@ class BodyLimit:
             if too_large:
                 if not replaced:
                     replaced = True
-                    await _too_large(send, self.max_bytes)
+                    await _too_large(send, limit)
                 return
             await send(message)
 
@@ -105,7 +109,7 @@ class BodyLimit:
             await self.app(scope, limited_receive, guarded_send)
         except _BodyTooLarge:
             if not replaced:
-                await _too_large(send, self.max_bytes)
+                await _too_large(send, limit)
 
 
 class _BodyTooLarge(Exception):
