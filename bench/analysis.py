@@ -17,6 +17,7 @@ import argparse
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import text
@@ -119,8 +120,8 @@ def main() -> None:
     ]
     print(f"\ncustomer activity benchmark — one year, PostgreSQL, best of {RUNS}")
     for label, f, sql, params in cases:
-        ref_s, ref = best(lambda sql=sql, params=params: reference(sql, params))
-        our_s, got = best(lambda f=f: ours(f))
+        ref_s, ref = best(partial(reference, sql, params))
+        our_s, got = best(partial(ours, f))
         print(f"\n{label}: {got[0]:,} customers match")
         print(f"hand-written SQL                  {ref_s * 1000:8.0f} ms")
         print(f"wom activity page + totals        {our_s * 1000:8.0f} ms")

@@ -1,31 +1,50 @@
 """Checkout throughput and latency through the HTTP API on PostgreSQL, against pgbench.
 
-Each request is a sale of 3 lines, paid at once; half carry a discount card and a fifth pay
-partly with bonuses. The server runs as in production (`wom serve --workers N`). In the same
-run pgbench (TPC-B-like, same client count) measures the same PostgreSQL server. Then the
-history grows to 10 k and to 1 M sales and the checkout is measured again: the till's
-latency must not grow with the history.
+Each request is a sale of 3 lines, paid at once, with an Idempotency-Key (as integrations
+send it); half carry a discount card — half of those of a customer a partner brought, so
+commission accrues — and a fifth pay partly with bonuses from a funded card. The server
+runs as in production, `wom serve` with its own defaults. In the same run pgbench
+(TPC-B-like, same client count) measures the same PostgreSQL server. Beside the ratios:
+the SQL statements one checkout sends (counted in-process over a sample of the same mix),
+and the CPU time per checkout of the server's processes and of PostgreSQL's. Then the
+history grows to 1 M sales and the checkout is measured again: the till's latency must not
+grow with the history.
 
-    python -m bench.checkout [--clients 16] [--seconds 20] [--workers 2]
+    python -m bench.checkout [--clients 16] [--seconds 20] [--workers N]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import subprocess
 import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
-from bench.common import WrkResult, need, pgbench_tps, prepare_database, server, wrk
+from bench.common import (
+    WrkResult,
+    cpu_seconds,
+    need,
+    pgbench_tps,
+    prepare_database,
+    server,
+    wrk,
+)
 from wordofmouth import db as database
 from wordofmouth.auth import service as auth
 from wordofmouth.catalog.models import Product
 from wordofmouth.customers.models import DiscountCard
 from wordofmouth.demo import bulk
-from wordofmouth.ledger.models import AccountKind, LedgerAccount
+from wordofmouth.ledger import service as ledger
+from wordofmouth.ledger.models import AccountKind
+from wordofmouth.partners.models import CustomerLink
 from wordofmouth.sales.models import Sale
 
 LUA = """
@@ -33,6 +52,12 @@ local products = {products}
 local cards = {cards}
 local bonus_cards = {bonus_cards}
 local token = "{token}"
+local run = tostring(os.time()) .. tostring(math.random(1000000))
+local threads, tid, counter = 0, 0, 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
 local function lines()
   local out = {{}}
   for i = 1, 3 do
@@ -54,34 +79,100 @@ request = function()
     body = string.format('{{"lines":[%s],"payments":[{{"method":"cash","amount":"100000"}}]}}',
       lines())
   end
+  counter = counter + 1
   return wrk.format("POST", "/api/sales", {{
-    ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}}, body)
+    ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json",
+    ["Idempotency-Key"] = string.format("%s-%d-%d", run, tid, counter)}}, body)
 end
 """
 
 
-def _lua(items: list[object]) -> str:
+def _lua(items: Sequence[object]) -> str:
     return "{" + ",".join(json.dumps(i) for i in items) + "}"
 
 
-def prepare(url: str, customers: int) -> Path:
-    """Catalog, customers with cards, a first history (for bonus balances), a token."""
-    bulk.generate(customers=customers, lines=30_000)  # 10 k sales of history
+@dataclass
+class Mix:
+    products: list[int]
+    cards: list[str]  # half of them of customers a partner brought
+    bonus_cards: list[str]  # funded: every bonus payment of the run is covered
+    token: str
+
+
+def prepare(url: str, customers: int) -> Mix:
+    """Catalog, customers with cards (a share linked to partners), a first history (for
+    bonus balances), funded bonus cards, a token."""
+    bulk.generate(customers=customers, lines=30_000, partners=20)  # 10 k sales of history
     with database.transaction() as s:
         products = list(s.scalars(select(Product.id)))
-        cards = list(s.scalars(select(DiscountCard.number).limit(5000)))
-        rich = list(s.scalars(
-            select(DiscountCard.number)
-            .join(LedgerAccount, (LedgerAccount.owner_id == DiscountCard.customer_id)
-                  & (LedgerAccount.kind == AccountKind.CUSTOMER_BONUS))
-            .where(LedgerAccount.balance >= 200).limit(2000)))
+        linked = list(s.scalars(select(DiscountCard.number).join(
+            CustomerLink, CustomerLink.customer_id == DiscountCard.customer_id).limit(2500)))
+        others = list(s.scalars(select(DiscountCard.number).where(
+            DiscountCard.customer_id.not_in(select(CustomerLink.customer_id))).limit(2500)))
+        bonus_cards = list(s.scalars(select(DiscountCard.number).where(
+            DiscountCard.number.not_in(linked + others)).limit(2000)))
+        for number in bonus_cards:  # 1.00 a payment: 500 payments a card
+            card = s.scalars(select(DiscountCard).where(DiscountCard.number == number)).one()
+            ledger.post(s, ledger.Posting(
+                account_kind=AccountKind.CUSTOMER_BONUS, owner_id=card.customer_id,
+                amount=Decimal("500"), kind="manual_bonus", source_type="bench",
+                source_id=card.customer_id, source_key=f"bench:fund:{card.customer_id}"))
         token = auth.create_token(s, name="bench", scopes=["sales:write"], actor="bench")
-    rng = random.Random(3)
-    rng.shuffle(cards)
-    script = Path(tempfile.mkdtemp()) / "checkout.lua"
-    script.write_text(LUA.format(products=_lua(products), cards=_lua(cards),
-                                 bonus_cards=_lua(rich), token=token))
-    return script
+    cards = linked + others
+    random.Random(3).shuffle(cards)
+    return Mix(products, cards, bonus_cards, token)
+
+
+def script(mix: Mix) -> Path:
+    path = Path(tempfile.mkdtemp()) / "checkout.lua"
+    path.write_text(LUA.format(products=_lua(mix.products), cards=_lua(mix.cards),
+                               bonus_cards=_lua(mix.bonus_cards), token=mix.token))
+    return path
+
+
+def statements_per_checkout(mix: Mix, n: int = 60) -> tuple[float, float]:
+    """The SQL statements and the pool checkouts (each one a pre-ping, if on) of one
+    checkout of the mix, sent through the app in this process: (statements, checkouts)."""
+    from fastapi.testclient import TestClient
+
+    from wordofmouth.app import create_app
+
+    counts = {"statements": 0, "checkouts": 0}
+    engine = database.get_engine()
+
+    def statement(*_: object) -> None:
+        counts["statements"] += 1
+
+    def checkout(*_: object) -> None:
+        counts["checkouts"] += 1
+
+    rng = random.Random(5)
+    client = TestClient(create_app())
+    headers = {"Authorization": f"Bearer {mix.token}"}
+    bodies = []
+    for _ in range(n):
+        lines = [{"product_id": rng.choice(mix.products), "qty": "1"} for _ in range(3)]
+        cash = [{"method": "cash", "amount": "100000"}]
+        r = rng.random()
+        body: dict[str, object] = {"lines": lines, "payments": cash}
+        if r < 0.2:
+            body |= {"card_number": rng.choice(mix.bonus_cards),
+                     "payments": [{"method": "bonus", "amount": "1.00"}, *cash]}
+        elif r < 0.5:
+            body["card_number"] = rng.choice(mix.cards)
+        bodies.append(body)
+    client.post("/api/sales", json=bodies[0], headers=headers)  # warm: imports, caches
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine.pool, "checkout", checkout)
+    try:
+        for i, body in enumerate(bodies):
+            answer = client.post("/api/sales", json=body,
+                                 headers=headers | {"Idempotency-Key": f"count-{i}"})
+            assert answer.status_code == 201, answer.text
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(engine.pool, "checkout", checkout)
+    return counts["statements"] / n, counts["checkouts"] / n
 
 
 def sales_count() -> int:
@@ -89,55 +180,81 @@ def sales_count() -> int:
         return int(s.scalar(select(func.count(Sale.id))) or 0)
 
 
-def measure(url: str, script: Path, args: argparse.Namespace) -> tuple[WrkResult, int]:
-    with server(url, args.workers) as base:
-        wrk(base + "/api/sales", script, clients=args.clients, seconds=3)  # warm-up
+@dataclass
+class Run:
+    wrk: WrkResult
+    recorded: int
+    server_cpu_ms: float  # per recorded sale
+    postgres_cpu_ms: float
+    load: tuple[float, float, float]  # the load average after the run
+
+
+def measure(url: str, lua: Path, args: argparse.Namespace) -> Run:
+    procs: list[subprocess.Popen[bytes]] = []
+    with server(url, args.workers, procs=procs) as base:
+        wrk(base + "/api/sales", lua, clients=args.clients, seconds=3)  # warm-up
         mid = sales_count()
-        result = wrk(base + "/api/sales", script, clients=args.clients, seconds=args.seconds)
+        cpu = cpu_seconds(group=procs[0].pid), cpu_seconds(command="postgres")
+        result = wrk(base + "/api/sales", lua, clients=args.clients, seconds=args.seconds)
+        used = (cpu_seconds(group=procs[0].pid) - cpu[0],
+                cpu_seconds(command="postgres") - cpu[1])
     recorded = sales_count() - mid
-    return result, recorded
+    per = 1000 / max(recorded, 1)
+    return Run(result, recorded, used[0] * per, used[1] * per, os.getloadavg())
 
 
-def show(label: str, r: WrkResult, recorded: int) -> None:
+def show(label: str, run: Run) -> None:
+    r = run.wrk
     print(f"{label:<28} {r.requests_per_s:8.1f} sales/s   p50 {r.p50_ms:6.1f} ms   "
           f"p99 {r.p99_ms:6.1f} ms   requests {r.requests}   errors {r.errors}   "
-          f"sales recorded {recorded}")
+          f"sales recorded {run.recorded}")
+    print(f"{'':<28} CPU per checkout: server {run.server_cpu_ms:.2f} ms, PostgreSQL "
+          f"{run.postgres_cpu_ms:.2f} ms   load average {run.load[0]:.2f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="server processes (default: wom serve's own choice)")
     parser.add_argument("--customers", type=int, default=20_000)
     parser.add_argument("--big-history", type=int, default=1_000_000,
                         help="sales of history for the second measurement")
     args = parser.parse_args()
     need("wrk", "wrk")
     url = prepare_database("wom_bench_checkout")
-    script = prepare(url, args.customers)
+    mix = prepare(url, args.customers)
+    lua = script(mix)
+    statements, checkouts = statements_per_checkout(mix)
 
     tps = pgbench_tps(args.clients, args.seconds)
-    small, small_rec = measure(url, script, args)
+    small = measure(url, lua, args)
     history_small = sales_count()
     bulk.generate(customers=0, lines=3 * max(args.big_history - history_small, 0))
-    big, big_rec = measure(url, script, args)
+    big = measure(url, lua, args)
     history_big = sales_count()
 
-    print(f"\ncheckout benchmark — {args.clients} clients, {args.seconds} s, "
-          f"{args.workers} server workers, PostgreSQL")
+    workers = "wom serve's default workers" if args.workers is None else \
+        f"{args.workers} server workers"
+    print(f"\ncheckout benchmark — {args.clients} clients, {args.seconds} s, {workers}, "
+          f"PostgreSQL, {os.cpu_count()} CPUs")
     print(f"{'pgbench TPC-B-like':<28} {tps:8.1f} tps")
-    show(f"checkout, {history_small:,} sales", small, small_rec)
-    show(f"checkout, {history_big:,} sales", big, big_rec)
-    print(f"\nratio checkout/pgbench        {small.requests_per_s / tps:.3f}   (target ≥ 0.25)")
-    print(f"p99 at {args.clients} clients             {small.p99_ms:.1f} ms   (target ≤ 50 ms)")
+    show(f"checkout, {history_small:,} sales", small)
+    show(f"checkout, {history_big:,} sales", big)
+    print(f"statements per checkout       {statements:.1f} (+ {checkouts:.1f} pool checkouts, "
+          "each a pre-ping)")
+    print(f"\nratio checkout/pgbench        {small.wrk.requests_per_s / tps:.3f}   "
+          "(target ≥ 0.25)")
+    print(f"p99 at {args.clients} clients             {small.wrk.p99_ms:.1f} ms   "
+          "(target ≤ 50 ms)")
     print(f"history ratio p50 {history_big:,}/{history_small:,} sales   "
-          f"{big.p50_ms / small.p50_ms:.2f}   (target ≤ 1.2)")
-    print(f"history ratio p99                {big.p99_ms / small.p99_ms:.2f}")
-    lost = (small.requests - small.errors - small_rec, big.requests - big.errors - big_rec)
+          f"{big.wrk.p50_ms / small.wrk.p50_ms:.2f}   (target ≤ 1.2)")
+    print(f"history ratio p99                {big.wrk.p99_ms / small.wrk.p99_ms:.2f}")
+    lost = (small.wrk.requests - small.wrk.errors - small.recorded,
+            big.wrk.requests - big.wrk.errors - big.recorded)
     print(f"acknowledged but not recorded  {lost[0]} / {lost[1]} (wrk counts requests cut "
           "off at the end as sent)")
-
 
 if __name__ == "__main__":
     main()

@@ -21,7 +21,7 @@ from sqlalchemy import text
 
 from bench.common import prepare_database
 from wordofmouth import db as database
-from wordofmouth.calendar import today
+from wordofmouth.calendar import DEFAULT_ZONE, today, zone
 from wordofmouth.club import service as club
 from wordofmouth.demo import bulk
 
@@ -65,7 +65,7 @@ def main() -> None:
     bulk.generate(customers=args.customers, lines=args.lines)
     print(f"data: {args.customers:,} customers, {args.lines // 3:,} sales in "
           f"{time.perf_counter() - t:.0f} s")
-    day = today()
+    day = today(zone(DEFAULT_ZONE))
     start = day - 60
     required = Decimal("2000")
     with database.transaction() as s:

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from bench.common import prepare_database
 from wordofmouth import db as database
-from wordofmouth.calendar import today
+from wordofmouth.calendar import DEFAULT_ZONE, today, zone
 from wordofmouth.catalog.models import ProductGroup
 from wordofmouth.customers import service as customers
 from wordofmouth.friends import bulk
@@ -57,11 +57,11 @@ def main() -> None:
         holder = customers.create_customer(s, first_name="Campaign", last_name="Holder")
         customers.issue_card(s, holder.id)
         small = friends.create_campaign(
-            s, name="small", start_day=today(), validity_days=365,
+            s, name="small", start_day=today(zone(DEFAULT_ZONE)), validity_days=365,
             friend_discount_percent=Decimal("10"), bonus_rule="fixed",
             bonus_amount=Decimal("50"))
         big = friends.create_campaign(
-            s, name="mass mailing", start_day=today(), validity_days=365,
+            s, name="mass mailing", start_day=today(zone(DEFAULT_ZONE)), validity_days=365,
             friend_discount_percent=Decimal("10"), bonus_rule="fixed",
             bonus_amount=Decimal("50"))
         ids = (holder.id, small.id, big.id, group.id)

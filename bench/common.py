@@ -67,14 +67,32 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def cpu_seconds(*, group: int | None = None, command: str | None = None) -> float:
+    """CPU time (user + system) used so far by the live processes of a process group, or by
+    the processes of one command name (e.g. every PostgreSQL backend)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, rest = stat.read_text().split(" (", 1)[1].rsplit(")", 1)
+        except (OSError, ValueError):
+            continue
+        fields = rest.split()
+        if (group is not None and int(fields[2]) == group) or name == command:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
 @contextmanager
-def server(url: str, workers: int, procs: list[subprocess.Popen[bytes]] | None = None,
+def server(url: str, workers: int | None, procs: list[subprocess.Popen[bytes]] | None = None,
            env: dict[str, str] | None = None) -> Iterator[str]:
-    """`wom serve` with production settings (uvicorn, N workers, no access log); the process
-    is appended to `procs` for a caller that wants to kill it."""
+    """`wom serve` with production settings (uvicorn, N workers — its own default if None —
+    no access log); the process is appended to `procs` for a caller that wants to kill it
+    or read its CPU time."""
     port = free_port()
     wom = Path(sys.executable).with_name("wom")
-    proc = subprocess.Popen([str(wom), "serve", "--port", str(port), "--workers", str(workers)],
+    sized = [] if workers is None else ["--workers", str(workers)]
+    proc = subprocess.Popen([str(wom), "serve", "--port", str(port), *sized],
                             env={**os.environ, "WOM_DATABASE_URL": url, **(env or {})},
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             start_new_session=True)  # its workers share its process group

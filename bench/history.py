@@ -2,7 +2,10 @@
 history entered document by document through the sales services (what the till and the
 API do), on PostgreSQL: the time of each, their ratio, and whether every balance agrees.
 
-    python -m bench.history [--customers 10000] [--sales 100000]
+    python -m bench.history [--customers 10000] [--sales 100000] [--side-by-side]
+
+With --side-by-side the two run at once (one core each): their ratio holds, their absolute
+times are those of a machine shared by both.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import multiprocessing
 import os
 import random
 import subprocess
@@ -129,6 +133,12 @@ def imported(url: str, h: dict[str, list[dict[str, str]]]) -> float:
     return time.perf_counter() - start
 
 
+def _entered_alone(url: str, h: dict[str, list[dict[str, str]]]) -> float:
+    """`entered` in a process of its own (spawned: nothing of the parent's engine)."""
+    plugins.install()
+    return entered(url, h)
+
+
 def balances(url: str) -> list[tuple[str, Decimal]]:
     engine = create_engine(url)
     with Session(engine) as s:
@@ -142,6 +152,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--customers", type=int, default=10_000)
     parser.add_argument("--sales", type=int, default=100_000)
+    parser.add_argument("--side-by-side", action="store_true",
+                        help="enter and import at once, one core each")
     args = parser.parse_args()
     plugins.install()
     h = history(args.customers, args.sales)
@@ -152,10 +164,17 @@ def main() -> None:
     catalog(b)
     print(f"history: {args.customers} customers, {len(h['links'])} links, {receipts} "
           f"receipts ({len(h['sales'])} lines)")
-    reference = entered(a, h)
+    if args.side_by_side:
+        print("entering and importing side by side")
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            pending = pool.apply_async(_entered_alone, (a, h))
+            took = imported(b, h)
+            reference = pending.get()
+    else:
+        reference = entered(a, h)
+        took = imported(b, h)
     print(f"entered one by one through the services: {reference:.1f} s "
           f"({docs / reference:.0f} documents/s)")
-    took = imported(b, h)
     print(f"imported from CSV with wom:              {took:.1f} s ({docs / took:.0f} documents/s)")
     print(f"ratio import / entered: {took / reference:.2f} ×")
     same = balances(a) == balances(b)

@@ -47,7 +47,7 @@ def seed(url: str, clients: int, friends_per_client: int) -> dict[str, Any]:
     from wordofmouth import db as database
     from wordofmouth import plugins
     from wordofmouth.auth import service as auth
-    from wordofmouth.calendar import today
+    from wordofmouth.calendar import DEFAULT_ZONE, today, zone
     from wordofmouth.catalog import service as catalog
     from wordofmouth.customers import service as customers
     from wordofmouth.friends import service as friends
@@ -84,7 +84,7 @@ def seed(url: str, clients: int, friends_per_client: int) -> dict[str, Any]:
             else:
                 regulars.append(card.number)
         campaign = friends.create_campaign(
-            s, name="Crash friends", start_day=today(), validity_days=30,
+            s, name="Crash friends", start_day=today(zone(DEFAULT_ZONE)), validity_days=30,
             friend_discount_percent=Decimal("10"), bonus_rule="fixed",
             bonus_amount=Decimal("5"))
         plan: list[dict[str, Any]] = []
