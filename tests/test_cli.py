@@ -60,6 +60,16 @@ def test_postgres_urls_as_hosts_write_them_mean_psycopg() -> None:
         assert Settings(database_url=url).database_url == "postgresql+psycopg://u@h/db"
 
 
+def test_the_server_runs_one_process_per_cpu_on_postgresql_and_one_on_sqlite(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    pg = "postgresql+psycopg://u@h/db"
+    for cpus, expected in ((1, 2), (2, 2), (3, 3), (16, 4)):
+        monkeypatch.setattr(os, "cpu_count", lambda cpus=cpus: cpus)
+        assert Settings(database_url=pg, workers=0).server_workers() == expected
+    assert Settings(database_url="sqlite:///x.db", workers=0).server_workers() == 1
+    assert Settings(database_url=pg, workers=6).server_workers() == 6  # WOM_WORKERS
+
+
 def test_a_port_in_use_is_said_before_the_banner(tmp_path: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

@@ -193,7 +193,7 @@ def serve(
     # Ctrl-C after the server has shut down: a quiet exit 0, no traceback
     with contextlib.suppress(KeyboardInterrupt):
         uvicorn.run("wordofmouth.asgi:app", host=host, port=port,
-                    workers=workers or settings.workers, log_level="warning",
+                    workers=workers or settings.server_workers(), log_level="warning",
                     proxy_headers=True, access_log=False)
 
 

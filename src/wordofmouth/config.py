@@ -51,7 +51,9 @@ class Settings(BaseSettings):
     secret_key_file: str = "wordofmouth.secret"
     host: str = "127.0.0.1"
     port: int = 8000
-    workers: int = 1
+    # server processes; 0: one per CPU (2–4) on PostgreSQL, one on SQLite (one writer at a
+    # time: more processes would only queue on the file's lock)
+    workers: int = 0
     session_hours: int = 12
     cookie_secure: bool = False
     max_body_bytes: int = 1_000_000
@@ -91,6 +93,16 @@ class Settings(BaseSettings):
         if not self.secret_key:
             self.secret_key = load_or_create_secret(Path(self.secret_key_file).resolve())
         return self
+
+    def server_workers(self) -> int:
+        """How many processes `wom serve` runs: WOM_WORKERS, else one per CPU on PostgreSQL
+        (at least 2, at most 4: with WOM_DB_POOL_SIZE connections and as many again at
+        peaks each, four stay within PostgreSQL's 100 connections), one on SQLite."""
+        if self.workers > 0:
+            return self.workers
+        if self.database_url.startswith("sqlite"):
+            return 1
+        return min(max(os.cpu_count() or 1, 2), 4)
 
     def secret_problem(self) -> str | None:
         """Why the secret key must not be used, or None."""
