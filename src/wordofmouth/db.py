@@ -149,6 +149,41 @@ _engine: Engine | None = None
 _factory: sessionmaker[Session] | None = None
 
 
+_KEPT = "wordofmouth.kept"
+
+
+def keep_for_the_transaction(*classes: type[Any]) -> None:
+    """Rows of these small classes, once loaded or written by a session, stay in its
+    identity map until its transaction ends. The identity map holds rows weakly: a row
+    looked up by key in one step (a customer's link, a partner's terms) and let go is
+    gone by the next step that looks it up, and would be read again."""
+    for cls in classes:
+        if not event.contains(cls, "load", _keep_loaded):
+            event.listen(cls, "load", _keep_loaded)
+            event.listen(cls, "refresh", _keep_loaded)
+    if not event.contains(Session, "pending_to_persistent", _keep_written):
+        event.listen(Session, "pending_to_persistent", _keep_written)
+        event.listen(Session, "after_transaction_end", _let_go)
+    _KEPT_CLASSES.update(classes)
+
+
+_KEPT_CLASSES: set[type[Any]] = set()
+
+
+def _keep_loaded(target: Any, context: Any, *_: Any) -> None:
+    context.session.info.setdefault(_KEPT, []).append(target)
+
+
+def _keep_written(session: Session, target: Any) -> None:
+    if type(target) in _KEPT_CLASSES:
+        session.info.setdefault(_KEPT, []).append(target)
+
+
+def _let_go(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_KEPT, None)
+
+
 def configure(url: str | None = None, **kwargs: Any) -> Engine:
     """(Re)bind the process-wide engine; tests and the CLI call this."""
     global _engine, _factory

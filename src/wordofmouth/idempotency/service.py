@@ -5,9 +5,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from wordofmouth.db import is_postgres, utcnow
 from wordofmouth.errors import InvalidInput
 from wordofmouth.i18n import N_, gettext
 from wordofmouth.idempotency.models import IdempotencyRecord
@@ -31,27 +34,32 @@ def request_hash(method: str, path: str, body: bytes) -> str:
 def claim(session: Session, *, principal: str, key: str, digest: str) -> Replay | None:
     """Reserve `key` for this request, or return the answer recorded for it.
 
-    The reservation is a row inserted in the request's own transaction: a concurrent retry
-    with the same key waits on it and then replays the committed answer; if the first
-    request fails, its reservation rolls back with it."""
+    The reservation is a row inserted in the request's own transaction (one INSERT … ON
+    CONFLICT DO NOTHING): a concurrent retry with the same key waits on it and then replays
+    the committed answer; if the first request fails, its reservation rolls back with it."""
     if not key or len(key) > 120:
         raise InvalidInput(gettext("An Idempotency-Key is 1–120 characters."))
-    found = session.get(IdempotencyRecord, (principal, key))
-    if found is None:
-        try:
-            with session.begin_nested():
-                session.add(IdempotencyRecord(principal=principal, key=key, request_hash=digest))
-            return None
-        except IntegrityError:
-            found = session.get(IdempotencyRecord, (principal, key), populate_existing=True)
-            assert found is not None
+    insert = (pg_insert if is_postgres(session) else sqlite_insert)(IdempotencyRecord)
+    mine = session.execute(
+        insert.values(principal=principal, key=key, request_hash=digest, status_code=0,
+                      body="", created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["principal", "key"])
+        .returning(IdempotencyRecord.key)).first()
+    if mine is not None:
+        return None
+    found = session.execute(select(IdempotencyRecord.request_hash, IdempotencyRecord.status_code,
+                                   IdempotencyRecord.body)
+                            .where(IdempotencyRecord.principal == principal,
+                                   IdempotencyRecord.key == key)).one()
     if found.request_hash != digest:
         raise IdempotencyKeyReused()
     return Replay(found.status_code, found.body)
 
 
 def record(session: Session, *, principal: str, key: str, status_code: int, body: str) -> None:
-    row = session.get(IdempotencyRecord, (principal, key))
-    assert row is not None, "claim() first"
-    row.status_code, row.body = status_code, body
-    session.flush()
+    recorded = session.execute(
+        update(IdempotencyRecord)
+        .where(IdempotencyRecord.principal == principal, IdempotencyRecord.key == key)
+        .values(status_code=status_code, body=body)
+        .execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]
+    assert recorded == 1, "claim() first"

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wordofmouth import db as database
 from wordofmouth.calendar import local
 from wordofmouth.catalog import service as catalog
 from wordofmouth.i18n import gettext
@@ -23,7 +24,14 @@ from wordofmouth.partners import (
 )
 from wordofmouth.partners import service as partners
 from wordofmouth.partners.errors import PartnerCodeNotUsable, PartnerInactive
-from wordofmouth.partners.models import CustomerLink, PartnerCode, SaleAttribution
+from wordofmouth.partners.models import (
+    CommissionTerms,
+    CustomerLink,
+    Partner,
+    PartnerCode,
+    PartnerEmployee,
+    SaleAttribution,
+)
 from wordofmouth.sales import returns
 from wordofmouth.sales import service as sales
 from wordofmouth.sales.extensions import EXTENSIONS
@@ -125,7 +133,7 @@ class PartnerCommission:
         partner = partners.get_partner(session, row.partner_id)
         if partner.active and row.reason in ("linked_customer", "partner_code"):
             milestones.count_first_purchase(session, sale, partner.id)
-        terms, _rates = commission.terms_of(session, partner.id)
+        terms = session.get(CommissionTerms, partner.id)
         tz = store_settings.zone(session)
         if not partner.active or terms is None or not rules.within_term(
                 local(since, tz).date(), local(sale.paid_at, tz).date(), terms.months):
@@ -157,6 +165,9 @@ class PartnerCommission:
 
 
 def install() -> None:
+    # a checkout looks each of these up by key in several steps: read once per transaction
+    database.keep_for_the_transaction(CustomerLink, CommissionTerms, Partner, PartnerEmployee,
+                                      SaleAttribution)
     EXTENSIONS.add_discount_provider(PartnerCodeDiscount())
     EXTENSIONS.add_discount_provider(offers.PartnerOfferDiscount())
     EXTENSIONS.add_accrual_step(PartnerCommission())

@@ -299,9 +299,12 @@ def attach_customer(session: Session, sale: Sale, customer_id: int) -> None:
 def recompute(session: Session, sale: Sale) -> None:
     """Price every line with the one discount that wins for it, and total the sale."""
     offers: dict[int, list[rules.DiscountCandidate]] = {}
-    for provider in EXTENSIONS.discount_providers:
-        for line_no, cands in provider.candidates(session, sale).items():
-            offers.setdefault(line_no, []).extend(cands)
+    # What the providers read (settings, the customer's link, offers) does not need the
+    # sale written first: a new sale and its lines go out once, already priced.
+    with session.no_autoflush:
+        for provider in EXTENSIONS.discount_providers:
+            for line_no, cands in provider.candidates(session, sale).items():
+                offers.setdefault(line_no, []).extend(cands)
     gross = discount = net = ZERO
     for line in sale.lines:
         price = rules.price_line(line.unit_price, line.qty,

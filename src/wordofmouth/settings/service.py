@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import phonenumbers
 from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from wordofmouth.audit import service as audit
 from wordofmouth.calendar import DEFAULT_ZONE, is_zone
@@ -51,7 +51,17 @@ def _parse(default: Any, raw: str) -> Any:
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _forget(session: Session, _transaction: object) -> None:
+def _forget(session: Session, transaction: SessionTransaction) -> None:
+    """The transaction's settings are forgotten when it ends, or a savepoint does (it may
+    have changed them); not after each flush (a flush is a sub-transaction of its own)."""
+    if transaction.parent is not None and not transaction.nested:
+        return
+    forget(session)
+
+
+def forget(session: Session) -> None:
+    """Read the settings again at their next use (a transaction that must see what another
+    one changed since)."""
     for key in [k for k in session.info if str(k).startswith(_CACHE)]:
         session.info.pop(key, None)
 
