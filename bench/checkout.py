@@ -53,11 +53,12 @@ local cards = {cards}
 local bonus_cards = {bonus_cards}
 local token = "{token}"
 local run = tostring(os.time()) .. tostring(math.random(1000000))
-local threads, tid, counter = 0, 0, 0
-setup = function(thread)
+local threads = 0
+setup = function(thread)  -- in wrk's main state: number each thread (a global of its own)
   threads = threads + 1
   thread:set("tid", threads)
 end
+counter = 0
 local function lines()
   local out = {{}}
   for i = 1, 3 do
@@ -82,7 +83,7 @@ request = function()
   counter = counter + 1
   return wrk.format("POST", "/api/sales", {{
     ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json",
-    ["Idempotency-Key"] = string.format("%s-%d-%d", run, tid, counter)}}, body)
+    ["Idempotency-Key"] = string.format("%s-%d-%d", run, tid or 0, counter)}}, body)
 end
 """
 
@@ -191,7 +192,9 @@ class Run:
 
 def measure(url: str, lua: Path, args: argparse.Namespace) -> Run:
     procs: list[subprocess.Popen[bytes]] = []
-    with server(url, args.workers, procs=procs) as base:
+    # the scheduler would mature the bulk history's commission meanwhile (a store's daily
+    # job, here thousands of sales at once): off, so that the run measures the tills
+    with server(url, args.workers, procs=procs, env={"WOM_SCHEDULER": "false"}) as base:
         wrk(base + "/api/sales", lua, clients=args.clients, seconds=3)  # warm-up
         mid = sales_count()
         cpu = cpu_seconds(group=procs[0].pid), cpu_seconds(command="postgres")

@@ -114,6 +114,9 @@ def server(url: str, workers: int | None, procs: list[subprocess.Popen[bytes]] |
             proc.wait(timeout=20)
         except ProcessLookupError:
             pass
+        except subprocess.TimeoutExpired:  # a background job in hand: no need to wait
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=20)
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -10,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
@@ -118,8 +120,32 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
                                **kwargs)
         _sqlite_pragmas(engine)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    _ping_when_idle(engine)
+    return engine
+
+
+IDLE_SECONDS = 10.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """A connection back from the pool is pinged only if it sat there over IDLE_SECONDS
+    (the database may have dropped it meanwhile): a busy till's connections go straight
+    back to work, without a round trip per request. One that fails its ping is replaced."""
+
+    @event.listens_for(engine, "checkin")
+    def _stamp(_dbapi_conn: Any, record: Any) -> None:
+        record.info["wom_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("wom_idle_since", None)  # None: a new connection
+        if since is None or time.monotonic() - since < IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:  # the pool makes a new one and tries again
+            raise DisconnectionError() from exc
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
