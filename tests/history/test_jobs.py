@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -128,3 +129,14 @@ def test_a_file_of_several_megabytes_is_taken_where_files_are_sent(client: TestC
     other = client.post("/api/sales", headers=h | {"Content-Type": "application/json"},
                         content=b'{"lines": []' + b" " * len(big) + b"}")
     assert (other.status_code, other.json()["error"]) == (413, "body_too_large")
+
+
+def test_a_file_ending_on_a_batch_boundary_ends_cleanly(
+        db: Session, caplog: pytest.LogCaptureFixture) -> None:
+    ProductFactory.create(sku="A1", price=D("100.00"))
+    job = jobs.queue(db, kind="sales", data=receipts(50), filename="m.csv", actor="owner")
+    with caplog.at_level("INFO", logger="wordofmouth.history"):
+        assert jobs.run_one(joined(db)) == job.id  # 50 = two batches of 25
+    db.expire_all()
+    assert (job.status, job.done, job.imported) == ("done", 50, 50)
+    assert not caplog.records  # no "lease ran out", no hand-back

@@ -49,9 +49,11 @@ def test_friend_codes_keep_working_and_a_used_one_stays_used(client: TestClient,
         f"FR1002;2000000000017;Spring friends;{day};R1\n"
         f"FR1003;2000000000017;Autumn;{day};\n"
         f"2000000000024;2000000000017;Spring friends;{day};\n"
-        f"FR1004;2000000000024;Spring friends;{day};R1\n"))
+        f"FR1004;2000000000024;Spring friends;{day};R1\n"
+        f"FR1002;2000000000017;Spring friends;{day};\n"))
     assert done.imported == 2
-    assert [line for line, _ in done.errors] == [4, 5, 6]
+    assert [line for line, _ in done.errors] == [4, 5, 6, 7]
+    assert "recorded already" in done.errors[3][1]  # a number twice: that row, not the file
     assert "Autumn" in done.errors[0][1]  # no such campaign
     assert "card" in done.errors[1][1]  # the number is a card's
     olena, taras = _customer(db, "2000000000017"), _customer(db, "2000000000024")

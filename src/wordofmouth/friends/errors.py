@@ -68,3 +68,8 @@ class NeedsMainCard(InvalidInput):
 class CodeBatchNotFound(NotFound):
     code = "code_batch_not_found"
     message = N_("No codes in this batch.")
+
+
+class FriendCodeExists(Conflict):
+    code = "friend_code_exists"
+    message = N_("This friend code is recorded already.")

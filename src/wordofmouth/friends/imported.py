@@ -39,6 +39,9 @@ def record_issued(session: Session, *, code: str, campaign: FriendCampaign, refe
     if not 4 <= len(code) <= 13 or not code.isalnum():
         raise InvalidInput(gettext("A friend code is 4–13 letters or digits (not '{0}').")
                            .format(code))
+    if repository.by_code(session, code) is not None:
+        raise errors.FriendCodeExists(gettext("Friend code {0} is recorded already.")
+                                      .format(code))
     fc = FriendCode(code=code, campaign_id=campaign.id, referrer_id=referrer_id, batch=BATCH,
                     issued_by=actor, status=CodeStatus.ISSUED)
     if issued_at is not None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from wordofmouth import i18n
@@ -86,6 +87,9 @@ def run(session: Session, kind: str, data: bytes, filename: str, *, actor: str,
             report.imported += 1
         except DomainError as exc:
             report.errors.append((line, exc.detail))
+        except IntegrityError:  # a rule of the database the services did not check first
+            report.errors.append((line, gettext(
+                "This row conflicts with something already recorded (a number used twice?).")))
         if commit_every and done % commit_every == 0:
             if checkpoint:
                 checkpoint(done, report)

@@ -121,13 +121,18 @@ def run(job_id: int, token: str, *, make: MakeSession = None,
         skip, imported, errors = job.done, job.imported, list(job.errors)
         _write(session, job_id, token, {"started_at": job.started_at or utcnow()})
     with database.transaction(make) as session:
+        finished = False
 
         def checkpoint(done: int, report: importer.Report) -> None:
+            nonlocal finished
+            if finished:  # the last batch ended on the last document: recorded already
+                return
             values: dict[str, Any] = {
                 "done": done, "imported": imported + report.imported,
                 "errors": errors + [list(e) for e in report.errors],
                 "claimed_until": utcnow() + lease()}
             if done >= report.total:
+                finished = True
                 values |= {"status": JobStatus.DONE, "finished_at": utcnow(), "data": b"",
                            "claim_token": None, "claimed_until": None}
             elif stop is not None and stop.is_set():
