@@ -40,5 +40,7 @@ def test_customers_come_in_and_the_failed_rows_are_reported(tmp_path: Path) -> N
     listed = _wom(tmp_path, "history", "list")
     assert listed.returncode == 0 and listed.stdout.count("customers.csv") == 1
     assert "bonus_balances" in listed.stdout and "done" in listed.stdout
+    unknown = _wom(tmp_path, "history", "resume", "999")
+    assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
     missing = _wom(tmp_path, "history", "import", "sales", str(balances))
     assert missing.returncode == 2 and "qty, receipt, sku" in missing.stdout  # what is missing

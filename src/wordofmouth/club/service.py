@@ -177,7 +177,7 @@ def invite(session: Session, *, customer_ids: list[int], actor: str, day: int | 
     members already (and candidates to extend or exclude) stay as they are. Logged in the
     club history as "invite". Returns (invited, already members).
 
-    With a past `day` (members brought from an old program, action "import"), they are
+    With a past `day` (members brought from an old program, action "carried_over"), they are
     members since that day and their confirmation counts what they bought after it."""
     if not settings(session).enabled:
         raise ClubDisabled()

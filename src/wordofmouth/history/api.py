@@ -7,6 +7,7 @@ import hashlib
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from wordofmouth.auth.permissions import Principal
@@ -36,8 +37,9 @@ async def start_import(request: Request, db: DB, principal: Importer,
     data = await file.read(MAX_BYTES + 1)
     name = file.filename or "import.csv"
     body = ImportRequest(kind=kind, filename=name, sha256=hashlib.sha256(data).hexdigest())
-    return idempotent(request, db, principal, body, lambda: job_out(jobs.queue(
-        db, kind=kind, data=data, filename=name, actor=principal.label)), 202)
+    # reading a 5 MB workbook takes a while: off the event loop, like the queries
+    return await run_in_threadpool(idempotent, request, db, principal, body, lambda: job_out(
+        jobs.queue(db, kind=kind, data=data, filename=name, actor=principal.label)), 202)
 
 
 @router.get("/history/imports", response_model=list[ImportJobOut])

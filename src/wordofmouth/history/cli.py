@@ -67,7 +67,15 @@ def list_jobs() -> None:
 
 
 def _run(job_id: int, report: Path | None) -> None:
+    from wordofmouth.errors import DomainError
     from wordofmouth.history import jobs
+
+    try:
+        with database.transaction() as session:
+            jobs.get(session, job_id)
+    except DomainError as exc:
+        console.print(f"[red]{exc.detail}[/red]")
+        raise typer.Exit(2) from None
 
     columns = (BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as bar:

@@ -23,7 +23,7 @@ from wordofmouth.club import service as club
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import DomainError, InvalidInput
 from wordofmouth.friends import imported as friend_codes
-from wordofmouth.history.formats import KINDS, Rows, amount, moment, read, yes
+from wordofmouth.history.formats import KINDS, Kind, Rows, amount, moment, read, yes
 from wordofmouth.i18n import gettext
 from wordofmouth.ledger import operations
 from wordofmouth.ledger.errors import OpeningBalanceExists
@@ -71,10 +71,7 @@ def run(session: Session, kind: str, data: bytes, filename: str, *, actor: str,
     transaction as the documents; raising there undoes the batch). After each commit the
     import waits `pause` seconds: on SQLite, one writer at a time, that is when the tills'
     requests waiting for the lock get in."""
-    if kind not in KINDS:
-        raise InvalidInput(gettext("Import one of: {0}.").format(', '.join(KINDS)))
-    spec = KINDS[kind]
-    rows = read(data, filename, spec, max_bytes=max_bytes)
+    spec, rows = _read(kind, data, filename, max_bytes)
     ctx = _Context(session, actor, datetime.now(UTC))
     ctx.partner_ids = {p.name.strip().lower(): p.id for p in partners.partners(session)}
     documents = list(_documents(rows, spec.grouped_by))
@@ -106,11 +103,14 @@ def run(session: Session, kind: str, data: bytes, filename: str, *, actor: str,
 def count(data: bytes, filename: str, kind: str, *, max_bytes: int = MAX_BYTES) -> Report:
     """What a file holds, read but not imported: its rows and documents (a bad file, a
     missing column, an unknown kind: the error, before anything is queued)."""
+    spec, rows = _read(kind, data, filename, max_bytes)
+    return Report(kind, rows=len(rows), total=sum(1 for _ in _documents(rows, spec.grouped_by)))
+
+
+def _read(kind: str, data: bytes, filename: str, max_bytes: int) -> tuple[Kind, Rows]:
     if kind not in KINDS:
         raise InvalidInput(gettext("Import one of: {0}.").format(', '.join(KINDS)))
-    spec = KINDS[kind]
-    rows = read(data, filename, spec, max_bytes=max_bytes)
-    return Report(kind, rows=len(rows), total=sum(1 for _ in _documents(rows, spec.grouped_by)))
+    return KINDS[kind], read(data, filename, KINDS[kind], max_bytes=max_bytes)
 
 
 def _documents(rows: Rows, grouped_by: str | None) -> Iterator[tuple[int, Rows]]:

@@ -28,20 +28,15 @@ from sqlalchemy.orm import Session
 from wordofmouth import db as database
 from wordofmouth.config import get_settings
 from wordofmouth.db import utcnow
-from wordofmouth.errors import DomainError, NotFound
+from wordofmouth.errors import DomainError
 from wordofmouth.history import importer
+from wordofmouth.history.errors import ImportJobNotFound
 from wordofmouth.history.models import ImportJob, JobStatus
-from wordofmouth.i18n import N_
 from wordofmouth.partners.importing import MAX_BYTES
 
 log = logging.getLogger("wordofmouth.history")
 MakeSession = Callable[[], Session] | None
 FINISHED = (JobStatus.DONE, JobStatus.FAILED)
-
-
-class ImportJobNotFound(NotFound):
-    code = "import_job_not_found"
-    message = N_("No such import.")
 
 
 class LeaseLost(Exception):

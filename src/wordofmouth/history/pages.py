@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from wordofmouth.auth.permissions import Principal
@@ -46,7 +47,9 @@ async def import_history(request: Request, db: DB, me: Owner, form: Form) -> Res
     if upload is None or isinstance(upload, str) or not upload.filename:
         raise InvalidInput(gettext("Choose a CSV or XLSX file."), field="file")
     data = await upload.read(MAX_BYTES + 1)
-    job = jobs.queue(db, kind=kind, data=data, filename=upload.filename, actor=me.label)
+    # reading a 5 MB workbook takes a while: off the event loop
+    job = await run_in_threadpool(jobs.queue, db, kind=kind, data=data,
+                                  filename=upload.filename, actor=me.label)
     return redirect(f"/settings/history/{job.id}")
 
 
