@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import make_token
 from tests.factories import ProductFactory
 from tests.web.pages import login
+from wordofmouth.auth.models import User
 from wordofmouth.history import jobs
 from wordofmouth.history.models import ImportJob
 from wordofmouth.sales.models import Sale
@@ -105,6 +106,8 @@ def test_the_owner_follows_an_import_on_its_page(client: TestClient, db: Session
     assert r.status_code == 303, r.text
     page = client.get(r.headers["location"])
     assert "Waiting for the import worker" in page.text and 'hx-trigger="every 1s"' in page.text
+    owner = db.scalars(select(User).where(User.role == "owner")).first()
+    assert owner is not None and owner.name in page.text  # who sent it, by name
     jobs.run_one(joined(db))
     fragment = client.get(r.headers["location"], headers={"HX-Request": "true"})
     assert "29 imported, 1 with problems (30 rows read)" in fragment.text

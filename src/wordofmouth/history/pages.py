@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from wordofmouth.auth import service as auth
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.errors import InvalidInput
 from wordofmouth.history import jobs
@@ -59,7 +60,7 @@ def import_job(job_id: int, request: Request, db: DB, me: Owner) -> Response:
     job = jobs.get(db, job_id)
     template = "history/_job.html" if request.headers.get("hx-request") else \
         "history/job.html"
-    return render(request, template, me, job=job, titles=TITLES,
+    return render(request, template, me, job=job, titles=TITLES, by=auth.name_of(db, job.actor),
                   percent=_percent(job), busy=job.status not in jobs.FINISHED)
 
 
