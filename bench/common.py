@@ -56,6 +56,20 @@ def prepare_database(name: str) -> str:
     return url
 
 
+def prepare_sqlite(path: Path) -> str:
+    """A fresh, migrated SQLite database in a file, as `wom demo` makes one."""
+    from wordofmouth import db as database
+    from wordofmouth import plugins
+    from wordofmouth.migrate import upgrade
+
+    path.unlink(missing_ok=True)
+    url = f"sqlite:///{path}"
+    database.configure(url)
+    upgrade(url)
+    plugins.install()
+    return url
+
+
 def libpq_args(url: str) -> list[str]:
     u = make_url(url)
     return ["-h", u.host or "127.0.0.1", "-p", str(u.port or 5432), "-U", u.username or "postgres"]
@@ -126,6 +140,7 @@ class WrkResult:
     p99_ms: float
     requests: int
     errors: int
+    timeouts: int = 0  # requests wrk gave up on (no answer within its 2 s)
 
 
 def _ms(value: str) -> float:
@@ -149,10 +164,12 @@ def read_wrk(out: str) -> WrkResult:
     rps = re.search(r"Requests/sec:\s+([0-9.]+)", out)
     total = re.search(r"(\d+) requests in", out)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    timeouts = re.search(r"Socket errors:.*timeout (\d+)", out)
     if not (p50 and p99 and rps and total):
         raise RuntimeError(f"could not read wrk's output:\n{out}")
     return WrkResult(float(rps.group(1)), _ms(p50.group(1)), _ms(p99.group(1)),
-                     int(total.group(1)), int(non2xx.group(1)) if non2xx else 0)
+                     int(total.group(1)), int(non2xx.group(1)) if non2xx else 0,
+                     int(timeouts.group(1)) if timeouts else 0)
 
 
 def pgbench_tps(clients: int, seconds: int, scale: int = 16) -> float:

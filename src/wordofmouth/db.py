@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
+from sqlite3 import OperationalError as SQLiteOperationalError
 from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
@@ -148,7 +150,44 @@ def _ping_when_idle(engine: Engine) -> None:
             raise DisconnectionError() from exc
 
 
+WRITE_LOCK_SECONDS = 30.0  # as long as SQLite's own busy timeout
+_HOLDS = "wom_write_lock"
+
+
+class WriteTurns:
+    """SQLite lets one writer at a time. Left to SQLite, the others poll the file lock and
+    sleep between tries (up to 100 ms a try), so a till can wait seconds while the lock
+    stands free. The process hands the turn over itself instead: a write transaction takes
+    this lock before its BEGIN IMMEDIATE and gives it back at its commit or rollback, and
+    the next waiter starts at once. Another process (a second server, a `wom` command) still
+    queues on the file lock, as before."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+
+    def take(self, info: dict[str, Any]) -> None:
+        if info.get(_HOLDS):
+            return
+        if not self.lock.acquire(timeout=WRITE_LOCK_SECONDS):
+            raise OperationalError("BEGIN IMMEDIATE", None,
+                                   SQLiteOperationalError("database is locked"))
+        info[_HOLDS] = True
+
+    def give_back(self, info: dict[str, Any]) -> None:
+        if info.pop(_HOLDS, False):
+            self.lock.release()
+
+
+def _info(pooled: Any) -> dict[str, Any]:
+    try:
+        return pooled.info
+    except NotImplementedError:  # the engine's first connect: outside the pool, no turn
+        return {}
+
+
 def _sqlite_pragmas(engine: Engine) -> None:
+    turns = WriteTurns()
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # let SQLAlchemy's BEGIN below control transactions
@@ -167,8 +206,41 @@ def _sqlite_pragmas(engine: Engine) -> None:
         # in WAL mode it reads its snapshot while writers go on.
         if conn.get_execution_options().get(READ_ONLY):
             conn.exec_driver_sql("BEGIN DEFERRED")
-        else:
+            return
+        turns.take(conn.info)
+        try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            turns.give_back(conn.info)
+            raise
+
+    # the turn passes on once the COMMIT or ROLLBACK has run (the engine's commit and
+    # rollback events fire before it); the pool's reset of a returned connection comes
+    # through do_rollback too
+    dialect = engine.dialect
+    commit, rollback = dialect.do_commit, dialect.do_rollback
+
+    def do_commit(dbapi_conn: Any) -> None:
+        try:
+            commit(dbapi_conn)
+        finally:
+            turns.give_back(_info(dbapi_conn))
+
+    def do_rollback(dbapi_conn: Any) -> None:
+        try:
+            rollback(dbapi_conn)
+        finally:
+            turns.give_back(_info(dbapi_conn))
+
+    dialect.do_commit = do_commit  # type: ignore[method-assign,assignment]
+    dialect.do_rollback = do_rollback  # type: ignore[method-assign,assignment]
+
+    @event.listens_for(engine.pool, "checkin")
+    @event.listens_for(engine.pool, "invalidate")
+    def _on_return(_dbapi_conn: Any, record: Any, *_: Any) -> None:
+        # a connection handed back or dropped without its commit or rollback being seen
+        if record is not None:
+            turns.give_back(record.info)
 
 
 _engine: Engine | None = None
