@@ -2,6 +2,7 @@
 classifies the same customers, on PostgreSQL.
 
     python -m bench.club [--customers 1000000] [--lines 3000000]
+    python -m bench.club --reuse [--steps]   # the last run's store again; time each statement
 
 The store: N customers with a year of purchase history (bulk generator); the club started
 60 days ago (join: 2 000 within 30 days). The review of today enrols every customer who
@@ -21,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Engine, event, text
 
-from bench.common import prepare_database
+from bench.common import database_url, prepare_database
 from wordofmouth import db as database
 from wordofmouth.calendar import DEFAULT_ZONE, today, zone
 from wordofmouth.club import service as club
@@ -77,14 +78,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--lines", type=int, default=3_000_000)
+    parser.add_argument("--reuse", action="store_true",
+                        help="review again the store left by the last run")
     parser.add_argument("--steps", action="store_true",
                         help="print the time of each statement the review sends")
     args = parser.parse_args()
-    prepare_database("wom_bench_club")
-    t = time.perf_counter()
-    bulk.generate(customers=args.customers, lines=args.lines)
-    print(f"data: {args.customers:,} customers, {args.lines // 3:,} sales in "
-          f"{time.perf_counter() - t:.0f} s")
+    if args.reuse:  # the last run's store, its club as if it had never been reviewed
+        database.configure(database_url("wom_bench_club"))
+        with database.transaction() as s:
+            for table in ("club_decisions", "club_memberships", "club_reviews"):
+                s.execute(text(f"DELETE FROM {table}"))
+    else:
+        prepare_database("wom_bench_club")
+        t = time.perf_counter()
+        bulk.generate(customers=args.customers, lines=args.lines)
+        print(f"data: {args.customers:,} customers, {args.lines // 3:,} sales in "
+              f"{time.perf_counter() - t:.0f} s")
     day = today(zone(DEFAULT_ZONE))
     start = day - 60
     required = Decimal("2000")
@@ -97,29 +106,45 @@ def main() -> None:
     with engine.connect() as conn:
         conn.execute(text("ANALYZE"))
         conn.commit()
-        t = time.perf_counter()
-        ref = conn.execute(text(reference(30)), {"start": start, "today": day,
-                                             "required": int(required * 100)}).one()
-        ref_s = time.perf_counter() - t
     steps: list[tuple[float, str]] = []
     if args.steps:
         _time_statements(engine, steps)
-    t = time.perf_counter()
-    with database.transaction() as s:
-        result = club.run_review(s, day=day, actor="bench")
-    review_s = time.perf_counter() - t
-    for seconds, statement in steps:
-        print(f"{seconds:8.3f} s  {statement}")
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nclub review benchmark — {args.customers:,} customers, PostgreSQL")
-    print(f"hand-written SQL classification   {ref_s:8.2f} s   candidates {ref.candidates:,} "
-          f"of {ref.customers:,} buyers")
-    print(f"wom club review                   {review_s:8.2f} s   candidates "
-          f"{result.counts['candidate_join']:,} of {result.counts['enrolled']:,} enrolled")
-    print(f"counts: {result.counts}")
-    print(f"ratio review/reference            {review_s / ref_s:8.2f}   (target ≤ 1.5)")
-    print(f"same candidates                   {ref.candidates == result.counts['candidate_join']}")
-    print(f"peak RSS of the benchmark process {rss:8.0f} MB")
+    ratios = []
+    for label, on in (("first review (yesterday): every buyer enrolled", day - 1),
+                      ("the next day's review (today)", day)):
+        ref_s, ref = _reference(start, on, required)
+        steps.clear()
+        t = time.perf_counter()
+        with database.transaction() as s:
+            result = club.run_review(s, day=on, actor="bench")
+        review_s = time.perf_counter() - t
+        with database.transaction() as s:  # nobody has decided: every candidate is waiting
+            waiting = s.scalar(text("SELECT COUNT(*) FROM club_memberships WHERE status = "
+                                    "'candidate_join'"))
+            members = s.scalar(text("SELECT COUNT(*) FROM club_memberships"))
+        for seconds, statement in steps:
+            print(f"{seconds:8.3f} s  {statement}")
+        print(f"\n{label}")
+        print(f"hand-written SQL classification   {ref_s:8.2f} s   candidates "
+              f"{ref.candidates:,} of {ref.customers:,} buyers")
+        print(f"wom club review                   {review_s:8.2f} s   candidates waiting "
+              f"{waiting:,} of {members:,} in the club")
+        print(f"counts: {result.counts}")
+        print(f"ratio review/reference            {review_s / ref_s:8.2f}   (target ≤ 1.5)")
+        print(f"same candidates and buyers        "
+              f"{(ref.candidates, ref.customers) == (waiting, members)}")
+        ratios.append(review_s / ref_s)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak RSS of the benchmark process {rss:8.0f} MB")
+
+
+def _reference(start: int, day: int, required: Decimal) -> tuple[float, Any]:
+    with database.get_engine().connect() as conn:
+        t = time.perf_counter()
+        ref = conn.execute(text(reference(30)), {"start": start, "today": day,
+                                                 "required": int(required * 100)}).one()
+        return time.perf_counter() - t, ref
 
 
 if __name__ == "__main__":
