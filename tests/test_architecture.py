@@ -77,7 +77,7 @@ def test_a_service_knows_nothing_of_the_web(service: Path) -> None:
 # capability asks another through its service.
 READ_MODELS = {
     "analysis/activity.py", "analysis/bonus.py", "analysis/discounts.py", "club/lists.py",
-    "club/review.py",
+    "club/review.py", "club/walk.py",
     "mailing/audience.py", "partners/invoices.py", "partners/own.py", "partners/report.py",
     "partners/settlement.py", "partners/reward_contacts.py", "storefront/clicks.py",
     "storefront/cache_signal.py",
