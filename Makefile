@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo demo-reset test lint messages bench-checkout bench-club bench-codes bench-reports bench-analysis bench-mailing bench-clicks bench-history crash soak fuzz install clean
+.PHONY: demo demo-reset test lint messages bench-checkout bench-checkout-sqlite bench-club bench-codes bench-reports bench-analysis bench-mailing bench-clicks bench-history crash soak fuzz install clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ messages: $(STAMP)
 
 bench-checkout: $(STAMP)
 	$(BIN)/python -m bench.checkout
+
+bench-checkout-sqlite: $(STAMP)
+	$(BIN)/python -m bench.checkout --sqlite
 
 bench-club: $(STAMP)
 	$(BIN)/python -m bench.club
