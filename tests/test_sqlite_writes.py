@@ -22,7 +22,7 @@ from wordofmouth import db as database
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
+def tills(tmp_path: Path) -> Iterator[Engine]:
     made = database.make_engine(f"sqlite:///{tmp_path / 'tills.db'}", pool_size=20,
                                 max_overflow=0)
 
@@ -37,18 +37,18 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
     made.dispose()
 
 
-def _sales(engine: Engine) -> int:
-    with engine.connect() as conn:
+def _sales(tills: Engine) -> int:
+    with tills.connect() as conn:
         return int(conn.scalar(text("SELECT sales FROM till")) or 0)
 
 
-def test_sixteen_tills_writing_at_once_all_get_through(engine: Engine) -> None:
+def test_sixteen_tills_writing_at_once_all_get_through(tills: Engine) -> None:
     errors: list[BaseException] = []
 
     def till() -> None:
         for _ in range(25):
             try:
-                with engine.begin() as conn:  # a read, then a write on it: one turn
+                with tills.begin() as conn:  # a read, then a write on it: one turn
                     sales = conn.scalar(text("SELECT sales FROM till"))
                     conn.execute(text("UPDATE till SET sales = :n"), {"n": sales + 1})
             except BaseException as exc:
@@ -60,40 +60,40 @@ def test_sixteen_tills_writing_at_once_all_get_through(engine: Engine) -> None:
     for t in threads:
         t.join()
     assert errors == []
-    assert _sales(engine) == 16 * 25  # no update lost: each read-then-write had its turn
+    assert _sales(tills) == 16 * 25  # no update lost: each read-then-write had its turn
 
 
-def test_a_turn_is_given_back_after_a_rollback_and_an_error(engine: Engine) -> None:
-    with pytest.raises(ZeroDivisionError), engine.begin() as conn:
+def test_a_turn_is_given_back_after_a_rollback_and_an_error(tills: Engine) -> None:
+    with pytest.raises(ZeroDivisionError), tills.begin() as conn:
         conn.execute(text("UPDATE till SET sales = 5"))
         raise ZeroDivisionError
-    conn = engine.connect()
+    conn = tills.connect()
     conn.begin()
     conn.execute(text("UPDATE till SET sales = 6"))
     conn.close()  # closed without commit: the pool rolls it back and the turn goes with it
-    with engine.begin() as conn:
+    with tills.begin() as conn:
         conn.execute(text("UPDATE till SET sales = 7"))
-    assert _sales(engine) == 7
+    assert _sales(tills) == 7
 
 
-def test_a_reader_does_not_wait_for_a_writer(engine: Engine) -> None:
-    with engine.begin() as writing:
+def test_a_reader_does_not_wait_for_a_writer(tills: Engine) -> None:
+    with tills.begin() as writing:
         writing.execute(text("UPDATE till SET sales = 9"))
-        with engine.connect() as reading:
-            database_read = reading.execution_options(**{database.READ_ONLY: True})
-            with database_read.begin():
-                assert database_read.scalar(text("SELECT sales FROM till")) == 0
-    assert _sales(engine) == 9
+        with tills.connect() as reading:
+            snapshot = reading.execution_options(**{database.READ_ONLY: True})
+            with snapshot.begin():
+                assert snapshot.scalar(text("SELECT sales FROM till")) == 0
+    assert _sales(tills) == 9
 
 
 def test_a_writer_that_never_gets_its_turn_is_told_the_database_is_busy(
-        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+        tills: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(database, "WRITE_LOCK_SECONDS", 0.2)
     held = threading.Event()
     done = threading.Event()
 
     def holder() -> None:
-        with engine.begin() as conn:
+        with tills.begin() as conn:
             conn.execute(text("UPDATE till SET sales = 1"))
             held.set()
             done.wait(5)
@@ -102,11 +102,11 @@ def test_a_writer_that_never_gets_its_turn_is_told_the_database_is_busy(
     t.start()
     held.wait(5)
     try:
-        with pytest.raises(OperationalError, match="database is locked"), engine.begin():
+        with pytest.raises(OperationalError, match="database is locked"), tills.begin():
             pass
     finally:
         done.set()
         t.join()
-    with engine.begin() as conn:  # the holder's turn came back at its commit
+    with tills.begin() as conn:  # the holder's turn came back at its commit
         conn.execute(text("UPDATE till SET sales = 2"))
-    assert _sales(engine) == 2
+    assert _sales(tills) == 2
