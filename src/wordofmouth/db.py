@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlite3 import OperationalError as SQLiteOperationalError
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Engine, MetaData, create_engine, event, text
+from sqlalchemy import BigInteger, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -124,10 +124,23 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         return engine
     engine = create_engine(url, **kwargs)
     _ping_when_idle(engine)
+    _prepare_again(engine)
     return engine
 
 
 IDLE_SECONDS = 10.0
+
+
+_PREPARE = "wom_prepare_threshold"
+
+
+def _prepare_again(engine: Engine) -> None:
+    """A connection back in the pool prepares statements again (custom_plans)."""
+
+    @event.listens_for(engine, "checkin")
+    def _restore(dbapi_conn: Any, record: Any) -> None:
+        if record is not None and _PREPARE in record.info:
+            dbapi_conn.prepare_threshold = record.info.pop(_PREPARE)
 
 
 def _ping_when_idle(engine: Engine) -> None:
@@ -339,6 +352,13 @@ def is_postgres(session: Session) -> bool:
 def custom_plans(session: Session) -> None:
     """For reports: plan each statement for its actual values, every time. psycopg prepares
     a statement after a few runs and PostgreSQL may then switch to a generic plan that does
-    not know which partner or period it is for — ten times slower on a large store."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    not know which partner or period it is for — ten times slower on a large store. So the
+    connection prepares nothing until it goes back to the pool (an unprepared statement is
+    planned with its values); no round trip to the server for it."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    pooled = session.connection().connection
+    raw = pooled.driver_connection
+    if _PREPARE not in pooled.info:
+        pooled.info[_PREPARE] = raw.prepare_threshold  # type: ignore[union-attr]
+        raw.prepare_threshold = None  # type: ignore[union-attr]

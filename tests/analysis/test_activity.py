@@ -97,3 +97,16 @@ def test_bad_filters_are_refused(db: Session) -> None:
                 Filter(start, end, club_status="vip")):
         with pytest.raises(InvalidInput):
             activity.page(db, bad)
+
+
+def test_filters_of_one_shape_share_a_statement_and_keep_their_own_values(
+        db: Session) -> None:
+    store(db)
+    start, end = last(30)
+    once, twice = Filter(start, end, min_purchases=1), Filter(start, end, min_purchases=2)
+    assert activity.shape(once) == activity.shape(twice)
+    assert sorted(names(activity.page(db, once))) == ["Mariia", "Olena"]
+    built = activity._page_statement.cache_info().currsize
+    assert names(activity.page(db, twice)) == ["Olena"]  # her two purchases
+    assert activity._page_statement.cache_info().currsize == built
+    assert activity.shape(Filter(start, end, min_purchases=0)) != activity.shape(once)

@@ -11,15 +11,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, literal, select
+from sqlalchemy import ColumnElement, Select, bindparam, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from wordofmouth.calendar import date_of, day_of_date
 from wordofmouth.club.models import ClubMembership, ClubStatus
 from wordofmouth.customers.models import Customer, DiscountCard
-from wordofmouth.db import custom_plans
+from wordofmouth.db import Money, custom_plans
 from wordofmouth.errors import InvalidInput
 from wordofmouth.i18n import gettext
 from wordofmouth.ledger.models import AccountKind, LedgerAccount
@@ -102,20 +103,21 @@ def _period_sales(f: Filter) -> Any:
     an employee, only their customers' sales are read (an index walk, not a year of sales)."""
     stmt = (select(Sale.customer_id, func.count().label("purchases"),
                    func.sum(Sale.net_total - Sale.returned_net).label("revenue"))
-            .where(Sale.customer_id.is_not(None), Sale.paid_day >= day_of_date(f.start),
-                   Sale.paid_day <= day_of_date(f.end))
+            .where(Sale.customer_id.is_not(None), Sale.paid_day >= bindparam("first_day"),
+                   Sale.paid_day <= bindparam("last_day"))
             .group_by(Sale.customer_id))
     if f.partner_id is not None or f.employee_id is not None:
         linked = select(CustomerLink.customer_id)
         if f.partner_id is not None:
-            linked = linked.where(CustomerLink.partner_id == f.partner_id)
+            linked = linked.where(CustomerLink.partner_id == bindparam("partner_id"))
         if f.employee_id is not None:
-            linked = linked.where(CustomerLink.employee_id == f.employee_id)
+            linked = linked.where(CustomerLink.employee_id == bindparam("employee_id"))
         stmt = stmt.where(Sale.customer_id.in_(linked))
     if f.min_purchases:
-        stmt = stmt.having(func.count() >= f.min_purchases)
+        stmt = stmt.having(func.count() >= bindparam("min_purchases"))
     if f.min_revenue is not None and f.min_revenue > 0:
-        stmt = stmt.having(func.sum(Sale.net_total - Sale.returned_net) >= f.min_revenue)
+        stmt = stmt.having(func.sum(Sale.net_total - Sale.returned_net)
+                           >= bindparam("min_revenue", type_=Money()))
     return stmt.subquery("period_sales")
 
 
@@ -166,23 +168,50 @@ def selection(f: Filter) -> tuple[Select[Any], dict[str, ColumnElement[Any]]]:
             .outerjoin(PartnerEmployee, PartnerEmployee.id == CustomerLink.employee_id)
             .outerjoin(ClubMembership, ClubMembership.customer_id == Customer.id))
     if f.partner_id is not None:
-        stmt = stmt.where(CustomerLink.partner_id == f.partner_id)
+        stmt = stmt.where(CustomerLink.partner_id == bindparam("partner_id"))
     if f.employee_id is not None:
-        stmt = stmt.where(CustomerLink.employee_id == f.employee_id)
+        stmt = stmt.where(CustomerLink.employee_id == bindparam("employee_id"))
     if f.club_status is not None:
-        stmt = stmt.where(columns["club_status"] == f.club_status)
+        stmt = stmt.where(columns["club_status"] == bindparam("club_status"))
     if f.min_purchases is not None:
-        stmt = stmt.where(purchases >= f.min_purchases)
+        stmt = stmt.where(purchases >= bindparam("min_purchases"))
     if f.max_purchases is not None:
-        stmt = stmt.where(purchases <= f.max_purchases)
+        stmt = stmt.where(purchases <= bindparam("max_purchases"))
     if f.min_revenue is not None:
-        stmt = stmt.where(revenue >= f.min_revenue)
+        stmt = stmt.where(revenue >= bindparam("min_revenue", type_=Money()))
     if f.dormant_since is not None:
         stmt = stmt.where(~exists().where(Sale.customer_id == Customer.id,
-                                          Sale.paid_day >= day_of_date(f.dormant_since)))
+                                          Sale.paid_day >= bindparam("dormant_day")))
     if f.consent is not None:
         stmt = stmt.where(getattr(Customer, f"consent_{f.consent}").is_(True))
     return stmt, columns
+
+
+def values(f: Filter) -> dict[str, Any]:
+    """The filter's values, for the bind parameters of its statements."""
+    found: dict[str, Any] = {
+        "first_day": day_of_date(f.start), "last_day": day_of_date(f.end),
+        "partner_id": f.partner_id, "employee_id": f.employee_id,
+        "club_status": f.club_status, "min_purchases": f.min_purchases,
+        "max_purchases": f.max_purchases, "min_revenue": f.min_revenue,
+        "dormant_day": None if f.dormant_since is None else day_of_date(f.dormant_since)}
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def shape(f: Filter) -> Filter:
+    """What decides a filter's statement — which conditions there are, not their values —
+    as a filter of placeholder values: filters of one shape share one statement."""
+    def present(value: Any, stand_in: Any) -> Any:
+        return None if value is None else stand_in
+
+    return Filter(
+        start=date.min, end=date.min, partner_id=present(f.partner_id, 0),
+        employee_id=present(f.employee_id, 0), club_status=present(f.club_status, ""),
+        min_purchases=None if f.min_purchases is None else int(bool(f.min_purchases)),
+        max_purchases=present(f.max_purchases, 0),
+        min_revenue=None if f.min_revenue is None else Decimal(int(f.min_revenue > 0)),
+        dormant_since=present(f.dormant_since, date.min), consent=f.consent, sort=f.sort,
+        descending=f.descending)
 
 
 def _ordered(f: Filter) -> Select[Any]:
@@ -227,9 +256,22 @@ def page_and_totals(session: Session, f: Filter, *, limit: int = 50,
     """A page of rows with the totals of the whole selection, in one statement: the
     selection is computed once (a materialised CTE, so the period's aggregate is not
     repeated by parallel workers), sorted for the page while the totals ride along as
-    window aggregates, and only the page's rows get their display columns."""
-    stmt, columns = selection(f.check())
+    window aggregates, and only the page's rows get their display columns. The statement
+    is built once per shape of filter and reused with the filter's values."""
+    f = f.check()
     custom_plans(session)
+    found = session.execute(_page_statement(shape(f)),
+                            values(f) | {"limit": limit, "offset": offset}).all()
+    if not found:
+        return [], totals(session, f)
+    rows = [_row(r[0], r[1], r[2], r[7:]) for r in found]
+    n, purchases, revenue = found[0][4:7]
+    return rows, Totals(int(n), int(purchases or 0), revenue or ZERO)
+
+
+@lru_cache(maxsize=256)
+def _page_statement(f: Filter) -> Select[Any]:
+    stmt, columns = selection(f)
     chosen = stmt.add_columns(columns[f.sort].label("sort_key")).cte("chosen") \
         .prefix_with("MATERIALIZED")
 
@@ -241,13 +283,9 @@ def page_and_totals(session: Session, f: Filter, *, limit: int = 50,
                         chosen.c.sort_key, func.count().over().label("n_all"),
                         func.sum(chosen.c.purchases).over().label("p_all"),
                         func.sum(chosen.c.revenue).over().label("r_all"))
-                 .order_by(*order(chosen.c)).limit(limit).offset(offset).subquery("page"))
-    found = session.execute(_with_details(page_rows).order_by(*order(page_rows.c))).all()
-    if not found:
-        return [], totals(session, f)
-    rows = [_row(r[0], r[1], r[2], r[7:]) for r in found]
-    n, purchases, revenue = found[0][4:7]
-    return rows, Totals(int(n), int(purchases or 0), revenue or ZERO)
+                 .order_by(*order(chosen.c)).limit(bindparam("limit"))
+                 .offset(bindparam("offset")).subquery("page"))
+    return _with_details(page_rows).order_by(*order(page_rows.c))
 
 
 def totals(session: Session, f: Filter) -> Totals:
@@ -256,7 +294,7 @@ def totals(session: Session, f: Filter) -> Totals:
     sub = stmt.subquery()
     n, purchases, revenue = session.execute(select(
         func.count(), func.coalesce(func.sum(sub.c.purchases), 0),
-        func.coalesce(func.sum(sub.c.revenue), 0))).one()
+        func.coalesce(func.sum(sub.c.revenue), 0)), values(f)).one()
     return Totals(int(n), int(purchases), revenue)
 
 
@@ -266,15 +304,16 @@ def customer_ids(session: Session, f: Filter) -> Iterator[int]:
     custom_plans(session)
     sub = stmt.subquery()
     for (cid,) in session.execute(select(sub.c.customer_id).order_by(sub.c.customer_id)
-                                  .execution_options(yield_per=5000)):
+                                  .execution_options(yield_per=5000), values(f)):
         yield int(cid)
 
 
 def stream(session: Session, f: Filter, batch: int = 2000) -> Iterator[Row]:
     """Every matching row in the chosen order, a batch at a time (for exports)."""
-    ordered = _ordered(f.check())
+    f = f.check()
+    ordered = _ordered(f)
     custom_plans(session)
-    result = session.execute(ordered.execution_options(yield_per=batch))
+    result = session.execute(ordered.execution_options(yield_per=batch), values(f))
     for chunk in result.partitions(batch):
         yield from _rows(session, [tuple(r) for r in chunk])
 
@@ -288,7 +327,7 @@ def revenue_per_month(session: Session, f: Filter) -> list[tuple[str, Decimal]]:
         select(Sale.paid_day, func.sum(Sale.net_total - Sale.returned_net))
         .join(chosen, chosen.c.customer_id == Sale.customer_id)
         .where(Sale.paid_day >= day_of_date(f.start), Sale.paid_day <= day_of_date(f.end))
-        .group_by(Sale.paid_day)).all()
+        .group_by(Sale.paid_day), values(f)).all()
     months: dict[str, Decimal] = {}
     d = f.start.replace(day=1)
     while d <= f.end:
