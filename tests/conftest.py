@@ -108,6 +108,10 @@ def app(db: Session) -> Iterator[object]:
             yield session
 
     application.dependency_overrides[get_db] = joined_session
+    # A token revoked in the test's transaction is never committed, so no process would
+    # hear of it: the app reads every token (tests/auth/test_token_cache.py tests the cache
+    # across real server processes).
+    application.state.tokens = None
     # Clicks too are written in the test's transaction, so they roll back with it.
     application.state.clicks.writer = SessionWriter(
         lambda: contextmanager(joined_session))

@@ -12,9 +12,11 @@ from starlette.responses import HTMLResponse, Response
 from swagger_ui_bundle import swagger_ui_path
 
 from wordofmouth import __version__, i18n, plugins
+from wordofmouth import db as database
 from wordofmouth.analysis import activity_pages
 from wordofmouth.analysis import api as analysis_api
 from wordofmouth.analysis import pages as analysis_pages
+from wordofmouth.auth.token_cache import TokenCache
 from wordofmouth.catalog import api as catalog_api
 from wordofmouth.catalog import pages as catalog_pages
 from wordofmouth.club import api as club_api
@@ -45,7 +47,7 @@ from wordofmouth.storefront import statement_api
 from wordofmouth.storefront.clicks import ClickBuffer, ClickPath
 from wordofmouth.web import errors, office, openapi
 from wordofmouth.web.admission import Admission
-from wordofmouth.web.deps import get_db
+from wordofmouth.web.deps import db_session, get_db
 from wordofmouth.web.middleware import BodyLimit, Language, SecurityHeaders
 from wordofmouth.webhooks import api as webhooks_api
 from wordofmouth.webhooks import pages as webhooks_pages
@@ -136,8 +138,11 @@ def create_app() -> FastAPI:
                        wait_seconds=settings.request_wait_seconds)
     # Outermost: /r/KEY is answered before routing (the path viral traffic hits).
     app.state.clicks = ClickBuffer(
-        lambda: contextmanager(app.dependency_overrides.get(get_db, get_db)),
+        lambda: contextmanager(app.dependency_overrides.get(get_db, db_session)),
         url=settings.database_url)
+    # the database this process really uses (tests bind the engine to a database of theirs)
+    app.state.tokens = TokenCache(database.get_engine().url.render_as_string(
+        hide_password=False))
     app.add_middleware(ClickPath, buffer=app.state.clicks)
     return app
 

@@ -1,6 +1,7 @@
 """Plug every capability's till extensions in, in a fixed order, and the signals that
 tell caches of changes."""
 
+from wordofmouth.auth import token_cache
 from wordofmouth.club import steps as club_steps
 from wordofmouth.friends import steps as friend_steps
 from wordofmouth.partners import steps as partner_steps
@@ -14,3 +15,4 @@ def install() -> None:
     friend_steps.install()
     partner_steps.install()
     cache_signal.install()
+    token_cache.install()

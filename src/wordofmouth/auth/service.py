@@ -35,7 +35,7 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("wordofmouth-dummy-password")
 
 
-def _digest(token: str) -> str:
+def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -93,7 +93,7 @@ def login(session: Session, *, login: str, password: str, ip: str) -> tuple[User
     if not ok or user is None:
         raise BadCredentials()
     token = secrets.token_urlsafe(32)
-    session.add(UserSession(token_hash=_digest(token), user_id=user.id,
+    session.add(UserSession(token_hash=digest(token), user_id=user.id,
                             csrf_token=secrets.token_urlsafe(24),
                             expires_at=utcnow() + timedelta(hours=settings.session_hours)))
     session.flush()
@@ -147,7 +147,7 @@ def _verify(password_hash: str, password: str) -> bool:
 def session_principal(session: Session, token: str) -> Principal | None:
     row = session.execute(
         select(UserSession, User).join(User, User.id == UserSession.user_id)
-        .where(UserSession.token_hash == _digest(token))
+        .where(UserSession.token_hash == digest(token))
     ).one_or_none()
     if row is None:
         return None
@@ -171,7 +171,7 @@ def set_language(session: Session, user_id: int, language: str | None) -> None:
 
 
 def logout(session: Session, token: str) -> None:
-    session.execute(delete(UserSession).where(UserSession.token_hash == _digest(token)))
+    session.execute(delete(UserSession).where(UserSession.token_hash == digest(token)))
 
 
 def create_token(session: Session, *, name: str, scopes: list[str], actor: str) -> str:
@@ -182,7 +182,7 @@ def create_token(session: Session, *, name: str, scopes: list[str], actor: str) 
     if not scopes:
         raise InvalidInput(gettext("A token needs at least one scope."))
     raw = "wom_" + secrets.token_urlsafe(30)
-    token = ApiToken(name=name.strip() or "integration", token_hash=_digest(raw), prefix=raw[:10],
+    token = ApiToken(name=name.strip() or "integration", token_hash=digest(raw), prefix=raw[:10],
                      scopes=sorted(set(scopes)), active=True)
     session.add(token)
     session.flush()
@@ -199,7 +199,7 @@ def revoke_token(session: Session, token_id: int, *, actor: str) -> None:
 
 
 def token_principal(session: Session, raw: str) -> Principal | None:
-    token = session.scalars(select(ApiToken).where(ApiToken.token_hash == _digest(raw)))\
+    token = session.scalars(select(ApiToken).where(ApiToken.token_hash == digest(raw)))\
         .one_or_none()
     if token is None or not token.active:
         return None

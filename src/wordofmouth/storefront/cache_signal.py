@@ -1,17 +1,18 @@
-"""The click path's caches learn at once that what they hold changed, in every process.
+"""Process caches learn at once that what they hold changed, in every process.
 
 What `/r/KEY` caches is every partner key with whether it may be credited (the key and its
-partner active) and the storefront settings. A change to any of them — made by a page, the
-API, an import or a command, in whatever process — is announced by the transaction that
+partner active) and the storefront settings (the signal `click_path`); the API caches who
+each token is (`api_tokens`, auth/token_cache.py). A change to any of them — made by a page,
+the API, an import or a command, in whatever process — is announced by the transaction that
 makes it (an ORM event, so no write path can forget to):
 
-- the row `cache_versions.click_path` is bumped, so a process can compare versions;
+- the row `cache_versions.<signal>` is bumped, so a process can compare versions;
 - on PostgreSQL a NOTIFY on `wom_cache` goes out with it, delivered when it commits; every
-  server process LISTENs (signals.PostgresSignal) and drops its caches then;
+  server process LISTENs (Listener) and drops its caches then;
 - in the process that made the change, its caches are dropped at its commit.
 
-On SQLite, where there is no NOTIFY, the click path reads the version row before each click
-(one row by its key on a connection of its own: a few microseconds, no thread)."""
+On SQLite, where there is no NOTIFY, a cache reads the version row before each use (one row
+by its key on a connection of its own: a few microseconds, no thread)."""
 
 from __future__ import annotations
 
@@ -34,13 +35,20 @@ from wordofmouth.storefront.settings import PREFIX
 log = logging.getLogger("wordofmouth.clicks")
 NAME = "click_path"
 CHANNEL = "wom_cache"
-_PENDING = "wordofmouth.click_path_changed"
-_LOCAL: weakref.WeakSet[Any] = weakref.WeakSet()
+_PENDING = "wordofmouth.caches_changed"
+_LOCAL: dict[str, weakref.WeakSet[Any]] = {}
+Touches = Callable[[object, bool], bool]  # (a row flushed, whether it was changed)
+_WATCHED: dict[str, Touches] = {}
 
 
-def on_change(listener: Any) -> None:
-    """Have `listener.changed()` called when a change of this process commits."""
-    _LOCAL.add(listener)
+def on_change(listener: Any, name: str = NAME) -> None:
+    """Have `listener.changed()` called when a change to `name` of this process commits."""
+    _LOCAL.setdefault(name, weakref.WeakSet()).add(listener)
+
+
+def watch(name: str, touches: Touches) -> None:
+    """Announce `name` from every transaction that flushes a row `touches` (idempotent)."""
+    _WATCHED[name] = touches
 
 
 def _touches_click_path(obj: object, dirty: bool) -> bool:
@@ -53,32 +61,35 @@ def _touches_click_path(obj: object, dirty: bool) -> bool:
         inspect(obj).attrs.active.history.has_changes())
 
 
-def announce(session: Session) -> None:
+def announce(session: Session, name: str = NAME) -> None:
     """Bump the version (and NOTIFY on PostgreSQL) in the session's transaction, once."""
-    if session.info.get(_PENDING):
+    pending: set[str] = session.info.setdefault(_PENDING, set())
+    if name in pending:
         return
-    session.info[_PENDING] = True
+    pending.add(name)
     conn = session.connection()
-    bumped = conn.execute(update(CacheVersion).where(CacheVersion.name == NAME)
+    bumped = conn.execute(update(CacheVersion).where(CacheVersion.name == name)
                           .values(version=CacheVersion.version + 1))
     if not bumped.rowcount:
-        conn.execute(insert(CacheVersion).values(name=NAME, version=1))
+        conn.execute(insert(CacheVersion).values(name=name, version=1))
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_notify(:channel, :name)"),
-                     {"channel": CHANNEL, "name": NAME})
+                     {"channel": CHANNEL, "name": name})
 
 
 def _after_flush(session: Session, _context: object) -> None:
-    if session.info.get(_PENDING):
-        return
-    if (any(_touches_click_path(o, False) for o in (*session.new, *session.deleted))
-            or any(_touches_click_path(o, True) for o in session.dirty)):
-        announce(session)
+    pending = session.info.get(_PENDING, set())
+    for name, touches in {NAME: _touches_click_path, **_WATCHED}.items():
+        if name in pending:
+            continue
+        if (any(touches(o, False) for o in (*session.new, *session.deleted))
+                or any(touches(o, True) for o in session.dirty)):
+            announce(session, name)
 
 
 def _after_commit(session: Session) -> None:
-    if session.info.pop(_PENDING, None):
-        for listener in list(_LOCAL):
+    for name in session.info.pop(_PENDING, set()):
+        for listener in list(_LOCAL.get(name, ())):
             listener.changed()
 
 
@@ -139,7 +150,7 @@ class Listener:
             await asyncio.sleep(1.0)
 
 
-def version_reader(url: str | None) -> Callable[[], int | None] | None:
+def version_reader(url: str | None, name: str = NAME) -> Callable[[], int | None] | None:
     """On SQLite, a function that reads the version row (None when it cannot be read);
     elsewhere None (PostgreSQL is told by NOTIFY)."""
     if not url or not url.startswith("sqlite:///") or url == "sqlite:///:memory:":
@@ -155,7 +166,7 @@ def version_reader(url: str | None) -> Callable[[], int | None] | None:
                 conn.append(sqlite3.connect(f"file:{path}?mode=ro", uri=True,
                                             check_same_thread=False, timeout=0.05))
             row = conn[0].execute("SELECT version FROM cache_versions WHERE name = ?",
-                                  (NAME,)).fetchone()
+                                  (name,)).fetchone()
             return int(row[0]) if row else 0
         except sqlite3.Error:
             conn.clear()

@@ -3,30 +3,53 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from wordofmouth.auth import service as auth
 from wordofmouth.auth.errors import CsrfFailed
 from wordofmouth.auth.permissions import Principal
-from wordofmouth.db import read_only, transaction, utcnow
+from wordofmouth.auth.token_cache import UNKNOWN, TokenCache
+from wordofmouth.db import read_only, session_factory, transaction, utcnow
 from wordofmouth.errors import Forbidden, InvalidInput, NotAuthenticated
 from wordofmouth.i18n import gettext
 
 SESSION_COOKIE = "wom_session"
 
 
-def get_db() -> Iterator[Session]:
-    """One transaction per request: committed before the response is sent, rolled back on
-    any error, so a rejected request writes nothing."""
+def db_session() -> Iterator[Session]:
+    """One transaction: committed at the end, rolled back on any error (get_db's work, for
+    code outside a request's dependencies)."""
     with transaction() as session:
         yield session
+
+
+async def get_db() -> AsyncIterator[Session]:
+    """One transaction per request: committed before the response is sent, rolled back on
+    any error, so a rejected request writes nothing. The session is made in the event loop
+    (that takes no I/O: it connects on its first statement, in the endpoint's thread); only
+    the end of a transaction that began goes to a thread."""
+    session = session_factory()()
+    try:
+        yield session
+        if session.in_transaction():
+            await run_in_threadpool(session.commit)
+    except BaseException:
+        if session.in_transaction():
+            await run_in_threadpool(session.rollback)
+        raise
+    finally:
+        if session.in_transaction():  # (cancelled between the two) the pool rolls back
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
 DB = Annotated[Session, Depends(get_db, scope="function")]
@@ -36,15 +59,28 @@ class LoginRequired(NotAuthenticated):
     """Raised by pages: the handler sends the browser to the login page."""
 
 
-def optional_principal(request: Request, db: DB) -> Principal | None:
+async def optional_principal(request: Request, db: DB) -> Principal | None:
+    """Who is asking: an API token (known to this process, else read — auth/token_cache.py)
+    or a logged-in user's session cookie."""
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        principal = auth.token_principal(db, header[7:].strip())
+        raw = header[7:].strip()
+        tokens: TokenCache | None = getattr(request.app.state, "tokens", None)
+        version = tokens.version() if tokens is not None else None
+        principal = tokens.get(raw, version) if tokens is not None else UNKNOWN
+        if principal is UNKNOWN:
+            principal = await run_in_threadpool(
+                tokens.load if tokens is not None else _no_cache, db, raw, version)
         if principal is None:
             raise NotAuthenticated(gettext("The API token is unknown or revoked."))
+        assert isinstance(principal, Principal)
         return principal
     cookie = request.cookies.get(SESSION_COOKIE)
-    return auth.session_principal(db, cookie) if cookie else None
+    return await run_in_threadpool(auth.session_principal, db, cookie) if cookie else None
+
+
+def _no_cache(db: Session, raw: str, _version: object) -> Principal | None:
+    return auth.token_principal(db, raw)
 
 
 def document_date(principal: Principal, value: datetime | None) -> datetime | None:
@@ -61,12 +97,12 @@ def document_date(principal: Principal, value: datetime | None) -> datetime | No
     return value
 
 
-def api_permission(permission: str) -> Callable[..., Principal]:
+def api_permission(permission: str) -> Callable[..., Any]:
     """API guard: a token with the scope, or a logged-in user whose role has it (with the
     CSRF header on writes, since a browser sends the cookie by itself)."""
 
-    def guard(request: Request, principal: Annotated[Principal | None,
-                                                      Depends(optional_principal)]) -> Principal:
+    async def guard(request: Request, principal: Annotated[
+            Principal | None, Depends(optional_principal)]) -> Principal:
         if principal is None:
             raise NotAuthenticated()
         if principal.kind == "user" and request.method not in ("GET", "HEAD", "OPTIONS"):
@@ -78,10 +114,11 @@ def api_permission(permission: str) -> Callable[..., Principal]:
     return guard
 
 
-def page_permission(permission: str | None = None) -> Callable[..., Principal]:
+def page_permission(permission: str | None = None) -> Callable[..., Any]:
     """Page guard: a logged-in user (else the login page) whose role has `permission`."""
 
-    def guard(principal: Annotated[Principal | None, Depends(optional_principal)]) -> Principal:
+    async def guard(principal: Annotated[Principal | None,
+                                         Depends(optional_principal)]) -> Principal:
         if principal is None or principal.kind != "user":
             raise LoginRequired()
         if permission is not None and not principal.can(permission):
@@ -114,7 +151,7 @@ def streaming_session(request: Request) -> Callable[[], AbstractContextManager[S
     """A read-only transaction of its own for a response body streamed after the handler
     has returned (and the request's transaction has ended): the same source of sessions
     the app's requests use. Open it inside the stream, so it ends with the stream."""
-    provider = request.app.dependency_overrides.get(get_db, get_db)
+    provider = request.app.dependency_overrides.get(get_db, db_session)
 
     @contextmanager
     def reading() -> Iterator[Session]:
