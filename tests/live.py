@@ -56,6 +56,17 @@ def wait_healthy(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
     raise RuntimeError(f"server did not start:\n{log.read_text()}")
 
 
+def misses_before(check: Callable[[], bool], seconds: float = 3) -> int:
+    """How many times `check` failed before it held (asking every 5 ms, at most `seconds`):
+    how long a server went on with what it had before it heard of a change."""
+    start, missed = time.monotonic(), 0
+    while not check():
+        assert time.monotonic() - start < seconds, "the server never heard of the change"
+        missed += 1
+        time.sleep(0.005)
+    return missed
+
+
 @contextmanager
 def live_server(url: str, log_dir: Path, *, workers: int = 2,
                 **settings: str) -> Iterator[LiveServer]:

@@ -7,8 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx2 as httpx
@@ -17,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from tests import factories
 from tests.conftest import PG_URL
-from tests.live import LiveServer, live_server
+from tests.live import LiveServer, live_server, misses_before
 from tests.storefront.helpers import keyed
 from wordofmouth.auth import service as auth
 
@@ -41,16 +39,6 @@ def _days(server: LiveServer) -> int:
     return int(httpx.get(f"{server.base}/r/x?format=json").json()["days"])
 
 
-def _missed(check: Callable[[], bool]) -> int:
-    """How many times `check` failed before it held (asking every 5 ms, at most 3 s)."""
-    start, missed = time.monotonic(), 0
-    while not check():
-        assert time.monotonic() - start < 3, "the other server never saw the change"
-        missed += 1
-        time.sleep(0.005)
-    return missed
-
-
 def test_a_change_made_through_one_server_is_followed_by_the_other_at_once(
         committed_url: str, tmp_path: Path) -> None:
     engine = create_engine(committed_url)
@@ -70,28 +58,28 @@ def test_a_change_made_through_one_server_is_followed_by_the_other_at_once(
         made = httpx.post(f"{a.base}/api/partners/{carter}/keys", json={"key": "lily7"},
                           headers=api)
         assert made.status_code == 201, made.text
-        waits = [_missed(lambda: _credits(b, "lily7"))]
+        waits = [misses_before(lambda: _credits(b, "lily7"))]
 
         off = httpx.patch(f"{a.base}/api/partners/{carter}/keys/{made.json()['id']}",
                           json={"active": False}, headers=api)
         assert off.status_code == 200 and off.json()["active"] is False, off.text
-        waits.append(_missed(lambda: not _credits(b, "lily7")))
+        waits.append(misses_before(lambda: not _credits(b, "lily7")))
 
         gone = httpx.patch(f"{a.base}/api/partners/{carter}", json={"active": False},
                            headers=api)
         assert gone.status_code == 200, gone.text
-        waits.append(_missed(lambda: not _credits(b, "carter81")))
+        waits.append(misses_before(lambda: not _credits(b, "carter81")))
 
         week = httpx.patch(f"{a.base}/api/storefront/settings", json={"cookie_days": 7},
                            headers=api)
         assert week.status_code == 200 and week.json()["cookie_days"] == 7, week.text
-        waits.append(_missed(lambda: _days(b) == 7))
+        waits.append(misses_before(lambda: _days(b) == 7))
 
         # a script of the store's own, in a process of its own, through the services
         subprocess.run([sys.executable, "-c", SCRIPT, str(carter)], check=True,
                        env={**os.environ, "WOM_DATABASE_URL": committed_url})
-        waits += [_missed(lambda: _credits(a, "carter81")),
-                  _missed(lambda: _credits(b, "carter81"))]
+        waits += [misses_before(lambda: _credits(a, "carter81")),
+                  misses_before(lambda: _credits(b, "carter81"))]
     # SQLite: the version is read before each click, so the first click after the change
     # sees it. PostgreSQL: the NOTIFY reaches the other process as the change commits,
     # before its answer is back here; a missed first click would be a few ms at most.
