@@ -107,3 +107,32 @@ def test_backfills_take_a_day_but_never_one_after_today(tmp_path: Path) -> None:
         "'soon' is not a date (YYYY-MM-DD)."
     done = _wom(tmp_path, "partners", "mature", "--date", "2026-01-31")
     assert done.returncode == 0 and "0 sales matured" in done.stdout
+
+
+def test_a_printed_campaign_is_issued_and_written_out_for_the_print_shop(
+        tmp_path: Path) -> None:
+    import csv
+
+    from sqlalchemy import create_engine, text
+
+    assert _wom(tmp_path, "demo", "--customers", "5").returncode == 0
+    engine = create_engine(f"sqlite:///{tmp_path / 'cli.db'}")
+    with engine.connect() as conn:
+        name = conn.scalar(text("SELECT name FROM friend_campaigns WHERE active"))
+        card = conn.scalar(text("SELECT number FROM discount_cards WHERE active LIMIT 1"))
+    out = tmp_path / "flyers.csv"
+    done = _wom(tmp_path, "friends", "issue", "--campaign", str(name), "--card", str(card),
+                "--count", "1200", "--out", str(out))
+    assert done.returncode == 0, done.stdout + done.stderr
+    with out.open(encoding="utf-8") as f:
+        printed = [row[0] for row in csv.reader(f)][1:]
+    with engine.connect() as conn:
+        stored = list(conn.scalars(text(
+            "SELECT f.code FROM friend_codes f JOIN scan_codes s ON s.code = f.code "
+            "AND s.kind = 'friend_code' AND s.target_id = f.id WHERE f.issued_by = 'cli' "
+            "ORDER BY f.code")))
+    engine.dispose()
+    assert len(printed) == 1200 and printed == stored
+    again = _wom(tmp_path, "friends", "issue", "--campaign", "No such", "--card", str(card),
+                 "--count", "5", "--out", str(tmp_path / "other.csv"))
+    assert "No such" in _one_line(again) and not (tmp_path / "other.csv").exists()

@@ -13,6 +13,7 @@ from rich.table import Table
 from wordofmouth import db as database
 from wordofmouth.club import cli as club_cli
 from wordofmouth.config import MIN_SECRET, get_settings
+from wordofmouth.friends import cli as friends_cli
 from wordofmouth.history import cli as history_cli
 from wordofmouth.i18n import cli as i18n_cli
 from wordofmouth.mailing import cli as mailing_cli
@@ -31,6 +32,7 @@ app.add_typer(token_app, name="token")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(club_cli.app, name="club")
 app.add_typer(partners_cli.app, name="partners")
+app.add_typer(friends_cli.app, name="friends")
 app.add_typer(mailing_cli.app, name="mailing")
 app.add_typer(i18n_cli.app, name="messages")
 app.add_typer(webhooks_cli.app, name="webhooks")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from wordofmouth import i18n, rows
@@ -28,6 +28,7 @@ from wordofmouth.settings import service as store_settings
 from wordofmouth.webhooks import service as webhooks
 
 if TYPE_CHECKING:  # another capability's tables, named in type hints only
+    from wordofmouth.customers.models import Customer
     from wordofmouth.sales.models import Sale, SaleLine
 
 CODE_PREFIX = "29"
@@ -96,6 +97,19 @@ def get_campaign(session: Session, campaign_id: int) -> FriendCampaign:
                           gettext("Campaign {0} does not exist.").format(campaign_id))
 
 
+def campaign_named(session: Session, name: str) -> FriendCampaign:
+    """The one campaign called `name` (as the back office shows it)."""
+    found = list(session.scalars(select(FriendCampaign).where(
+        FriendCampaign.name == name.strip()).limit(2)))
+    if not found:
+        raise errors.CampaignNotFound(
+            gettext("There is no Refer a Friend campaign named “{0}”.").format(name))
+    if len(found) > 1:
+        raise InvalidInput(gettext("Several campaigns are named “{0}”: rename one of them "
+                                   "first.").format(name))
+    return found[0]
+
+
 def terms(c: FriendCampaign) -> rules.CampaignTerms:
     return rules.CampaignTerms(
         start_day=c.start_day, validity_days=c.validity_days,
@@ -109,18 +123,26 @@ def terms(c: FriendCampaign) -> rules.CampaignTerms:
 MAX_CODES = 100
 
 
-def issue_codes(session: Session, *, customer_id: int, campaign_id: int, count: int,
-                actor: str) -> list[FriendCode]:
-    """N (1–100) one-time codes for a customer to hand to friends: scannable in-store EAN-13
-    numbers that no card, product or other code uses."""
-    if not 1 <= count <= MAX_CODES:
-        raise InvalidInput(gettext("Issue 1–{0} codes at a time.").format(MAX_CODES))
+def check_issuing(session: Session, *, customer_id: int,
+                  campaign_id: int) -> tuple[Customer, FriendCampaign]:
+    """The holder and the campaign of new codes: a holder with a card, a campaign on."""
     customer = customers.get_customer(session, customer_id)
     if customer.main_card is None:
         raise errors.NeedsMainCard()
     campaign = get_campaign(session, campaign_id)
     if not campaign.active:
         raise errors.CampaignInactive()
+    return customer, campaign
+
+
+def issue_codes(session: Session, *, customer_id: int, campaign_id: int, count: int,
+                actor: str) -> list[FriendCode]:
+    """N (1–100) one-time codes for a customer to hand to friends: scannable in-store EAN-13
+    numbers that no card, product or other code uses."""
+    if not 1 <= count <= MAX_CODES:
+        raise InvalidInput(gettext("Issue 1–{0} codes at a time.").format(MAX_CODES))
+    customer, campaign = check_issuing(session, customer_id=customer_id,
+                                       campaign_id=campaign_id)
     batch = secrets.token_hex(8)
     issued: list[FriendCode] = []
     while len(issued) < count:

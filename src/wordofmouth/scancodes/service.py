@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from wordofmouth.errors import Conflict
@@ -31,6 +31,13 @@ def register(session: Session, code: str, kind: str, target_id: int) -> None:
                         .format(code, existing.kind.replace('_', ' ')))
     session.add(ScanCode(code=code, kind=kind, target_id=target_id))
     session.flush()
+
+
+def register_many(session: Session, kind: str, claims: list[tuple[str, int]]) -> None:
+    """Claim many (code, target) pairs that `taken` found free, in one statement."""
+    if claims:
+        session.execute(insert(ScanCode), [
+            {"code": code, "kind": kind, "target_id": target} for code, target in claims])
 
 
 def release(session: Session, code: str, kind: str) -> None:
