@@ -95,16 +95,22 @@ def _change(session: Session, where: ColumnElement[bool], values: dict[str, Any]
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def run(session: Session, *, day: int, since_day: int, s: ClubSettings,
-        actor: str) -> dict[str, int]:
-    """Review every membership on `day`; returns how many customers each event concerned."""
+def run(session: Session, *, day: int, since_day: int, s: ClubSettings, actor: str,
+        moved_from: int | None = None) -> dict[str, int]:
+    """Review every membership on `day` — with `moved_from` (a recorded day), every one that
+    may have moved since; returns how many customers each event concerned."""
     began = utcnow()
-    walked = walk.walk(session, day=day, since_day=since_day, s=s, actor=actor, stamp=began)
+    walked = walk.walk(session, day=day, since_day=since_day, s=s, actor=actor, stamp=began,
+                       moved_from=moved_from)
     counts = {"enrolled": walked.enrolled, "period_start": walked.period_start,
               "candidate_join": walked.candidate_join, "period_reset": walked.period_reset,
               "candidate_extend": 0, "candidate_exclude": 0}
     members = M.status == S.MEMBER
-    _measure(session, and_(members, M.period_start_day.is_not(None)), day, utcnow())
+    measured = and_(members, M.period_start_day.is_not(None))
+    if moved_from is not None and walk.NARROWED:
+        measured = and_(measured, or_(M.period_end_day < day,
+                                      M.customer_id.in_(walk.moved_since(moved_from))))
+    _measure(session, measured, day, utcnow())
     ended = and_(members, M.period_end_day < day)
     outcome = case((M.reached_amount >= M.required_amount, literal(S.CANDIDATE_EXTEND.value)),
                    else_=literal(S.CANDIDATE_EXCLUDE.value))

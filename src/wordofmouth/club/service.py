@@ -13,7 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from wordofmouth.audit import service as audit
-from wordofmouth.calendar import date_of, day_of_date, end_of
+from wordofmouth.calendar import date_of, day_of, day_of_date, end_of
 from wordofmouth.club import review, rules
 from wordofmouth.club.errors import ClubDisabled, NotACandidate, UnknownClubDecision
 from wordofmouth.club.models import ClubDecision, ClubMembership, ClubReview
@@ -88,7 +88,7 @@ def run_review(session: Session, *, day: int | None = None,
         return ReviewResult(day, False, dict(done.counts) if done else {})
     since = session.scalar(select(func.max(ClubReview.day)).where(ClubReview.day < day))
     counts = review.run(session, day=day, since_day=since if since is not None else 0, s=s,
-                        actor=actor)
+                        actor=actor, moved_from=_moved_from(session, day))
     if s.automatic:
         for action, (status, _after) in rules.ACTIONS.items():
             if action in ("grant", "extend", "exclude"):
@@ -98,6 +98,19 @@ def run_review(session: Session, *, day: int | None = None,
                                                       actor="automatic", day=day)
     session.execute(update(ClubReview).where(ClubReview.day == day).values(counts=counts))
     return ReviewResult(day, True, counts)
+
+
+def _moved_from(session: Session, day: int) -> int | None:
+    """The recorded day from which a sale or a return may be one the last review run did not
+    read: paid after the day it reviewed, or committed after it read (a payment that began
+    the day before at the latest). None — review everyone — for a club's first review, or a
+    day before the one last reviewed."""
+    last = session.execute(select(ClubReview.day, ClubReview.started_at)
+                           .where(ClubReview.day != day)
+                           .order_by(ClubReview.started_at.desc()).limit(1)).one_or_none()
+    if last is None or last.day > day:
+        return None
+    return min(last.day + 1, day_of(last.started_at, store_settings.zone(session)) - 1)
 
 
 def reviewed_any(session: Session) -> bool:

@@ -51,6 +51,9 @@ from wordofmouth.sales.models import Sale, SaleReturn
 M = ClubMembership
 S = ClubStatus
 MAX_STEPS = 1000
+# Whether a review with a last review to go by walks only the regulars who may have moved
+# since (False: every regular and member, as the tests compare).
+NARROWED = True
 REACHED, RESET, RUNNING = "candidate_join", "period_reset", "running"
 
 _work = MetaData()
@@ -84,6 +87,7 @@ class Walked:
     period_start: int
     candidate_join: int
     period_reset: int
+    looked_at: int  # customers walked: the regulars who may have moved and the new buyers
 
 
 def _prepare(session: Session) -> None:
@@ -103,17 +107,38 @@ def _analyze(session: Session, table: Table) -> None:
         session.execute(text(f"ANALYZE {table.name}"))
 
 
-def _starts(session: Session, *, day: int, since_day: int, s: ClubSettings) -> int:
+def moved_since(recorded_day: int) -> Any:
+    """The customers with a sale or a return recorded on or after `recorded_day`: the only
+    ones whose purchases can differ from what the last review read."""
+    bought = select(Sale.customer_id).where(Sale.recorded_day >= recorded_day,
+                                            Sale.customer_id.is_not(None))
+    returned = (select(Sale.customer_id).join(SaleReturn, SaleReturn.sale_id == Sale.id)
+                .where(SaleReturn.recorded_day >= recorded_day, Sale.customer_id.is_not(None)))
+    return bought.union(returned)
+
+
+def _starts(session: Session, *, day: int, since_day: int, s: ClubSettings,
+            moved_from: int | None) -> int:
     """Every regular customer, and every buyer since `since_day` new to the club; returns how
-    many are new."""
+    many are new. With `moved_from`, only the regulars who may have moved since the last
+    review: a sale or a return recorded since, or a period that has ended."""
     first_day = max(since_day, s.started_day)
+    regulars = M.status == S.REGULAR
+    new_sales = Sale.paid_day >= first_day
+    if moved_from is not None:
+        if NARROWED:
+            regulars = and_(regulars, or_(M.period_end_day < day,
+                                          M.customer_id.in_(moved_since(moved_from))))
+        # a receipt brought in since for a past day counts too
+        new_sales = and_(or_(new_sales, Sale.recorded_day >= moved_from),
+                         Sale.paid_day >= s.started_day)
     session.execute(insert(STARTS).from_select(
         ["customer_id", "is_new", "cycle_start_day", "period_start_day", "period_end_day",
          "required_amount"],
         select(M.customer_id, literal(False), M.cycle_start_day, M.period_start_day,
-               M.period_end_day, M.required_amount).where(M.status == S.REGULAR)))
+               M.period_end_day, M.required_amount).where(regulars)))
     buyers = (select(Sale.customer_id).where(
-        Sale.customer_id.is_not(None), Sale.paid_day >= first_day, Sale.paid_day <= day,
+        Sale.customer_id.is_not(None), new_sales, Sale.paid_day <= day,
         ~exists().where(M.customer_id == Sale.customer_id)).distinct().subquery())
     session.execute(insert(STARTS).from_select(
         ["customer_id", "is_new", "cycle_start_day", "period_start_day", "period_end_day",
@@ -276,10 +301,11 @@ def _write(session: Session, *, day: int, actor: str, stamp: datetime) -> None:
 
 
 def walk(session: Session, *, day: int, since_day: int, s: ClubSettings, actor: str,
-         stamp: datetime) -> Walked:
-    """Walk every regular customer's periods up to `day` and write where each one ends."""
+         stamp: datetime, moved_from: int | None = None) -> Walked:
+    """Walk every regular customer's periods up to `day` and write where each one ends
+    (with `moved_from`, a recorded day: only those who may have moved since)."""
     _prepare(session)
-    enrolled = _starts(session, day=day, since_day=since_day, s=s)
+    enrolled = _starts(session, day=day, since_day=since_day, s=s, moved_from=moved_from)
     _analyze(session, STARTS)
     _days(session, day=day, s=s)
     _first_steps(session, day=day, s=s)
@@ -298,4 +324,4 @@ def walk(session: Session, *, day: int, since_day: int, s: ClubSettings, actor: 
         # the memberships have just grown by a good part (a club's first review: from none
         # to a whole store's buyers): what follows is planned for what is there now
         _analyze(session, M.__table__)  # type: ignore[arg-type]
-    return Walked(enrolled, int(counts[0]), int(counts[1]), int(counts[2]))
+    return Walked(enrolled, int(counts[0]), int(counts[1]), int(counts[2]), walked)

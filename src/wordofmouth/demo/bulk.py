@@ -178,8 +178,9 @@ def _sales_batch(conn: Connection, n: int, done: int, total: int, start: datetim
             line_id += 1
             gross += price
             net += price - disc
-        sales.append((sid, "receipt", "paid", cid, None, "bulk", "import", at, at, day_of(at, tz),
-                      gross, gross - net, net, net, 0, ""))
+        paid_day = day_of(at, tz)  # a store's year, recorded as it was paid
+        sales.append((sid, "receipt", "paid", cid, None, "bulk", "import", at, at, paid_day,
+                      paid_day, gross, gross - net, net, net, 0, ""))
         pays.append((sid, rng.choice(["cash", "card"]), net, net, at))
         if cid is not None and rng.random() < bonus_share and cid in accounts:
             entries.append((entry_id, accounts[cid], (net * 3 + 50) // 100, "card_bonus", "sale",
@@ -193,8 +194,8 @@ def _sales_batch(conn: Connection, n: int, done: int, total: int, start: datetim
                 entry_id += 1
     _write(conn, Sale.__tablename__,
            ["id", "kind", "status", "customer_id", "card_id", "created_by", "channel",
-            "created_at", "paid_at", "paid_day", "gross_total", "discount_total", "net_total",
-            "paid_total", "returned_net", "note"], sales)
+            "created_at", "paid_at", "paid_day", "recorded_day", "gross_total", "discount_total",
+            "net_total", "paid_total", "returned_net", "note"], sales)
     _write(conn, SaleLine.__tablename__,
            ["id", "sale_id", "line_no", "product_id", "group_id", "name", "qty", "unit_price",
             "unit_cost", "gross", "discount_percent", "discount_source", "discount_amount",

@@ -49,6 +49,7 @@ class Sale(Base):
         Index("ix_sales_customer_paid", "customer_id", "paid_at"),
         Index("ix_sales_customer_paid_day", "customer_id", "paid_day"),
         Index("ix_sales_paid_day", "paid_day"),
+        Index("ix_sales_recorded_day", "recorded_day", "customer_id"),
         Index("ix_sales_status_created", "status", "created_at"),
         # a history import finds the sale it made of an old receipt by its note
         Index("ix_sales_channel_note", "channel", "note"),
@@ -64,6 +65,9 @@ class Sale(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     paid_day: Mapped[int | None] = mapped_column(Integer)  # calendar.day_of(paid_at)
+    # The store day the payment was recorded on: the day it was paid, or later for a receipt
+    # brought in from another program (which counts for its own past day).
+    recorded_day: Mapped[int | None] = mapped_column(Integer)
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due_date: Mapped[date | None] = mapped_column(Date)
     gross_total: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
@@ -139,11 +143,13 @@ class Payment(Base):
 
 class SaleReturn(Base):
     __tablename__ = "sale_returns"
+    __table_args__ = (Index("ix_sale_returns_recorded_day", "recorded_day", "sale_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     day: Mapped[int] = mapped_column(Integer, default=0)  # calendar.day_of(created_at)
+    recorded_day: Mapped[int | None] = mapped_column(Integer)  # as Sale.recorded_day
     created_by: Mapped[str] = mapped_column(String(120), default="")
     reason: Mapped[str] = mapped_column(String(300), default="")
     net_amount: Mapped[Decimal] = mapped_column(Money)

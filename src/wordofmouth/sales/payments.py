@@ -157,7 +157,9 @@ def complete(session: Session, sale: Sale, *, paid_at: datetime | None = None) -
     """Mark the sale paid and run the accrual steps, in order."""
     sale.status = SaleStatus.PAID
     sale.paid_at = paid_at or counts_at(sale)
-    sale.paid_day = day_of(sale.paid_at, store_settings.zone(session))
+    tz = store_settings.zone(session)
+    sale.paid_day = day_of(sale.paid_at, tz)
+    sale.recorded_day = max(sale.paid_day, day_of(utcnow(), tz))
     for step in EXTENSIONS.accrual_steps:
         step.accrue(session, sale)
     if sale.channel != "import":  # a store's past, brought in, is not news to anyone

@@ -55,9 +55,10 @@ def return_items(session: Session, sale_id: int, items: list[ReturnItem], *, act
         raise InvalidInput(gettext("Choose at least one line to return."))
     lines = {line.id: line for line in sale.lines}
     at = at or utcnow()
+    tz = store_settings.zone(session)
     ret = SaleReturn(sale_id=sale.id, created_by=actor, reason=reason.strip()[:300],
-                     net_amount=ZERO, created_at=at,
-                     day=day_of(at, store_settings.zone(session)))
+                     net_amount=ZERO, created_at=at, day=day_of(at, tz))
+    ret.recorded_day = max(ret.day, day_of(utcnow(), tz))
     returned_now = ZERO
     for line_id, qty in wanted.items():
         line = lines.get(line_id)
