@@ -135,3 +135,32 @@ def test_the_refer_a_friend_view_counts_new_buyers_and_exports(
     assert rows[0][0] == "code" and rows[1][0] == code.code and rows[1][8] == D("90")
     csv_text = client.get("/analysis/bonus?fmt=csv&kind=friend_bonus").text
     assert "friend_bonus" in csv_text and "50.00" in csv_text
+
+
+def test_the_owner_issues_a_printed_batch_and_downloads_it_for_the_print_shop(
+        client: TestClient, db: Session) -> None:
+    c = campaign(db, name="Flyers")
+    holder = CardFactory.create()
+    holder_customer = db.get(Customer, holder.customer_id)
+    assert holder_customer is not None
+    csrf = login(client, "owner")
+    assert f'id="printed-{c.id}"' in client.get("/friends").text
+    too_many = client.post(f"/friends/{c.id}/printed", data={
+        "csrf_token": csrf, "card": holder.number, "count": "100001"})
+    assert too_many.status_code == 422 and "wom friends issue" in too_many.text
+    unknown = client.post(f"/friends/{c.id}/printed", data={
+        "csrf_token": csrf, "card": "2100000000000", "count": "5"})
+    assert unknown.status_code == 404
+    assert db.query(FriendCode).count() == 0
+    r = client.post(f"/friends/{c.id}/printed", data={
+        "csrf_token": csrf, "card": holder.number, "count": "1500"})
+    assert r.status_code == 200 and "1,500 codes issued" in r.text, r.text
+    assert "Printed batch of “Flyers”" in r.text and holder_customer.full_name in r.text
+    issued = db.query(FriendCode).filter_by(referrer_id=holder.customer_id).all()
+    assert len(issued) == 1500
+    got = client.get(f"/friends/printed/{issued[0].batch}.csv")
+    assert got.headers["content-type"].startswith("text/csv")
+    assert "attachment" in got.headers["content-disposition"]
+    rows = got.text.splitlines()
+    assert rows[0] == "code" and sorted(rows[1:]) == sorted(fc.code for fc in issued)
+    assert client.get("/friends/printed/0000000000000000").status_code == 404

@@ -6,9 +6,11 @@ from __future__ import annotations
 import csv
 import secrets
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TextIO
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from wordofmouth import i18n
@@ -23,6 +25,7 @@ from wordofmouth.scancodes.rules import random_instore_ean13s
 BATCH = 100_000  # codes per statement on PostgreSQL
 CHUNK = 10_000  # codes per round on SQLite
 MAX_BULK = 10_000_000
+MAX_WEB = 100_000  # from the back office, in one request (a few seconds)
 # Candidates claim their numbers in the one registry of scan codes first, each with the id its
 # friend code will have; those no other code holds become friend codes — one statement per
 # batch, with no look-up of the registry beside the insert that claims it. (The sequence is
@@ -83,6 +86,26 @@ def _batch_portable(session: Session, codes: list[str], *, campaign_id: int,
          "issued_at": at, "issued_by": actor, "status": CodeStatus.ISSUED} for code in free])
     scancodes.register_many(session, service.KIND, [(code, id_) for id_, code in issued])
     return len(free)
+
+
+@dataclass(frozen=True)
+class Batch:
+    batch: str
+    campaign_id: int
+    referrer_id: int
+    codes: int
+    issued_at: datetime
+    issued_by: str
+
+
+def summary(session: Session, batch: str) -> Batch | None:
+    """What a batch is: its campaign, holder, size, when and by whom (one grouped query)."""
+    row = session.execute(
+        select(FriendCode.campaign_id, FriendCode.referrer_id, func.count(),
+               func.min(FriendCode.issued_at), func.min(FriendCode.issued_by))
+        .where(FriendCode.batch == batch)
+        .group_by(FriendCode.campaign_id, FriendCode.referrer_id)).first()
+    return None if row is None else Batch(batch, row[0], row[1], row[2], row[3], row[4])
 
 
 def batch_codes(session: Session, batch: str) -> Iterator[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -13,7 +14,7 @@ from wordofmouth.calendar import date_of, day_of_date
 from wordofmouth.catalog import service as catalog
 from wordofmouth.customers import service as customers
 from wordofmouth.errors import InvalidInput
-from wordofmouth.friends import labels, rules, service
+from wordofmouth.friends import bulk, labels, rules, service
 from wordofmouth.friends.errors import CodeBatchNotFound
 from wordofmouth.friends.rules import BonusRule
 from wordofmouth.i18n import gettext
@@ -87,6 +88,43 @@ def issue(customer_id: int, db: DB, me: Issuer, form: Form) -> Response:
                                  actor=me.label)
     return redirect(f"/friends/batch/{issued[0].batch}", gettext("{0} codes issued.")
                                                          .format(len(issued)))
+
+
+@router.post("/friends/{campaign_id}/printed")
+def issue_printed(campaign_id: int, db: DB, me: Owner, form: Form) -> Response:
+    """A printed mass campaign: many codes at once to one holder (by card number), for the
+    print shop as a CSV file."""
+    count = forms.integer(form, "count", "Number of codes")
+    if not 1 <= count <= bulk.MAX_WEB:
+        raise InvalidInput(gettext("From this page issue 1–{0} codes at a time; more with "
+                                   "`wom friends issue`.").format(i18n.number(bulk.MAX_WEB)))
+    holder = customers.card_by_number(db, forms.text(form, "card")).customer_id
+    batch = bulk.issue_bulk(db, campaign_id=campaign_id, referrer_id=holder, count=count,
+                            actor=me.label)
+    return redirect(f"/friends/printed/{batch}", gettext("{0} codes issued.")
+                    .format(i18n.number(count)))
+
+
+@router.get("/friends/printed/{batch}.csv")
+def printed_csv(batch: str, db: DB, me: Owner) -> Response:
+    if bulk.summary(db, batch) is None:
+        raise CodeBatchNotFound()
+    out = io.StringIO()
+    bulk.write_csv(db, batch, out)
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="friend-codes-{batch}.csv"'})
+
+
+@router.get("/friends/printed/{batch}")
+def printed_page(batch: str, request: Request, db: DB, me: Owner) -> Response:
+    summary = bulk.summary(db, batch)
+    if summary is None:
+        raise CodeBatchNotFound()
+    campaign = service.get_campaign(db, summary.campaign_id)
+    return render(request, "friends/printed.html", me, batch=summary, campaign=campaign,
+                  count=i18n.number(summary.codes),
+                  last_day=rules.last_valid_day(service.terms(campaign)),
+                  holder=customers.get_customer(db, summary.referrer_id))
 
 
 def _labels(db: DB, batch: str) -> list[labels.Label]:
