@@ -71,6 +71,7 @@ bench-clicks: $(STAMP)
 crash: $(STAMP)
 	$(BIN)/python -m reliability.crash
 	$(BIN)/python -m reliability.crash --sqlite
+	$(BIN)/python -m reliability.crash --balanced
 
 soak: $(STAMP)
 	$(BIN)/python -m reliability.soak

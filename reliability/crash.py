@@ -3,12 +3,14 @@ restarted, and the clients retry with their Idempotency-Keys; then the database 
 every acknowledged sale exactly once, every balance must equal its entries, no source may be
 posted twice and no friend code used twice.
 
-    python -m reliability.crash [--ops 10000] [--clients 4] [--sqlite]
+    python -m reliability.crash [--ops 10000] [--clients 4] [--sqlite | --balanced]
 
 The operations, mixed: a card sale (open, then paid), a sale paid partly with bonuses, a
 sale to a partner's customer, a new customer's first purchase with a friend code (open,
 code, pay), a storefront order with a referral token. PostgreSQL by default (the server with
-2 workers); --sqlite runs the same on an SQLite file in WAL mode (1 worker)."""
+2 workers); --sqlite runs the same on an SQLite file in WAL mode (1 worker); --balanced runs
+two servers behind nginx, both with the background jobs on (the club review, maturing), and
+kills one: the same checks, and exactly one club review of the day."""
 
 from __future__ import annotations
 
@@ -49,6 +51,7 @@ def seed(url: str, clients: int, friends_per_client: int) -> dict[str, Any]:
     from wordofmouth.auth import service as auth
     from wordofmouth.calendar import DEFAULT_ZONE, today, zone
     from wordofmouth.catalog import service as catalog
+    from wordofmouth.club import service as club
     from wordofmouth.customers import service as customers
     from wordofmouth.friends import service as friends
     from wordofmouth.ledger import service as ledger
@@ -100,18 +103,24 @@ def seed(url: str, clients: int, friends_per_client: int) -> dict[str, Any]:
                 new_cards.append(customers.issue_card(s, friend.id).number)
             plan.append({"codes": codes, "friend_cards": new_cards,
                          "token": tokens.issue(p.id, "crash-key")})
+        club.save_settings(s, actor="crash", enabled=True, discount_percent=Decimal("5"),
+                           accumulation_amount=Decimal("300"), accumulation_days=30,
+                           confirmation_amount=Decimal("300"), confirmation_days=30,
+                           started_day=today(zone(DEFAULT_ZONE)))
         api = auth.create_token(s, name="crash", actor="crash", scopes=[
             "sales:write", "sales:read", "customers:read", "storefront:orders"])
     return {"goods": goods, "regulars": regulars, "linked": linked, "plan": plan,
             "api": api, "group": group.id}
 
 
-def start_server(url: str, port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(url: str, port: int, workers: int, log: Path,
+                 scheduler: bool = False) -> subprocess.Popen[bytes]:
     wom = Path(sys.executable).with_name("wom")
     out = log.open("ab")
     proc = subprocess.Popen([str(wom), "serve", "--port", str(port), "--workers", str(workers)],
                             env={**os.environ, "WOM_DATABASE_URL": url,
-                                 "WOM_MAIL_WORKER": "false", "WOM_SCHEDULER": "false"},
+                                 "WOM_MAIL_WORKER": "false",
+                                 "WOM_SCHEDULER": str(scheduler).lower()},
                             stdout=out, stderr=out, start_new_session=True)
     for _ in range(300):
         try:
@@ -218,6 +227,10 @@ def check(url: str, acknowledged: list[dict[str, Any]]) -> dict[str, Any]:
             "HAVING COUNT(*) > 1) x"))
         mismatches = ledger.verify(s)
         paid_sales = s.scalar(select(func.count(Sale.id)).where(Sale.paid_at.is_not(None)))
+        club_reviews = s.scalar(text("SELECT COUNT(*) FROM club_reviews"))
+        club_twice = s.scalar(text(
+            "SELECT COUNT(*) FROM (SELECT customer_id, day, action FROM club_decisions "
+            "GROUP BY customer_id, day, action HAVING COUNT(*) > 1) x"))
     engine.dispose()
     return {"acknowledged": len(sale_ids), "missing": len(missing),
             "duplicates": len(sale_ids) - len(set(sale_ids)), "not_paid": len(unpaid),
@@ -225,7 +238,8 @@ def check(url: str, acknowledged: list[dict[str, Any]]) -> dict[str, Any]:
             "ledger_entries": entries, "distinct_source_keys": keys,
             "balance_mismatches": len(mismatches), "codes_used": used,
             "referrals": referrals, "codes_used_twice": double_codes,
-            "paid_sales_in_db": paid_sales}
+            "paid_sales_in_db": paid_sales, "club_reviews": club_reviews,
+            "club_decisions_twice": club_twice}
 
 
 def main() -> None:
@@ -233,49 +247,45 @@ def main() -> None:
     parser.add_argument("--ops", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--sqlite", action="store_true")
+    parser.add_argument("--balanced", action="store_true",
+                        help="two servers (the scheduler on in both) behind nginx; one is "
+                             "killed and restarted while the other goes on")
     parser.add_argument("--seed", type=int, default=None, help="when to kill (random)")
+    parser.add_argument("--kill-after", type=float, default=None,
+                        help="seconds into the run (default: random, 5–25)")
+    parser.add_argument("--url", default=None, help="an empty PostgreSQL database to use")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="wom-crash-"))
-    url = f"sqlite:///{tmp / 'crash.db'}" if args.sqlite else fresh_database("wom_crash")
+    url = (f"sqlite:///{tmp / 'crash.db'}" if args.sqlite else
+           args.url or fresh_database("wom_crash"))
     per = args.ops // args.clients
     store = seed(url, args.clients, friends_per_client=max(per // 5, 1))
-    port = free_port()
-    log = tmp / "server.log"
-    workers = 1 if args.sqlite else 2
-    server = start_server(url, port, workers, log)
-    outs = [str(tmp / f"client{n}.json") for n in range(args.clients)]
-    procs = [multiprocessing.Process(target=client_run, args=(n, per, port, store, outs[n]))
-             for n in range(args.clients)]
-    started = time.monotonic()
-    for p in procs:
-        p.start()
-    rng = random.Random(args.seed)
-    kill_after = rng.uniform(5, 25)
-    time.sleep(kill_after)
-    os.killpg(server.pid, signal.SIGKILL)
-    server.wait()
-    killed_at = time.monotonic() - started
-    down = time.monotonic()
-    server = start_server(url, port, workers, log)
-    restart_s = time.monotonic() - down
-    for p in procs:
-        p.join()
-    elapsed = time.monotonic() - started
-    os.killpg(server.pid, signal.SIGTERM)
-    server.wait(timeout=30)
-    results = [json.loads(Path(o).read_text()) for o in outs]
+    kill_after = (args.kill_after if args.kill_after is not None
+                  else random.Random(args.seed).uniform(5, 25))
+    if args.balanced:
+        run = balanced_run(url, tmp, store, args.clients, per, kill_after)
+    else:
+        run = single_run(url, tmp, store, args.clients, per, kill_after,
+                         workers=1 if args.sqlite else 2)
+    results = [json.loads(Path(o).read_text()) for o in run["outs"]]
     acknowledged = [a for r in results for a in r["acknowledged"]]
     stats = {k: sum(r["stats"][k] for r in results) for k in results[0]["stats"]}
     verdict = check(url, acknowledged)
     ok = (verdict["missing"] == verdict["duplicates"] == verdict["not_paid"] ==
-          verdict["balance_mismatches"] == verdict["codes_used_twice"] == 0
+          verdict["balance_mismatches"] == verdict["codes_used_twice"] ==
+          verdict["club_decisions_twice"] == 0
           and verdict["ledger_entries"] == verdict["distinct_source_keys"]
           and verdict["orders_found"] == verdict["orders_acknowledged"]
-          and verdict["codes_used"] == verdict["referrals"])
-    print(f"\ncrash suite — {'SQLite (WAL)' if args.sqlite else 'PostgreSQL'}, "
-          f"{args.clients} clients × {per} operations")
-    print(f"server killed with SIGKILL after {killed_at:.1f} s; back in {restart_s:.1f} s; "
-          f"run took {elapsed:.1f} s")
+          and verdict["codes_used"] == verdict["referrals"]
+          and verdict["club_reviews"] == (1 if args.balanced else 0))
+    where = ("PostgreSQL, two servers behind nginx" if args.balanced else
+             "SQLite (WAL)" if args.sqlite else "PostgreSQL")
+    print(f"\ncrash suite — {where}, {args.clients} clients × {per} operations")
+    print(f"{run['killed']} killed with SIGKILL after {kill_after:.1f} s; back in "
+          f"{run['restart_s']:.1f} s; run took {run['elapsed']:.1f} s")
+    if args.balanced:
+        print("requests answered per server: " + ", ".join(
+            f"{server} {n}" for server, n in sorted(run["served"].items())))
     print(f"client retries {stats['retries']}, 5xx answers {stats['server_errors']}, "
           f"refused by a rule {stats['refused']}")
     for name, value in verdict.items():
@@ -283,6 +293,68 @@ def main() -> None:
     print("RESULT", "PASS" if ok else "FAIL")
     if not ok:
         sys.exit(1)
+
+
+def _clients(tmp: Path, store: dict[str, Any], clients: int, per: int,
+             port: int) -> tuple[list[str], list[multiprocessing.Process]]:
+    outs = [str(tmp / f"client{n}.json") for n in range(clients)]
+    procs = [multiprocessing.Process(target=client_run, args=(n, per, port, store, outs[n]))
+             for n in range(clients)]
+    for p in procs:
+        p.start()
+    return outs, procs
+
+
+def _kill_and_restart(server: subprocess.Popen[bytes], restart: Any) -> tuple[Any, float]:
+    os.killpg(server.pid, signal.SIGKILL)
+    server.wait()
+    down = time.monotonic()
+    return restart(), time.monotonic() - down
+
+
+def single_run(url: str, tmp: Path, store: dict[str, Any], clients: int, per: int,
+               kill_after: float, workers: int) -> dict[str, Any]:
+    """One server; killed, restarted on the same port while the clients retry."""
+    port, log = free_port(), tmp / "server.log"
+    server = start_server(url, port, workers, log)
+    started = time.monotonic()
+    outs, procs = _clients(tmp, store, clients, per, port)
+    time.sleep(kill_after)
+    server, restart_s = _kill_and_restart(server, lambda: start_server(url, port, workers, log))
+    for p in procs:
+        p.join()
+    elapsed = time.monotonic() - started
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+    return {"outs": outs, "killed": "server", "restart_s": restart_s, "elapsed": elapsed}
+
+
+def balanced_run(url: str, tmp: Path, store: dict[str, Any], clients: int, per: int,
+                 kill_after: float) -> dict[str, Any]:
+    """Two servers of one worker each, both running the background jobs, behind nginx: the
+    clients go through nginx; one server is killed and comes back while the other serves."""
+    from reliability.balancer import balancer, served_by
+
+    ports = [free_port(), free_port()]
+    logs = [tmp / f"server{n}.log" for n in range(2)]
+    servers = [start_server(url, p, 1, log, scheduler=True) for p, log in zip(ports, logs,
+                                                                             strict=True)]
+    front = free_port()
+    with balancer(front, ports) as folder:
+        started = time.monotonic()
+        outs, procs = _clients(tmp, store, clients, per, front)
+        time.sleep(kill_after)
+        servers[0], restart_s = _kill_and_restart(
+            servers[0], lambda: start_server(url, ports[0], 1, logs[0], scheduler=True))
+        for p in procs:
+            p.join()
+        elapsed = time.monotonic() - started
+        served = served_by(folder)
+    for server in servers:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return {"outs": outs, "killed": f"server on :{ports[0]}", "restart_s": restart_s,
+            "elapsed": elapsed, "served": served}
 
 
 if __name__ == "__main__":
