@@ -82,6 +82,10 @@ API: dict[str, str] = {
 PAGE_ONLY: dict[str, str] = {
     "/language": "the language a person reads the pages in; the API answers in the request's "
                  "Accept-Language",
+    "/friends/{campaign_id}/printed": "a print run is a file a person takes to the print "
+                                      "shop; an integration issues codes per customer (POST "
+                                      "/api/customers/{id}/friend-codes), a script many at "
+                                      "once with `wom friends issue`",
     "/partners/import": "a person's file upload; an integration sends the same rows one by "
                         "one (POST /api/partners, /employees, /api/customers/{id}/partner)",
     "/tokens": "who may call the API is decided by the owner in person: a token that could "

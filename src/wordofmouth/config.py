@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WOM_", env_file=".env", extra="ignore")
 
     database_url: str = Field(default_factory=lambda: f"sqlite:///{Path('wordofmouth.db').resolve()}")
+    # A read-only copy (a PostgreSQL streaming replica) for reports, analysis and their
+    # exports; empty: they read the database itself. Writes never go there.
+    replica_url: str = ""
     # Signs sessions' companions: unsubscribe links, referral tokens, click address hashes.
     # Empty: read from secret_key_file, made there with a random key on first start.
     secret_key: str = ""
@@ -79,7 +82,7 @@ class Settings(BaseSettings):
     import_lease_seconds: float = 120  # a claimed import is a worker's own this long
     import_pause_seconds: float = 0.15  # SQLite: after each batch, the tills go first
 
-    @field_validator("database_url")
+    @field_validator("database_url", "replica_url")
     @classmethod
     def _driver(cls, url: str) -> str:
         """postgres:// and postgresql:// (as hosting providers write them) mean psycopg 3."""

@@ -295,14 +295,33 @@ def _let_go(session: Session, transaction: Any) -> None:
         session.info.pop(_KEPT, None)
 
 
-def configure(url: str | None = None, **kwargs: Any) -> Engine:
-    """(Re)bind the process-wide engine; tests and the CLI call this."""
-    global _engine, _factory
-    if _engine is not None:
-        _engine.dispose()
+def configure(url: str | None = None, replica_url: str | None = None,
+              **kwargs: Any) -> Engine:
+    """(Re)bind the process-wide engine — and the replica's for reports, WOM_REPLICA_URL
+    unless given — ; tests and the CLI call this."""
+    global _engine, _factory, _replica, _reports
+    for old in (_engine, _replica):
+        if old is not None:
+            old.dispose()
     _engine = make_engine(url, **kwargs)
     _factory = sessionmaker(bind=_engine, expire_on_commit=False, autoflush=True)
+    replica = get_settings().replica_url if replica_url is None else replica_url
+    _replica = make_engine(replica, **kwargs) if replica else None
+    _reports = (sessionmaker(bind=_replica, expire_on_commit=False, autoflush=False)
+                if _replica is not None else None)
     return _engine
+
+
+_replica: Engine | None = None
+_reports: sessionmaker[Session] | None = None
+
+
+def reports_factory() -> sessionmaker[Session] | None:
+    """Sessions on the read-only replica for reports, analysis and exports, or None when
+    there is none (they read the database itself)."""
+    if _factory is None:
+        configure()
+    return _reports
 
 
 def get_engine() -> Engine:

@@ -26,7 +26,7 @@ from wordofmouth.i18n import gettext, ngettext
 from wordofmouth.partners import service as partners
 from wordofmouth.settings import service as store_settings
 from wordofmouth.web import forms
-from wordofmouth.web.deps import DB, Form, page_permission, streaming_session
+from wordofmouth.web.deps import DB, Form, Reads, page_permission, streaming_session
 from wordofmouth.web.office import redirect
 from wordofmouth.web.templating import render
 
@@ -133,7 +133,7 @@ def export(request: Request, db: Session, f: activity.Filter, fmt: str) -> Respo
 
 
 @router.get("/activity")
-def activity_page(request: Request, db: DB, me: Analyst, page: int = 1,
+def activity_page(request: Request, db: Reads, me: Analyst, page: int = 1,
                   fmt: str = "") -> Response:
     params = dict(request.query_params)
     f = filter_from(params, store_settings.zone(db))

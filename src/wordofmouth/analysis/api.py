@@ -24,7 +24,7 @@ from wordofmouth.club import service as club
 from wordofmouth.customers import service as customers
 from wordofmouth.schemas import API_ERRORS
 from wordofmouth.settings import service as store_settings
-from wordofmouth.web.deps import DB, api_permission
+from wordofmouth.web.deps import DB, Reads, api_permission
 from wordofmouth.web.idempotent import idempotent
 from wordofmouth.web.openapi import answers
 
@@ -38,7 +38,7 @@ Text = Annotated[str, Query()]
 @router.get("/activity", response_model=ActivityOut,
             responses={200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-"
                                          "officedocument.spreadsheetml.sheet": {}}}})
-def customer_activity(request: Request, db: DB, _: Analyst, date_from: Text = "",
+def customer_activity(request: Request, db: Reads, _: Analyst, date_from: Text = "",
                       date_to: Text = "", partner: Text = "", employee: Text = "",
                       club_status: Annotated[str, Query(alias="club")] = "",
                       min_purchases: Text = "", max_purchases: Text = "",

@@ -17,7 +17,7 @@ from wordofmouth.friends import service as friends
 from wordofmouth.i18n import gettext
 from wordofmouth.settings import service as store_settings
 from wordofmouth.web import forms
-from wordofmouth.web.deps import DB, page_permission
+from wordofmouth.web.deps import Reads, page_permission
 from wordofmouth.web.templating import render
 
 router = APIRouter(prefix="/analysis", include_in_schema=False)
@@ -32,7 +32,7 @@ def _format(fmt: str) -> str:
 
 
 @router.get("/bonus")
-def movements(request: Request, db: DB, me: Analyst, customer: str = "", date_from: str = "",
+def movements(request: Request, db: Reads, me: Analyst, customer: str = "", date_from: str = "",
               date_to: str = "", kind: str = "", source: str = "", page: int = 1,
               fmt: str = "") -> Response:
     page = max(page, 1)
@@ -53,7 +53,7 @@ def movements(request: Request, db: DB, me: Analyst, customer: str = "", date_fr
 
 
 @router.get("/discounts")
-def discount_usage(request: Request, db: DB, me: Analyst, date_from: str = "",
+def discount_usage(request: Request, db: Reads, me: Analyst, date_from: str = "",
                    date_to: str = "", by: str = "kind", kind: str = "",
                    fmt: str = "") -> Response:
     start, end = forms.period(date_from, date_to, lambda end: end.replace(day=1),
@@ -69,7 +69,7 @@ def discount_usage(request: Request, db: DB, me: Analyst, date_from: str = "",
 
 
 @router.get("/friends")
-def friends_view(request: Request, db: DB, me: Analyst, campaign: str = "",
+def friends_view(request: Request, db: Reads, me: Analyst, campaign: str = "",
                  date_from: str = "", date_to: str = "", fmt: str = "") -> Response:
     campaign_id = int(campaign) if campaign.isdigit() else None
     if _format(fmt):

@@ -34,7 +34,7 @@ from wordofmouth.partners.models import PartnerKind
 from wordofmouth.settings import service as store_settings
 from wordofmouth.storefront import keys as storefront_keys
 from wordofmouth.web import forms
-from wordofmouth.web.deps import DB, Form, page_permission
+from wordofmouth.web.deps import DB, Form, Reads, page_permission
 from wordofmouth.web.office import redirect
 from wordofmouth.web.templating import render
 
@@ -67,7 +67,7 @@ def add_partner(db: DB, me: Manager, form: Form) -> Response:
 
 
 @router.get("/partners/report")
-def referrer_report(request: Request, db: DB, me: Manager, date_from: str = "",
+def referrer_report(request: Request, db: Reads, me: Manager, date_from: str = "",
                     date_to: str = "", fmt: str = "") -> Response:
     start, end = forms.period(date_from, date_to, lambda end: end.replace(month=1, day=1),
                               tz=store_settings.zone(db))

@@ -17,7 +17,7 @@ from wordofmouth.auth import service as auth
 from wordofmouth.auth.errors import CsrfFailed
 from wordofmouth.auth.permissions import Principal
 from wordofmouth.auth.token_cache import UNKNOWN, TokenCache
-from wordofmouth.db import read_only, session_factory, transaction, utcnow
+from wordofmouth.db import read_only, reports_factory, session_factory, transaction, utcnow
 from wordofmouth.errors import Forbidden, InvalidInput, NotAuthenticated
 from wordofmouth.i18n import gettext
 
@@ -53,6 +53,24 @@ async def get_db() -> AsyncIterator[Session]:
 
 
 DB = Annotated[Session, Depends(get_db, scope="function")]
+
+
+async def get_reads(db: DB) -> AsyncIterator[Session]:
+    """The session for reports, analysis and their exports: on the read-only replica when
+    there is one (WOM_REPLICA_URL) — what it shows is as recent as the replica — else the
+    request's own."""
+    make = reports_factory()
+    if make is None:
+        yield db
+        return
+    session = make()
+    try:
+        yield session
+    finally:
+        await run_in_threadpool(session.close)
+
+
+Reads = Annotated[Session, Depends(get_reads, scope="function")]
 
 
 class LoginRequired(NotAuthenticated):
@@ -152,9 +170,14 @@ def streaming_session(request: Request) -> Callable[[], AbstractContextManager[S
     has returned (and the request's transaction has ended): the same source of sessions
     the app's requests use. Open it inside the stream, so it ends with the stream."""
     provider = request.app.dependency_overrides.get(get_db, db_session)
+    replica = reports_factory()
 
     @contextmanager
     def reading() -> Iterator[Session]:
+        if replica is not None:  # a report's export reads where the report does
+            with transaction(replica) as session:
+                yield session
+            return
         with contextmanager(provider)() as session:
             yield read_only(session)
 
