@@ -36,28 +36,18 @@ from bench.common import (
     server,
     wrk,
 )
+from reliability import balancer
 from wordofmouth import db as database
 
-NGINX_CONF = """
-worker_processes 2;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log;
-events {{ worker_connections 4096; }}
-http {{
+NGINX_HTTP = """
     access_log off;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    server {{
-        listen 127.0.0.1:{port};
-        location /r/ {{
-            add_header Set-Cookie "{cookie}" always;
+    server {
+        listen 127.0.0.1:PORT;
+        location /r/ {
+            add_header Set-Cookie "COOKIE" always;
             return 302 https://shop.example/;
-        }}
-    }}
-}}
+        }
+    }
 """
 
 # A cookie of the same size as wordofmouth's signed token.
@@ -95,18 +85,11 @@ Referral.objects.create(user=user, code="carter81", redirect_to="https://shop.ex
 
 @contextmanager
 def nginx(port: int) -> Iterator[str]:
-    binary = need("nginx", "nginx")
-    with tempfile.TemporaryDirectory() as tmp:
-        conf = Path(tmp) / "nginx.conf"
-        conf.write_text(NGINX_CONF.format(tmp=tmp, port=port, cookie=COOKIE))
-        proc = subprocess.Popen([binary, "-c", str(conf), "-p", tmp, "-g", "daemon off;"],
-                                stderr=subprocess.PIPE)
-        time.sleep(1)
-        try:
-            yield f"http://127.0.0.1:{port}/r/carter81"
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+    need("nginx", "nginx")
+    target = f"http://127.0.0.1:{port}/r/carter81"
+    with balancer.nginx(NGINX_HTTP.replace("PORT", str(port)).replace("COOKIE", COOKIE),
+                        target, workers=2):
+        yield target
 
 
 @contextmanager

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import create_engine, func, select
@@ -17,7 +16,6 @@ from tests.conftest import requires_postgres
 from wordofmouth.calendar import date_of
 from wordofmouth.club.models import ClubDecision, ClubMembership, ClubReview
 from wordofmouth.club.rules import ClubStatus as S
-from wordofmouth.customers.models import DiscountCard
 
 WOM = str(Path(sys.executable).with_name("wom"))
 
@@ -74,34 +72,3 @@ def test_the_cli_reviews_a_given_day_once(committed_url: str) -> None:
                                                    "WOM_DATABASE_URL": committed_url})
     assert bad.returncode == 2 and "not a date" in bad.stdout
 
-
-@requires_postgres
-def test_a_sale_paid_while_the_review_runs_counts_at_the_next_one(committed_url: str) -> None:
-    """The review reads, a till pays and commits, the review commits without having seen the
-    sale: the next review looks at that customer again and finds the amount reached."""
-    from wordofmouth.club import service as club
-    from wordofmouth.settings import service as store_settings
-
-    engine = create_engine(committed_url)
-    with Session(engine) as s:
-        factories.bind(s)
-        today = store_settings.today(s)
-        switch_on(s, accumulation_amount=Decimal("5000"), accumulation_days=30,
-                  started_day=today - 5)
-        card = member_card()
-        buy(s, card, "3000.00", today - 2)
-        club.run_review(s, day=today - 1)
-        s.commit()
-        card_id, customer_id = card.id, card.customer_id
-    with Session(engine) as review, Session(engine) as till:
-        factories.bind(review)
-        club.run_review(review, day=today)  # read and decided, not yet committed
-        factories.bind(till)
-        buy(till, till.get_one(DiscountCard, card_id), "2000.00", today)
-        till.commit()
-        review.commit()
-    with Session(engine) as s:
-        assert s.get_one(ClubMembership, customer_id).status == S.REGULAR
-        assert club.run_review(s, day=today + 1).counts["candidate_join"] == 1
-        s.commit()
-    engine.dispose()
