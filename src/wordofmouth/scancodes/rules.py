@@ -72,6 +72,5 @@ def random_instore_ean13s(prefix: str, count: int) -> list[str]:
     high_sums = _partial_sums(digits - low, len(prefix))
     low_sums = _partial_sums(low, 12 - low)
     base, split = _weighted(prefix), 10**low
-    return [f"{prefix}{v:0{digits}d}"
-            f"{(10 - (base + high_sums[v // split] + low_sums[v % split]) % 10) % 10}"
+    return [f"{prefix}{v:0{digits}d}{_check(base + high_sums[v // split] + low_sums[v % split])}"
             for v in _secure_below(10**digits, count)]
