@@ -34,10 +34,14 @@ def issue(
     from wordofmouth.friends import service as friends
 
     plugins.install()
-    if out.exists():
-        exists = gettext("{0} exists already: choose a new file.").format(out)
-        console.print(f"[red]{exists}[/red]", highlight=False)
-        raise typer.Exit(2)
+    try:  # made now, before a code is issued: a folder that is not there is bad input
+        f = out.open("x", newline="", encoding="utf-8")
+    except OSError as exc:
+        said = (gettext("{0} exists already: choose a new file.").format(out)
+                if isinstance(exc, FileExistsError) else
+                gettext("Cannot write {0}: {1}").format(out, exc.strerror))
+        console.print(f"[red]{said}[/red]", highlight=False)
+        raise typer.Exit(2) from None
     progress = Progress("[progress.description]{task.description}", BarColumn(),
                         MofNCompleteColumn(), TimeElapsedColumn(), console=console)
     try:
@@ -48,11 +52,15 @@ def issue(
             batch = bulk.issue_bulk(session, campaign_id=campaign_id, referrer_id=holder,
                                     count=count, actor="cli",
                                     progress=lambda done: progress.update(task, completed=done))
-    except DomainError as exc:
-        console.print(f"[red]{exc.detail}[/red]", highlight=False)
-        raise typer.Exit(2) from None
+    except BaseException as exc:
+        f.close()
+        out.unlink()  # nothing issued: no file either
+        if isinstance(exc, DomainError):
+            console.print(f"[red]{exc.detail}[/red]", highlight=False)
+            raise typer.Exit(2) from None
+        raise
     # Written once the codes are committed: a code on paper is a code the till knows.
-    with database.transaction() as session, out.open("w", newline="", encoding="utf-8") as f:
+    with database.transaction() as session, f:
         written = bulk.write_csv(session, batch, f)
     console.print(gettext("{0} codes of “{1}” issued (batch {2}) and written to {3}.")
                   .format(i18n.number(written), campaign, batch, out), highlight=False)
